@@ -1,0 +1,21 @@
+//! The domain of Territoires: the types, rules and calculations of a territorial
+//! innovation-funding programme, modelled on the French State's *Territoires d'Innovation*.
+//!
+//! This crate does no I/O and knows neither SQL nor HTTP (see `DESIGN.md`). Every amount is
+//! integer cents ([`money::Money`]); every vocabulary (themes, territory kinds, regions) is a
+//! closed enum whose raw source text is kept beside it by the types that use it.
+
+pub mod checks;
+pub mod money;
+pub mod programme;
+pub mod project;
+pub mod query;
+pub mod registry;
+pub mod stats;
+pub mod text;
+pub mod vocabulary;
+
+pub use money::Money;
+pub use programme::Programme;
+pub use project::Project;
+pub use registry::Registry;
