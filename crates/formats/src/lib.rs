@@ -1,1 +1,4 @@
-//! placeholder
+//! Importers and exporters of Territoires. This crate reads and writes formats; it never
+//! touches the database (see `DESIGN.md`).
+
+pub mod press_kit;
