@@ -1,62 +1,137 @@
-//! Persistence of the registry behind [`Store`]: SQLite by default (file created and
-//! migrated on first start), PostgreSQL when the URL starts with `postgres://`.
-//! STUB: signatures only, being written.
+//! Persistence of the registry behind [`Store`]: SQLite by default (the file is created
+//! and migrated on first start), PostgreSQL when the URL starts with `postgres://`.
+//!
+//! One implementation on sqlx's `Any` driver serves both backends; the schema keeps to
+//! portable types (money as BIGINT cents, dates as ISO 8601 text) and each backend has
+//! its own migration folder (`migrations/sqlite`, `migrations/postgres`). This crate
+//! holds no business rule: it stores and loads domain values as they are.
 
-use territoires_domain::{Programme, Project, Registry};
+mod codec;
+mod registry;
+pub mod testing;
+
+pub use registry::ImportReport;
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::AnyPool;
+use std::time::Duration;
 
 /// A store error: connection, migration, or a query that failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The database said no.
+    /// The URL names no backend this store supports.
+    #[error("unsupported database URL {0:?}: expected sqlite:… or postgres://…")]
+    UnsupportedUrl(String),
+    /// The database said no (connection refused, constraint violated, …).
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
-    /// A stored row could not be read back into the domain (corrupt or foreign data).
+    /// A migration failed; the database is left at the last migration that succeeded.
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    /// A stored row could not be read back into the domain (corrupt or foreign data):
+    /// names the table, the key and what is wrong.
     #[error("stored data is invalid: {0}")]
     Invalid(String),
 }
 
-/// What an import did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ImportReport {
-    /// Projects created.
-    pub inserted: u32,
-    /// Projects whose fields changed.
-    pub updated: u32,
-    /// Projects already stored as they are.
-    pub unchanged: u32,
-    /// Whether the programme record changed.
-    pub programme_changed: bool,
+/// Which database engine a [`Store`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite (embedded default).
+    Sqlite,
+    /// PostgreSQL (scale-out).
+    Postgres,
 }
 
-/// A connection pool to the registry's database.
+impl Backend {
+    /// The backend a URL names: `sqlite:` or `postgres://` / `postgresql://`.
+    pub fn of_url(url: &str) -> Result<Backend, StoreError> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::UnsupportedUrl(url.to_owned()))
+        }
+    }
+}
+
+/// A connection pool to the registry's database. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: sqlx::AnyPool,
+    pool: AnyPool,
+    backend: Backend,
 }
 
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
 impl Store {
-    /// Connects to `url` (`sqlite://path`, `sqlite::memory:`, `postgres://…`), creating
-    /// the SQLite file if missing, and applies pending migrations.
+    /// Connects to `url` and applies pending migrations.
+    ///
+    /// - `sqlite://PATH` (add `?mode=rwc` to create the file if missing; [`Store::connect`]
+    ///   adds it when no mode is given), `sqlite::memory:` (one connection, so that every
+    ///   query sees the same database). SQLite runs in WAL mode with a 5 s busy timeout
+    ///   and foreign keys on.
+    /// - `postgres://user@host:port/db`.
+    ///
+    /// Errors: [`StoreError::UnsupportedUrl`], [`StoreError::Database`] when the server
+    /// cannot be reached, [`StoreError::Migration`].
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
-        let pool = sqlx::AnyPool::connect(url).await?;
-        Ok(Store { pool })
+        let backend = Backend::of_url(url)?;
+        let mut url = url.to_owned();
+        let mut options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
+        if backend == Backend::Sqlite {
+            if url.contains(":memory:") {
+                options = options.max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None);
+            } else if !url.contains("mode=") {
+                url.push_str(if url.contains('?') { "&mode=rwc" } else { "?mode=rwc" });
+            }
+            options = options.after_connect(|conn, _| {
+                Box::pin(async move {
+                    use sqlx::Executor;
+                    conn.execute("PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;").await?;
+                    Ok(())
+                })
+            });
+        }
+        let pool = options.connect(&url).await?;
+        let store = Store { pool, backend };
+        if backend == Backend::Sqlite && !url.contains(":memory:") {
+            // Persistent per file: readers never block the writer.
+            sqlx::query("PRAGMA journal_mode = WAL").execute(&store.pool).await?;
+        }
+        store.migrate().await?;
+        Ok(store)
     }
 
-    /// Checks the database answers (`SELECT 1`).
+    /// Applies pending migrations of this backend (idempotent).
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    /// The backend this store talks to.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Checks the database answers (`SELECT 1`). Used by `/healthz`.
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
 
-    /// Imports a programme and its projects in one transaction (all or nothing);
-    /// idempotent.
-    pub async fn import(&self, _programme: &Programme, _projects: &[Project]) -> Result<ImportReport, StoreError> {
-        Ok(ImportReport::default())
+    /// Closes every connection (waits for those in use to be returned).
+    pub async fn close(&self) {
+        self.pool.close().await;
     }
 
-    /// Loads the registry; `None` when nothing was imported yet.
-    pub async fn load_registry(&self) -> Result<Option<Registry>, StoreError> {
-        Ok(None)
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
     }
 }

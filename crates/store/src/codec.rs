@@ -1,0 +1,46 @@
+//! Conversions between domain values and portable column values (text codes, JSON text,
+//! ISO dates). Decoding failures name what was found so that corrupt rows are reported,
+//! not guessed.
+
+use crate::StoreError;
+use serde::{de::DeserializeOwned, Serialize};
+use time::Date;
+
+/// The serde name of a unit enum variant (`EnvelopeKind::Subsidy` → `"subsidy"`).
+pub fn code<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(e) => unreachable!("domain enums always serialise: {e}"),
+    }
+}
+
+/// The unit enum variant whose serde name is `code`.
+pub fn from_code<T: DeserializeOwned>(code: &str, what: &str) -> Result<T, StoreError> {
+    serde_json::from_value(serde_json::Value::String(code.to_owned())).map_err(|_| StoreError::Invalid(format!("unknown {what} code {code:?}")))
+}
+
+/// JSON text of any serialisable value.
+pub fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|e| unreachable!("domain values always serialise: {e}"))
+}
+
+/// Parses JSON text stored by [`json`].
+pub fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Invalid(format!("{what}: {e}")))
+}
+
+/// ISO 8601 calendar date (`2019-09-13`).
+pub fn date(d: Date) -> String {
+    d.to_string()
+}
+
+/// Parses a date stored by [`date`].
+pub fn from_date(text: &str, what: &str) -> Result<Date, StoreError> {
+    Date::parse(text, time::macros::format_description!("[year]-[month]-[day]")).map_err(|e| StoreError::Invalid(format!("{what}: date {text:?}: {e}")))
+}
+
+/// A non-negative stored integer as `u32`.
+pub fn u32_of(v: i64, what: &str) -> Result<u32, StoreError> {
+    u32::try_from(v).map_err(|_| StoreError::Invalid(format!("{what}: {v} is out of range")))
+}

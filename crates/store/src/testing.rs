@@ -1,0 +1,37 @@
+//! Helpers for test suites that run on both backends.
+
+use crate::StoreError;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A URL to a fresh, empty database for one test.
+///
+/// - `base` a PostgreSQL URL (e.g. `postgres://postgres@127.0.0.1:5432/test`): creates a
+///   database named `territoires_test_<pid>_<n>` on that server and returns its URL.
+/// - otherwise: a new SQLite file in the system's temporary directory
+///   (`sqlite://…/territoires-test-<pid>-<n>.db`).
+///
+/// Errors: the PostgreSQL server cannot be reached or refuses `CREATE DATABASE`.
+pub async fn fresh_database_url(base: Option<&str>) -> Result<String, StoreError> {
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let pid = std::process::id();
+    match base {
+        Some(url) if url.starts_with("postgres") => {
+            sqlx::any::install_default_drivers();
+            let name = format!("territoires_test_{pid}_{n}");
+            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(url).await?;
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut conn).await?;
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await?;
+            let (prefix, _) = url.rsplit_once('/').ok_or_else(|| StoreError::UnsupportedUrl(url.to_owned()))?;
+            Ok(format!("{prefix}/{name}"))
+        }
+        _ => {
+            let path = std::env::temp_dir().join(format!("territoires-test-{pid}-{n}.db"));
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+            Ok(format!("sqlite://{}?mode=rwc", path.display()))
+        }
+    }
+}
