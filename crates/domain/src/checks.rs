@@ -191,7 +191,7 @@ pub fn run(programme: &Programme, projects: &[Project]) -> Vec<Check> {
                 computed,
                 difference: computed.and_then(|v| v.checked_sub(cap)),
                 verdict,
-                note: "Somme des montants des 24 fiches comparée au plafond de l'enveloppe (« pouvant aller jusqu'à »). Un écart positif est un dépassement.".replace("24", &n.to_string()),
+                note: format!("Somme des montants des {n} fiches comparée au plafond de l'enveloppe (« pouvant aller jusqu'à »). Un écart positif est un dépassement."),
             });
         }
     }
