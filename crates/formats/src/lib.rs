@@ -2,3 +2,4 @@
 //! touches the database (see `DESIGN.md`).
 
 pub mod press_kit;
+pub mod projects_export;

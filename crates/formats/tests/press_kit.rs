@@ -1,0 +1,607 @@
+//! The press-kit importer against the real document. Every expected value below was read
+//! off `data/territoires-d-innovation-2019-dossier-de-presse.md` by hand (line numbers are
+//! the document's), and the totals were added up by hand from the table.
+
+use territoires_domain::programme::{CallKind, ClaimSubject, EnvelopeKind};
+use territoires_domain::{Money, Project};
+use territoires_formats::press_kit::{parse, ParseError, PressKit, EMBEDDED, EMBEDDED_FILE};
+
+const ECO: &str = "ecological-energy-transition";
+const AGRO: &str = "agroecology";
+const HEALTH: &str = "health";
+const MOB: &str = "mobility";
+const DIGI: &str = "digital";
+const SKILLS: &str = "skills";
+const IND: &str = "industry";
+const HANDI: &str = "disability";
+
+const METRO: &str = "metropolis";
+const MEDIUM: &str = "medium-sized-town";
+const RURAL: &str = "rural";
+const PERI: &str = "peri-urban";
+const COAST: &str = "coastal";
+const MOUNT: &str = "mountain";
+const OVERSEAS: &str = "overseas";
+
+/// One fiche as printed. Amounts are in hundredths of a million euros (`5,7 M€` → 570),
+/// i.e. in units of 10 000 € = 1 000 000 cents.
+struct Row {
+    line: u32,
+    slug: &'static str,
+    lead: &'static str,
+    partners: u32,
+    local_authorities: u32,
+    population: u64,
+    budget: Option<i64>,
+    subsidy: i64,
+    investment: i64,
+    regions: &'static [&'static str],
+    themes: &'static [&'static str],
+    kinds: &'static [&'static str],
+    objectives: usize,
+    impacts: usize,
+    page: u32,
+}
+
+#[rustfmt::skip]
+const FICHES: [Row; 24] = [
+    Row { line: 251, slug: "biovallee", lead: "Association Biovallée", partners: 29, local_authorities: 3, population: 56_000, budget: Some(5300), subsidy: 570, investment: 1280, regions: &["84"], themes: &[ECO, AGRO], kinds: &[RURAL], objectives: 5, impacts: 8, page: 10 },
+    Row { line: 312, slug: "valence-romans-capitale-des-start-ups-de-territoire", lead: "Valence Romans Agglo", partners: 26, local_authorities: 3, population: 217_000, budget: Some(7400), subsidy: 690, investment: 1520, regions: &["84"], themes: &[SKILLS, IND, ECO], kinds: &[MEDIUM], objectives: 2, impacts: 3, page: 11 },
+    Row { line: 359, slug: "lyon-st-etienne-l-industrie-integree-et-re-connectee", lead: "Métropole du Grand Lyon", partners: 12, local_authorities: 2, population: 1_785_000, budget: Some(20100), subsidy: 610, investment: 2270, regions: &["84"], themes: &[SKILLS, IND, DIGI], kinds: &[METRO], objectives: 6, impacts: 8, page: 12 },
+    Row { line: 418, slug: "belfort-montbeliard-transformation-d-un-territoire-industriel", lead: "Pays de Montbéliard Agglomération", partners: 40, local_authorities: 2, population: 245_000, budget: Some(6900), subsidy: 480, investment: 1110, regions: &["27"], themes: &[IND, ECO, SKILLS], kinds: &[MEDIUM], objectives: 3, impacts: 4, page: 13 },
+    Row { line: 465, slug: "alimentation-durable-2030", lead: "Dijon Métropole", partners: 30, local_authorities: 2, population: 384_000, budget: Some(4200), subsidy: 300, investment: 680, regions: &["27"], themes: &[AGRO, DIGI], kinds: &[METRO, RURAL], objectives: 5, impacts: 5, page: 14 },
+    Row { line: 521, slug: "terres-de-sources", lead: "Collectivité Eau du bassin rennais", partners: 107, local_authorities: 12, population: 750_000, budget: Some(7900), subsidy: 590, investment: 1470, regions: &["53"], themes: &[ECO, AGRO], kinds: &[RURAL, METRO, MEDIUM], objectives: 4, impacts: 5, page: 15 },
+    Row { line: 576, slug: "handicap-innovation-territoire", lead: "Lorient Agglo", partners: 69, local_authorities: 5, population: 668_000, budget: Some(6100), subsidy: 690, investment: 2240, regions: &["53"], themes: &[HEALTH, HANDI], kinds: &[MEDIUM], objectives: 3, impacts: 4, page: 16 },
+    Row { line: 629, slug: "morbihan-la-flexibilite-energetique-et-les-donnees", lead: "Morbihan Énergies", partners: 51, local_authorities: 8, population: 741_000, budget: Some(5300), subsidy: 340, investment: 660, regions: &["53"], themes: &[ECO, DIGI], kinds: &[RURAL, COAST], objectives: 6, impacts: 5, page: 17 },
+    Row { line: 680, slug: "des-hommes-et-des-arbres", lead: "Métropole du Grand Nancy", partners: 39, local_authorities: 12, population: 1_066_000, budget: Some(26900), subsidy: 550, investment: 1890, regions: &["44"], themes: &[ECO, AGRO, IND], kinds: &[RURAL, METRO, MEDIUM], objectives: 5, impacts: 5, page: 18 },
+    Row { line: 736, slug: "e-meuse-sante", lead: "Conseil départemental de la Meuse", partners: 51, local_authorities: 7, population: 1_098_000, budget: Some(8500), subsidy: 840, investment: 1860, regions: &["44"], themes: &[HEALTH, DIGI, SKILLS], kinds: &[RURAL, MEDIUM], objectives: 5, impacts: 4, page: 19 },
+    Row { line: 788, slug: "strasbourg-territoire-de-sante-de-demain", lead: "Eurométropole de Strasbourg", partners: 31, local_authorities: 10, population: 567_000, budget: Some(11500), subsidy: 1060, investment: 2500, regions: &["44"], themes: &[HEALTH], kinds: &[METRO, RURAL], objectives: 5, impacts: 4, page: 20 },
+    Row { line: 830, slug: "dunkerque-l-energie-creative", lead: "Communauté Urbaine de Dunkerque", partners: 76, local_authorities: 8, population: 258_000, budget: Some(28800), subsidy: 990, investment: 2760, regions: &["32"], themes: &[ECO, IND], kinds: &[MEDIUM, COAST], objectives: 5, impacts: 4, page: 21 },
+    Row { line: 879, slug: "construire-au-futur-habiter-le-futur", lead: "Conseil régional d'Île-de-France", partners: 120, local_authorities: 22, population: 12_210_000, budget: Some(31000), subsidy: 840, investment: 8380, regions: &["11"], themes: &[ECO, DIGI], kinds: &[METRO, PERI], objectives: 5, impacts: 8, page: 22 },
+    Row { line: 936, slug: "sesame-le-bio-s-ouvre-a-vous", lead: "Cœur d'Essonne Agglomération", partners: 51, local_authorities: 9, population: 200_000, budget: Some(7600), subsidy: 570, investment: 2020, regions: &["11"], themes: &[AGRO, ECO], kinds: &[PERI], objectives: 5, impacts: 2, page: 23 },
+    Row { line: 979, slug: "mobilite-intelligente-pour-tous", lead: "Métropole Rouen Normandie", partners: 36, local_authorities: 6, population: 730_000, budget: Some(29200), subsidy: 520, investment: 1140, regions: &["28"], themes: &[MOB, ECO], kinds: &[METRO, PERI, MEDIUM], objectives: 7, impacts: 3, page: 24 },
+    Row { line: 1035, slug: "le-havre-smart-port-city", lead: "Communauté urbaine Le Havre Seine Métropole", partners: 18, local_authorities: 2, population: 275_000, budget: None, subsidy: 540, investment: 2440, regions: &["28"], themes: &[DIGI, IND, ECO], kinds: &[MEDIUM, COAST], objectives: 4, impacts: 6, page: 25 },
+    Row { line: 1087, slug: "vitirev", lead: "Conseil Régional Nouvelle-Aquitaine", partners: 130, local_authorities: 6, population: 2_100_000, budget: Some(24400), subsidy: 1360, investment: 6000, regions: &["75"], themes: &[ECO, AGRO], kinds: &[RURAL], objectives: 4, impacts: 4, page: 26 },
+    Row { line: 1141, slug: "la-rochelle-territoire-zero-carbone", lead: "La Rochelle Agglomération", partners: 63, local_authorities: 11, population: 517_000, budget: Some(8200), subsidy: 770, investment: 1720, regions: &["75"], themes: &[ECO], kinds: &[MEDIUM, COAST], objectives: 3, impacts: 6, page: 27 },
+    Row { line: 1192, slug: "ambition-pyrenees", lead: "Conseil départemental des Pyrénées-Atlantiques", partners: 49, local_authorities: 11, population: 368_000, budget: Some(12800), subsidy: 605, investment: 1790, regions: &["75"], themes: &[ECO, AGRO, SKILLS], kinds: &[RURAL, MOUNT, MEDIUM], objectives: 4, impacts: 4, page: 28 },
+    Row { line: 1244, slug: "vilagil", lead: "Toulouse Métropole", partners: 19, local_authorities: 2, population: 910_000, budget: Some(16500), subsidy: 460, investment: 3110, regions: &["76"], themes: &[ECO, MOB], kinds: &[METRO, PERI], objectives: 5, impacts: 4, page: 29 },
+    Row { line: 1288, slug: "littoral", lead: "Conseil régional d'Occitanie", partners: 46, local_authorities: 6, population: 1_300_000, budget: Some(9100), subsidy: 190, investment: 1520, regions: &["76"], themes: &[ECO], kinds: &[MEDIUM, COAST], objectives: 4, impacts: 2, page: 30 },
+    Row { line: 1336, slug: "occit-num", lead: "Institut national de Recherche en Sciences et Technologies pour l'Environnement et l'Agriculture (IRSTEA)", partners: 58, local_authorities: 6, population: 6_000_000, budget: Some(10900), subsidy: 490, investment: 2520, regions: &["76"], themes: &[DIGI, AGRO, ECO], kinds: &[RURAL], objectives: 4, impacts: 5, page: 31 },
+    Row { line: 1382, slug: "nouvelle-caledonie", lead: "Gouvernement de la Nouvelle-Calédonie", partners: 14, local_authorities: 1, population: 269_000, budget: Some(7200), subsidy: 610, investment: 870, regions: &["988"], themes: &[ECO], kinds: &[COAST, OVERSEAS], objectives: 4, impacts: 3, page: 32 },
+    Row { line: 1435, slug: "ouest-territoires-d-elevage", lead: "Institut National de la Recherche Agronomique (INRA)", partners: 41, local_authorities: 5, population: 162_000, budget: Some(6500), subsidy: 450, investment: 1090, regions: &["52", "28", "53"], themes: &[AGRO], kinds: &[RURAL], objectives: 4, impacts: 4, page: 33 },
+];
+
+/// Hundredths of a million euros → cents.
+fn hm(hundredths: i64) -> Money {
+    Money(hundredths * 1_000_000)
+}
+
+fn kit() -> PressKit {
+    parse(EMBEDDED, EMBEDDED_FILE)
+        .unwrap_or_else(|e| panic!("the embedded press kit must parse: {e}"))
+}
+
+fn project<'k>(kit: &'k PressKit, slug: &str) -> &'k Project {
+    kit.projects
+        .iter()
+        .find(|p| p.slug == slug)
+        .unwrap_or_else(|| panic!("no project {slug}"))
+}
+
+#[test]
+fn every_fiche_has_the_figures_printed_in_the_document() {
+    let kit = kit();
+    assert_eq!(kit.projects.len(), FICHES.len());
+    for (p, row) in kit.projects.iter().zip(&FICHES) {
+        let s = row.slug;
+        assert_eq!(p.slug, row.slug);
+        assert_eq!(p.source.line, row.line, "{s}: heading line");
+        assert_eq!(p.lead, row.lead, "{s}: lead");
+        assert_eq!(p.partners, row.partners, "{s}: partners");
+        assert_eq!(
+            p.local_authorities, row.local_authorities,
+            "{s}: local authorities"
+        );
+        assert_eq!(p.population, row.population, "{s}: population");
+        assert_eq!(p.planned_budget, row.budget.map(hm), "{s}: planned budget");
+        assert_eq!(p.subsidy_ceiling, hm(row.subsidy), "{s}: subsidy ceiling");
+        assert_eq!(
+            p.investment_potential,
+            hm(row.investment),
+            "{s}: investment potential"
+        );
+        assert_eq!(
+            p.regions.iter().map(|r| r.code).collect::<Vec<_>>(),
+            row.regions,
+            "{s}: regions"
+        );
+        assert_eq!(
+            p.themes.iter().map(|t| t.code()).collect::<Vec<_>>(),
+            row.themes,
+            "{s}: themes"
+        );
+        assert_eq!(
+            p.territory_kinds
+                .iter()
+                .map(|k| k.code())
+                .collect::<Vec<_>>(),
+            row.kinds,
+            "{s}: territory kinds"
+        );
+        assert_eq!(
+            p.strategic_objectives.len(),
+            row.objectives,
+            "{s}: objectives {:#?}",
+            p.strategic_objectives
+        );
+        assert_eq!(
+            p.impacts_2030.len(),
+            row.impacts,
+            "{s}: impacts {:#?}",
+            p.impacts_2030
+        );
+        assert_eq!(p.source.page, Some(row.page), "{s}: page");
+        assert!(!p.ambition.is_empty(), "{s}: ambition");
+    }
+}
+
+#[test]
+fn totals_added_up_by_hand() {
+    let kit = kit();
+    let ps = &kit.projects;
+    assert_eq!(ps.len(), 24);
+    assert_eq!(ps.iter().map(|p| p.partners).sum::<u32>(), 1_206);
+    assert_eq!(ps.iter().map(|p| p.local_authorities).sum::<u32>(), 161);
+    assert_eq!(ps.iter().map(|p| p.population).sum::<u64>(), 32_876_000);
+    // 151,15 M€: more than the 150 M€ subsidy envelope.
+    assert_eq!(
+        Money::sum(ps.iter().map(|p| p.subsidy_ceiling)),
+        Some(Money(15_115_000_000))
+    );
+    // 528,4 M€: more than the 300 M€ equity envelope.
+    assert_eq!(
+        Money::sum(ps.iter().map(|p| p.investment_potential)),
+        Some(Money(52_840_000_000))
+    );
+    // 3 023 M€ over the 23 fiches that print a budget (not Le Havre).
+    assert_eq!(ps.iter().filter(|p| p.planned_budget.is_some()).count(), 23);
+    assert_eq!(
+        Money::sum(ps.iter().filter_map(|p| p.planned_budget)),
+        Some(Money(302_300_000_000))
+    );
+}
+
+#[test]
+fn headings_names_table_of_contents_and_leads() {
+    let kit = kit();
+    let biovallee = project(&kit, "biovallee");
+    assert_eq!(biovallee.heading, "BIOVALLÉE");
+    assert_eq!(biovallee.name, "Biovallée");
+    assert_eq!(biovallee.toc_title, "VALLEE DE LA DRÔME, BIOVALLÉE");
+    assert_eq!(biovallee.region_raw, "AUVERGNE-RHÔNE-ALPES");
+    assert_eq!(
+        biovallee.lead_detail.as_deref(),
+        Some("(Communautés de Communes du Diois, Crestois-Pays de Saillans et Val de Drôme)")
+    );
+    assert_eq!(
+        biovallee.themes_raw,
+        "Transition écologique et énergétique, Agroécologie"
+    );
+    assert_eq!(biovallee.territory_kinds_raw, "Territoires ruraux");
+    let belfort = project(
+        &kit,
+        "belfort-montbeliard-transformation-d-un-territoire-industriel",
+    );
+    assert_eq!(
+        belfort.lead_detail.as_deref(),
+        Some("(en action conjointe avec le Grand Belfort)")
+    );
+    assert_eq!(
+        project(&kit, "le-havre-smart-port-city").name,
+        "Le Havre Smart Port City"
+    );
+    assert_eq!(project(&kit, "e-meuse-sante").name, "e-Meuse Santé");
+    assert_eq!(
+        project(&kit, "ouest-territoires-d-elevage").name,
+        "Ouest Territoires d'Élevage"
+    );
+    assert_eq!(
+        project(&kit, "occit-num").lead_detail,
+        None,
+        "an acronym in brackets is part of the lead"
+    );
+    let nc = project(&kit, "nouvelle-caledonie");
+    assert_eq!(nc.region_raw, "OUTRE-MER");
+    assert_eq!(nc.regions[0].name, "Nouvelle-Calédonie");
+    assert_eq!(project(&kit, "vilagil").toc_title, "TOULOUSE, VILAGIL");
+    let mut slugs: Vec<&str> = kit.projects.iter().map(|p| p.slug.as_str()).collect();
+    slugs.sort_unstable();
+    slugs.dedup();
+    assert_eq!(slugs.len(), 24);
+}
+
+#[test]
+fn sections_in_any_order_and_markup_stripped() {
+    let kit = kit();
+    let vilagil = project(&kit, "vilagil");
+    // Objectives first without heading (l. 1255–1257), then under a heading (l. 1285–1286).
+    assert!(vilagil.strategic_objectives[0].starts_with("Décongestionner le territoire"));
+    assert!(
+        vilagil.strategic_objectives[4].starts_with("Mettre en œuvre une approche écosystémique")
+    );
+    assert!(vilagil.ambition[0].starts_with("Le territoire toulousain"));
+    let terres = project(&kit, "terres-de-sources");
+    assert_eq!(
+        terres.strategic_objectives[0],
+        "Deux axes principaux seront développés afin d'atteindre cette ambition :"
+    );
+    let pyrenees = project(&kit, "ambition-pyrenees");
+    assert!(pyrenees.strategic_objectives[0]
+        .starts_with("Ce projet vise à réinventer le modèle des Pyrénées"));
+    assert!(pyrenees.ambition[0].starts_with("Les Pyrénées sont un territoire agricole"));
+    let biovallee = project(&kit, "biovallee");
+    assert_eq!(
+        biovallee.impacts_2030[0],
+        "Réduire de moitié la consommation d'énergie de la vallée ;"
+    );
+    assert_eq!(
+        biovallee.impacts_2030[3],
+        "Réduire de 30 % les déplacements en voiture individuelle et les émissions de CO2 liées au transport ;"
+    );
+    let meuse = project(&kit, "e-meuse-sante");
+    assert_eq!(meuse.impacts_2030[1], "Combattre la désertification médicale par une coordination des acteurs via de nouveaux outils numériques ;");
+    let littoral = project(&kit, "littoral");
+    assert_eq!(
+        littoral.impacts_2030[0], "Créer 1 000 emplois ;",
+        "« IMPACTS À HORIZON 2030 : » variant"
+    );
+    assert_eq!(
+        project(&kit, "alimentation-durable-2030")
+            .impacts_2030
+            .len(),
+        5,
+        "« IMPACTS ATTENDUS » variant"
+    );
+    for p in &kit.projects {
+        for text in p
+            .ambition
+            .iter()
+            .chain(&p.strategic_objectives)
+            .chain(&p.impacts_2030)
+        {
+            assert!(
+                !text.contains('*') && !text.contains('<'),
+                "{}: markup left in « {text} »",
+                p.slug
+            );
+            assert!(
+                !text.contains("budget prévisionnel"),
+                "{}: the budget sentence belongs to planned_budget",
+                p.slug
+            );
+            assert!(
+                !text.contains("M€ Montant") && !text.starts_with("Potentiel"),
+                "{}: amount label in text",
+                p.slug
+            );
+        }
+    }
+    // Construire au futur: a paragraph, five list items, a paragraph (the budget paragraph moved out).
+    assert_eq!(
+        project(&kit, "construire-au-futur-habiter-le-futur")
+            .ambition
+            .len(),
+        7
+    );
+}
+
+#[test]
+fn programme_as_printed() {
+    let p = kit().programme;
+    assert_eq!(p.slug, "territoires-d-innovation");
+    assert_eq!(p.name, "Territoires d'Innovation");
+    assert_eq!(
+        p.parent_programme,
+        "Programme d'investissements d'avenir (PIA)"
+    );
+    assert_eq!(p.operator, "Banque des Territoires");
+    assert_eq!(p.total_amount, Money(45_000_000_000));
+    assert_eq!(p.duration_years, 10);
+    let envelopes: Vec<_> = p.envelopes.iter().map(|e| (e.kind, e.cap)).collect();
+    assert_eq!(
+        envelopes,
+        [
+            (EnvelopeKind::Subsidy, Money(15_000_000_000)),
+            (EnvelopeKind::Equity, Money(30_000_000_000))
+        ]
+    );
+    assert_eq!(p.calls.len(), 2);
+    let ami = &p.calls[0];
+    assert_eq!(
+        (
+            ami.kind,
+            ami.year,
+            ami.opened_on,
+            ami.applications,
+            ami.selected
+        ),
+        (CallKind::ExpressionOfInterest, 2017, None, 117, 24)
+    );
+    let aap = &p.calls[1];
+    let opened = time::Date::from_calendar_date(2018, time::Month::November, 23).ok();
+    assert_eq!(
+        (
+            aap.kind,
+            aap.year,
+            aap.opened_on,
+            aap.applications,
+            aap.selected
+        ),
+        (CallKind::CallForProjects, 2018, opened, 48, 24)
+    );
+    assert_eq!(
+        p.target_themes,
+        [
+            "La transition numérique",
+            "L'énergie durable",
+            "La mobilité propre",
+            "La transformation du secteur agricole et notamment l'agroécologie",
+            "La transformation du système de santé",
+            "L'adaptation des compétences aux évolutions du marché du travail",
+        ]
+    );
+    assert_eq!(
+        p.source.title,
+        "Territoires d'Innovation — 24 projets lauréats, dossier de presse"
+    );
+    assert_eq!(p.source.file, EMBEDDED_FILE);
+    assert_eq!(
+        p.source.published_on,
+        time::Date::from_calendar_date(2019, time::Month::September, 13).unwrap()
+    );
+    assert_eq!(p.source.licence, "Licence Ouverte / Etalab 2.0");
+}
+
+#[test]
+fn the_fourteen_headline_claims() {
+    use ClaimSubject::*;
+    let claims = kit().programme.headline_claims;
+    let theme = |s: &str| ThemeCount(s.to_string());
+    let other = |s: &str| OtherProgrammeCount(s.to_string());
+    let expected: Vec<(ClaimSubject, i64, &str, u32)> = vec![
+        (Applications, 48, "48 candidatures", 31),
+        (Laureates, 24, "24 lauréats", 31),
+        (Partners, 1_900, "1 900 partenaires", 35),
+        (TotalAmount, 45_000_000_000, "450 millions d'euros", 40),
+        (SubsidyEnvelope, 15_000_000_000, "150 M", 43),
+        (EquityEnvelope, 30_000_000_000, "300 M", 47),
+        (
+            theme("Agriculture transition alimentaire"),
+            8,
+            "8 Agriculture transition alimentaire",
+            53,
+        ),
+        (
+            theme("Transition énergétique et écologique"),
+            7,
+            "7 Transition énergétique et écologique",
+            59,
+        ),
+        (theme("Santé"), 3, "3 Santé", 65),
+        (theme("Mobilité"), 3, "3 Mobilité", 71),
+        (theme("Numérique"), 2, "2 Numérique", 77),
+        (theme("Compétences"), 1, "1 Compétences", 83),
+        (
+            other("Territoires d'Industrie"),
+            20,
+            "20 Territoires d'Industrie",
+            92,
+        ),
+        (
+            other("Territoires Cœur de Ville"),
+            18,
+            "18 Territoires Cœur de Ville",
+            95,
+        ),
+        (
+            other("Territoires agricoles en transition"),
+            11,
+            "11 Territoires agricoles en transition",
+            98,
+        ),
+    ];
+    let got: Vec<(ClaimSubject, i64, &str, u32)> = claims
+        .iter()
+        .map(|c| (c.subject.clone(), c.value, c.raw.as_str(), c.line))
+        .collect();
+    assert_eq!(got, expected);
+}
+
+// ---- Malformed documents: each built from EMBEDDED by a string edit. ----
+
+fn lines() -> Vec<&'static str> {
+    EMBEDDED.lines().collect()
+}
+
+/// The document with 1-based line `n` replaced by `with`.
+fn replace_line(n: usize, with: &str) -> String {
+    let mut ls = lines();
+    ls[n - 1] = with;
+    ls.join("\n")
+}
+
+fn error_of(text: &str) -> ParseError {
+    match parse(text, "edited.md") {
+        Ok(_) => panic!("the edited document must be rejected"),
+        Err(e) => e,
+    }
+}
+
+fn assert_error(e: &ParseError, line: u32, field: &str, quotes: &[&str]) {
+    assert_eq!(
+        (e.file.as_str(), e.line, e.field.as_str()),
+        ("edited.md", line, field),
+        "{e}"
+    );
+    for q in quotes {
+        assert!(e.message.contains(q), "message should quote « {q} »: {e}");
+    }
+}
+
+#[test]
+fn a_fiche_cut_after_its_ambition_heading_is_truncated() {
+    // The last fiche, cut right after « ## AMBITION » (line 1448).
+    let cut = lines()[..1448].join("\n");
+    let e = error_of(&cut);
+    assert_error(
+        &e,
+        1448,
+        "ambition",
+        &["OUEST TERRITOIRES D'ÉLEVAGE", "truncated"],
+    );
+    // A fiche in the middle: Biovallée loses everything after its « ## AMBITION » (l. 269).
+    let ls = lines();
+    let cut = [&ls[..269], &ls[310..]].concat().join("\n");
+    assert_error(&error_of(&cut), 269, "ambition", &["BIOVALLÉE", "empty"]);
+}
+
+#[test]
+fn a_fiche_without_impacts_or_amounts() {
+    // Biovallée without lines 283–310 (impacts and both amounts).
+    let ls = lines();
+    let cut = [&ls[..282], &ls[310..]].concat().join("\n");
+    assert_error(
+        &error_of(&cut),
+        251,
+        "impacts_2030",
+        &["BIOVALLÉE", "IMPACTS"],
+    );
+    // Strasbourg without its investment line (l. 828).
+    let e = error_of(&replace_line(828, ""));
+    assert_error(
+        &e,
+        788,
+        "investment_potential",
+        &["STRASBOURG", "Potentiel d'investissement"],
+    );
+}
+
+#[test]
+fn bad_numbers_are_quoted() {
+    // Biovallée's subsidy, line 294: « 5,7 » then « M€ » on the next line.
+    let e = error_of(&EMBEDDED.replacen("5,7  \nM€", "5,7,1  \nM€", 1));
+    assert_error(
+        &e,
+        294,
+        "subsidy_ceiling",
+        &["« 5,7,1 M€ »", "more than one decimal comma"],
+    );
+    let e = error_of(&EMBEDDED.replacen("12,8  \nM€", "cinq  \nM€", 1));
+    assert_error(&e, 301, "investment_potential", &["« cinq M€ »"]);
+    let e = error_of(&replace_line(265, "56.000 personnes concernées"));
+    assert_error(&e, 265, "population", &["« 56.000 »", "'.'"]);
+    let e = error_of(&replace_line(
+        273,
+        "Le budget prévisionnel du projet atteint 5 3 M€.",
+    ));
+    assert_error(&e, 273, "planned_budget", &["« 5 3 M€ »"]);
+    let e = error_of(&replace_line(
+        258,
+        "29 partenaires dont trois collectivités",
+    ));
+    assert_error(&e, 258, "local_authorities", &["« trois »"]);
+}
+
+#[test]
+fn a_duplicated_fiche_is_rejected() {
+    // Biovallée (lines 251–310) copied before the Valence Romans heading (line 312).
+    let ls = lines();
+    let doubled = [&ls[..311], &ls[250..310], &ls[311..]].concat().join("\n");
+    let e = error_of(&doubled);
+    assert_error(&e, 312, "slug", &["biovallee", "line 251"]);
+}
+
+#[test]
+fn unknown_themes_and_kinds_point_at_their_line() {
+    let e = error_of(&replace_line(582, " Santé, Cuisine"));
+    assert_error(
+        &e,
+        582,
+        "themes",
+        &["« Cuisine »", "HANDICAP INNOVATION TERRITOIRE"],
+    );
+    // Biovallée's themes run over lines 260–261: the error is on the line of the bad term.
+    let e = error_of(&replace_line(261, "et énergétique, Aquaculture"));
+    assert_error(&e, 261, "themes", &["« Aquaculture »"]);
+    let e = error_of(&replace_line(584, " Banlieue"));
+    assert_error(&e, 584, "territory_kinds", &["« Banlieue »"]);
+}
+
+#[test]
+fn a_missing_lead_is_rejected() {
+    // Lorient's « **Chef de file : Lorient Agglo** » (l. 578) removed: the partners line comes first.
+    let e = error_of(&replace_line(578, ""));
+    assert_error(
+        &e,
+        580,
+        "lead",
+        &[
+            "Chef de file",
+            "HANDICAP INNOVATION TERRITOIRE",
+            "69 partenaires",
+        ],
+    );
+    let e = error_of(&replace_line(578, "**Chef de file :**"));
+    assert_error(&e, 578, "lead", &["names no organisation"]);
+}
+
+#[test]
+fn fiches_and_sommaire_must_match_one_to_one() {
+    // Le Havre's fiche (lines 1035–1086) removed: its Sommaire entry (l. 221) is orphaned.
+    let ls = lines();
+    let without = [&ls[..1034], &ls[1086..]].concat().join("\n");
+    assert_error(
+        &error_of(&without),
+        221,
+        "toc_title",
+        &["LE HAVRE, SMART PORT CITY"],
+    );
+    // A heading that shares no word with any entry.
+    let e = error_of(&replace_line(1244, "# TRAMWAY"));
+    assert_error(&e, 1244, "toc_title", &["TRAMWAY", "no Sommaire entry"]);
+    // An unknown region in the Sommaire.
+    let e = error_of(&replace_line(206, "ARMORIQUE\t"));
+    assert_error(&e, 206, "region_raw", &["ARMORIQUE"]);
+}
+
+#[test]
+fn no_edit_makes_the_parser_panic() {
+    // Prefixes of the whole document, cut on char boundaries every 1 009 bytes.
+    for cut in (0..EMBEDDED.len())
+        .step_by(1009)
+        .filter(|&i| EMBEDDED.is_char_boundary(i))
+    {
+        let _ = parse(&EMBEDDED[..cut], "cut.md");
+    }
+    // Every single line removed from a reduced document (kept small so that the sweep stays
+    // fast in debug builds): programme pages, Sommaire, Biovallée and Valence Romans
+    // (l. 1–358), Vilagil (l. 1244–1287), Ouest Territoires d'Élevage and the end (l. 1435–).
+    let ls = lines();
+    let reduced: Vec<&str> = [&ls[..358], &ls[1243..1287], &ls[1434..]].concat();
+    for skip in 0..reduced.len() {
+        let text = reduced
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != skip)
+            .map(|(_, l)| *l)
+            .collect::<Vec<_>>()
+            .join("\n");
+        let _ = parse(&text, "cut.md");
+    }
+    let _ = parse("", "empty.md");
+    let _ = parse("# \n## \n- \n**", "odd.md");
+    let _ = parse(
+        "# Sommaire\nX .....\t1\n## Aide à la lecture des fiches\n# X\n**Chef de file : (a b)**",
+        "odd.md",
+    );
+}
