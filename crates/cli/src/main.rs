@@ -1,1 +1,127 @@
-fn main() {}
+//! The `territoires` binary: wiring only. Each subcommand lives in `commands/`.
+
+mod commands;
+mod exit;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Territoires: run a territorial innovation-funding programme, from the call for projects
+/// to the measured impact. Ships with the 24 laureates of Territoires d'Innovation (press
+/// kit of 13 September 2019).
+#[derive(Parser)]
+#[command(name = "territoires", version, about, long_about = None)]
+struct Cli {
+    /// Database: `sqlite://PATH` (created and migrated on first use) or `postgres://…`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://territoires.db", global = true)]
+    database_url: String,
+    /// Log format: `text` (default on a terminal) or `json` (structured, one object per line).
+    #[arg(long, env = "TERRITOIRES_LOG_FORMAT", global = true)]
+    log_format: Option<LogFormat>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the portal and the API (imports the embedded press kit into an empty database).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "TERRITOIRES_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
+    /// Import data into the database (transactional and idempotent).
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    /// Run the consistency checks and print them. Exit code 0 when every check agrees,
+    /// 3 when some report a discrepancy, an exceeded ceiling or a missing field.
+    Check,
+    /// Export data to stdout or a file.
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportWhat {
+    /// A press kit in the Territoires d'Innovation fiche format (Markdown).
+    PressKit {
+        /// The Markdown file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportWhat {
+    /// The projects: CSV for a French spreadsheet (UTF-8 with BOM, `;`, decimal comma) or
+    /// JSON (amounts in integer cents).
+    Projects {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "csv")]
+        format: ExportFormat,
+        /// Output file (stdout when absent).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Csv,
+    Json,
+}
+
+fn init_logs(format: Option<LogFormat>) {
+    use std::io::IsTerminal;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
+    let json = match format {
+        Some(LogFormat::Json) => true,
+        Some(LogFormat::Text) => false,
+        None => !std::io::stderr().is_terminal(),
+    };
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json {
+        builder.json().flatten_event(true).init();
+    } else {
+        builder.init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logs(cli.log_format);
+    let result = match cli.command {
+        Command::Serve { bind } => commands::serve::run(&cli.database_url, &bind).await,
+        Command::Import {
+            what: ImportWhat::PressKit { file },
+        } => commands::import::press_kit(&cli.database_url, &file).await,
+        Command::Check => commands::check::run(&cli.database_url).await,
+        Command::Export {
+            what: ExportWhat::Projects { format, out },
+        } => {
+            let format = match format {
+                ExportFormat::Csv => commands::export::Format::Csv,
+                ExportFormat::Json => commands::export::Format::Json,
+            };
+            commands::export::projects(&cli.database_url, format, out.as_deref()).await
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("territoires: error: {e}");
+            e.exit_code()
+        }
+    }
+}

@@ -90,7 +90,11 @@ impl Check {
             reference_label: "Chiffre annoncé".into(),
             computed: Some(computed),
             difference: computed.checked_sub(reference),
-            verdict: if reference == computed { Verdict::Consistent } else { Verdict::Discrepancy },
+            verdict: if reference == computed {
+                Verdict::Consistent
+            } else {
+                Verdict::Discrepancy
+            },
             note,
         }
     }
@@ -110,7 +114,14 @@ pub fn run(programme: &Programme, projects: &[Project]) -> Vec<Check> {
     for claim in &programme.headline_claims {
         let src = format!("Dossier de presse, ligne {} : « {} ».", claim.line, claim.raw);
         let check = match &claim.subject {
-            ClaimSubject::Laureates => Check::compare("claim-laureates", "Nombre de lauréats", FigureUnit::Count, claim.value, n, format!("{src} Comparé au nombre de fiches projet.")),
+            ClaimSubject::Laureates => Check::compare(
+                "claim-laureates",
+                "Nombre de lauréats",
+                FigureUnit::Count,
+                claim.value,
+                n,
+                format!("{src} Comparé au nombre de fiches projet."),
+            ),
             ClaimSubject::Partners => Check::compare(
                 "claim-partners",
                 "Nombre de partenaires",
@@ -121,7 +132,14 @@ pub fn run(programme: &Programme, projects: &[Project]) -> Vec<Check> {
             ),
             ClaimSubject::TotalAmount => {
                 let envelopes: i64 = programme.envelopes.iter().map(|e| e.cap.cents()).sum();
-                Check::compare("claim-total-amount", "Montant total de l'action", FigureUnit::Cents, claim.value, envelopes, format!("{src} Comparé à la somme des plafonds des deux enveloppes."))
+                Check::compare(
+                    "claim-total-amount",
+                    "Montant total de l'action",
+                    FigureUnit::Cents,
+                    claim.value,
+                    envelopes,
+                    format!("{src} Comparé à la somme des plafonds des deux enveloppes."),
+                )
             }
             ClaimSubject::SubsidyEnvelope | ClaimSubject::EquityEnvelope => {
                 let (kind, code, label) = if claim.subject == ClaimSubject::SubsidyEnvelope {
@@ -130,8 +148,21 @@ pub fn run(programme: &Programme, projects: &[Project]) -> Vec<Check> {
                     (EnvelopeKind::Equity, "claim-equity-envelope", "Enveloppe de fonds propres")
                 };
                 match cap(kind) {
-                    Some(c) => Check::compare(code, label, FigureUnit::Cents, claim.value, c, format!("{src} Comparé au plafond de l'enveloppe décrit dans le texte.")),
-                    None => not_verifiable(code, label, FigureUnit::Cents, claim.value, format!("{src} Le programme n'a pas cette enveloppe.")),
+                    Some(c) => Check::compare(
+                        code,
+                        label,
+                        FigureUnit::Cents,
+                        claim.value,
+                        c,
+                        format!("{src} Comparé au plafond de l'enveloppe décrit dans le texte."),
+                    ),
+                    None => not_verifiable(
+                        code,
+                        label,
+                        FigureUnit::Cents,
+                        claim.value,
+                        format!("{src} Le programme n'a pas cette enveloppe."),
+                    ),
                 }
             }
             ClaimSubject::Applications => not_verifiable(
@@ -153,7 +184,13 @@ pub fn run(programme: &Programme, projects: &[Project]) -> Vec<Check> {
                         format!("{src} Comparé au nombre de fiches qui citent la thématique « {} ». Le dossier compte une thématique principale par projet (ses six chiffres font {}), que les fiches n'indiquent pas.", theme.label(), programme.headline_claims.iter().filter(|c| matches!(c.subject, ClaimSubject::ThemeCount(_))).map(|c| c.value).sum::<i64>()),
                     )
                 }
-                None => not_verifiable("claim-theme", &format!("Lauréats de la thématique « {raw} »"), FigureUnit::Count, claim.value, format!("{src} Thématique inconnue du vocabulaire.")),
+                None => not_verifiable(
+                    "claim-theme",
+                    &format!("Lauréats de la thématique « {raw} »"),
+                    FigureUnit::Count,
+                    claim.value,
+                    format!("{src} Thématique inconnue du vocabulaire."),
+                ),
             },
             ClaimSubject::OtherProgrammeCount(raw) => not_verifiable(
                 &format!("claim-other-programme:{}", crate::text::slugify(raw)),
@@ -168,13 +205,30 @@ pub fn run(programme: &Programme, projects: &[Project]) -> Vec<Check> {
 
     if let (Some(s), Some(e)) = (cap(EnvelopeKind::Subsidy), cap(EnvelopeKind::Equity)) {
         let total = programme.total_amount.cents();
-        let mut c = Check::compare("envelopes-total", "Enveloppes et montant total", FigureUnit::Cents, total, s + e, "Somme des plafonds des enveloppes de subventions et de fonds propres, comparée au montant total de l'action.".into());
+        let mut c = Check::compare(
+            "envelopes-total",
+            "Enveloppes et montant total",
+            FigureUnit::Cents,
+            total,
+            s + e,
+            "Somme des plafonds des enveloppes de subventions et de fonds propres, comparée au montant total de l'action.".into(),
+        );
         c.reference_label = "Montant total de l'action".into();
         out.push(c);
     }
     for (kind, code, label, field) in [
-        (EnvelopeKind::Subsidy, "ceiling-subsidy", "Montants prévus de subvention et enveloppe de subventions", (|p: &Project| p.subsidy_ceiling) as fn(&Project) -> Money),
-        (EnvelopeKind::Equity, "ceiling-equity", "Potentiels d'investissement et enveloppe de fonds propres", |p: &Project| p.investment_potential),
+        (
+            EnvelopeKind::Subsidy,
+            "ceiling-subsidy",
+            "Montants prévus de subvention et enveloppe de subventions",
+            (|p: &Project| p.subsidy_ceiling) as fn(&Project) -> Money,
+        ),
+        (
+            EnvelopeKind::Equity,
+            "ceiling-equity",
+            "Potentiels d'investissement et enveloppe de fonds propres",
+            |p: &Project| p.investment_potential,
+        ),
     ] {
         if let Some(cap) = cap(kind) {
             let computed = checked_total(projects, field);
@@ -195,6 +249,34 @@ pub fn run(programme: &Programme, projects: &[Project]) -> Vec<Check> {
             });
         }
     }
+
+    let over: Vec<&str> = projects
+        .iter()
+        .filter(|p| p.local_authorities > p.partners)
+        .map(|p| p.name.as_str())
+        .collect();
+    out.push(Check {
+        code: "local-authorities-within-partners".into(),
+        label: "Collectivités comptées parmi les partenaires".into(),
+        unit: FigureUnit::Count,
+        reference: Some(n),
+        reference_label: "Fiches".into(),
+        computed: Some(n - over.len() as i64),
+        difference: Some(-(over.len() as i64)),
+        verdict: if over.is_empty() {
+            Verdict::Consistent
+        } else {
+            Verdict::Discrepancy
+        },
+        note: if over.is_empty() {
+            "Dans chaque fiche, le nombre de collectivités (« dont N collectivités ») ne dépasse pas le nombre de partenaires.".into()
+        } else {
+            format!(
+                "Fiches qui comptent plus de collectivités que de partenaires : {}.",
+                over.join(", ")
+            )
+        },
+    });
 
     for p in projects {
         if p.planned_budget.is_none() {

@@ -81,7 +81,11 @@ impl ProjectQuery {
     /// directions: missing is not zero.
     pub fn apply<'a>(&self, projects: &'a [Project]) -> Vec<&'a Project> {
         let mut out: Vec<&Project> = projects.iter().filter(|p| self.matches(p)).collect();
-        let by_name = |a: &Project, b: &Project| crate::text::fold(&a.name).cmp(&crate::text::fold(&b.name)).then_with(|| a.slug.cmp(&b.slug));
+        let by_name = |a: &Project, b: &Project| {
+            crate::text::fold(&a.name)
+                .cmp(&crate::text::fold(&b.name))
+                .then_with(|| a.slug.cmp(&b.slug))
+        };
         out.sort_by(|a, b| {
             use std::cmp::Ordering;
             let primary = match self.sort {

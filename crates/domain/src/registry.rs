@@ -26,7 +26,12 @@ impl Registry {
     pub fn new(programme: Programme, projects: Vec<Project>) -> Registry {
         let stats = stats::compute(&programme, &projects);
         let checks = checks::run(&programme, &projects);
-        Registry { programme, projects, stats, checks }
+        Registry {
+            programme,
+            projects,
+            stats,
+            checks,
+        }
     }
 
     /// The project whose slug is `slug`.

@@ -107,7 +107,13 @@ pub fn compute(programme: &Programme, projects: &[Project]) -> Stats {
     };
     let by_theme = Theme::ALL
         .iter()
-        .map(|t| row(t.code(), t.label(), &projects.iter().filter(|p| p.themes.contains(t)).collect::<Vec<_>>()))
+        .map(|t| {
+            row(
+                t.code(),
+                t.label(),
+                &projects.iter().filter(|p| p.themes.contains(t)).collect::<Vec<_>>(),
+            )
+        })
         .collect();
     let by_region = REGIONS
         .iter()
@@ -115,7 +121,18 @@ pub fn compute(programme: &Programme, projects: &[Project]) -> Stats {
         .collect();
     let by_territory_kind = TerritoryKind::ALL
         .iter()
-        .map(|k| row(k.code(), k.label(), &projects.iter().filter(|p| p.territory_kinds.contains(k)).collect::<Vec<_>>()))
+        .map(|k| {
+            row(
+                k.code(),
+                k.label(),
+                &projects.iter().filter(|p| p.territory_kinds.contains(k)).collect::<Vec<_>>(),
+            )
+        })
         .collect();
-    Stats { totals, by_theme: sorted(by_theme), by_region: sorted(by_region), by_territory_kind: sorted(by_territory_kind) }
+    Stats {
+        totals,
+        by_theme: sorted(by_theme),
+        by_region: sorted(by_region),
+        by_territory_kind: sorted(by_territory_kind),
+    }
 }

@@ -139,30 +139,99 @@ pub struct Region {
 
 /// Regions and overseas collectivities (source: INSEE, Code officiel géographique 2019).
 pub const REGIONS: &[Region] = &[
-    Region { code: "01", name: "Guadeloupe" },
-    Region { code: "02", name: "Martinique" },
-    Region { code: "03", name: "Guyane" },
-    Region { code: "04", name: "La Réunion" },
-    Region { code: "06", name: "Mayotte" },
-    Region { code: "11", name: "Île-de-France" },
-    Region { code: "24", name: "Centre-Val de Loire" },
-    Region { code: "27", name: "Bourgogne-Franche-Comté" },
-    Region { code: "28", name: "Normandie" },
-    Region { code: "32", name: "Hauts-de-France" },
-    Region { code: "44", name: "Grand Est" },
-    Region { code: "52", name: "Pays de la Loire" },
-    Region { code: "53", name: "Bretagne" },
-    Region { code: "75", name: "Nouvelle-Aquitaine" },
-    Region { code: "76", name: "Occitanie" },
-    Region { code: "84", name: "Auvergne-Rhône-Alpes" },
-    Region { code: "93", name: "Provence-Alpes-Côte d'Azur" },
+    Region {
+        code: "01",
+        name: "Guadeloupe",
+    },
+    Region {
+        code: "02",
+        name: "Martinique",
+    },
+    Region {
+        code: "03",
+        name: "Guyane",
+    },
+    Region {
+        code: "04",
+        name: "La Réunion",
+    },
+    Region {
+        code: "06",
+        name: "Mayotte",
+    },
+    Region {
+        code: "11",
+        name: "Île-de-France",
+    },
+    Region {
+        code: "24",
+        name: "Centre-Val de Loire",
+    },
+    Region {
+        code: "27",
+        name: "Bourgogne-Franche-Comté",
+    },
+    Region {
+        code: "28",
+        name: "Normandie",
+    },
+    Region {
+        code: "32",
+        name: "Hauts-de-France",
+    },
+    Region {
+        code: "44",
+        name: "Grand Est",
+    },
+    Region {
+        code: "52",
+        name: "Pays de la Loire",
+    },
+    Region {
+        code: "53",
+        name: "Bretagne",
+    },
+    Region {
+        code: "75",
+        name: "Nouvelle-Aquitaine",
+    },
+    Region {
+        code: "76",
+        name: "Occitanie",
+    },
+    Region {
+        code: "84",
+        name: "Auvergne-Rhône-Alpes",
+    },
+    Region {
+        code: "93",
+        name: "Provence-Alpes-Côte d'Azur",
+    },
     Region { code: "94", name: "Corse" },
-    Region { code: "975", name: "Saint-Pierre-et-Miquelon" },
-    Region { code: "977", name: "Saint-Barthélemy" },
-    Region { code: "978", name: "Saint-Martin" },
-    Region { code: "986", name: "Wallis-et-Futuna" },
-    Region { code: "987", name: "Polynésie française" },
-    Region { code: "988", name: "Nouvelle-Calédonie" },
+    Region {
+        code: "975",
+        name: "Saint-Pierre-et-Miquelon",
+    },
+    Region {
+        code: "977",
+        name: "Saint-Barthélemy",
+    },
+    Region {
+        code: "978",
+        name: "Saint-Martin",
+    },
+    Region {
+        code: "986",
+        name: "Wallis-et-Futuna",
+    },
+    Region {
+        code: "987",
+        name: "Polynésie française",
+    },
+    Region {
+        code: "988",
+        name: "Nouvelle-Calédonie",
+    },
 ];
 
 /// Deserialises from `{"code": "53", ...}` or from the bare code `"53"`; an unknown code
@@ -217,8 +286,14 @@ mod tests {
 
     #[test]
     fn theme_spelled_two_ways_is_one_theme() {
-        assert_eq!(Theme::parse("Transition écologique et énergétique"), Some(Theme::EcologicalEnergyTransition));
-        assert_eq!(Theme::parse("Transition énergétique et écologique"), Some(Theme::EcologicalEnergyTransition));
+        assert_eq!(
+            Theme::parse("Transition écologique et énergétique"),
+            Some(Theme::EcologicalEnergyTransition)
+        );
+        assert_eq!(
+            Theme::parse("Transition énergétique et écologique"),
+            Some(Theme::EcologicalEnergyTransition)
+        );
         assert_eq!(Theme::parse("santé"), Some(Theme::Health));
         assert_eq!(Theme::parse("Cuisine"), None);
     }

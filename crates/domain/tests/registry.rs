@@ -14,7 +14,17 @@ fn m(millions_tenths: i64) -> Money {
     Money(millions_tenths * 10_000_000)
 }
 
-fn project(slug: &str, region: &str, themes: &[Theme], kinds: &[TerritoryKind], partners: u32, pop: u64, budget: Option<i64>, subsidy: i64, invest: i64) -> Project {
+fn project(
+    slug: &str,
+    region: &str,
+    themes: &[Theme],
+    kinds: &[TerritoryKind],
+    partners: u32,
+    pop: u64,
+    budget: Option<i64>,
+    subsidy: i64,
+    invest: i64,
+) -> Project {
     Project {
         slug: slug.into(),
         name: slug.to_uppercase(),
@@ -42,7 +52,12 @@ fn project(slug: &str, region: &str, themes: &[Theme], kinds: &[TerritoryKind], 
 }
 
 fn claim(subject: ClaimSubject, value: i64) -> HeadlineClaim {
-    HeadlineClaim { subject, value, raw: "raw".into(), line: 1 }
+    HeadlineClaim {
+        subject,
+        value,
+        raw: "raw".into(),
+        line: 1,
+    }
 }
 
 fn registry() -> Registry {
@@ -55,7 +70,16 @@ fn registry() -> Registry {
         operator: "Op".into(),
         total_amount: m(150), // 15 M€
         duration_years: 10,
-        envelopes: vec![Envelope { kind: EnvelopeKind::Subsidy, cap: m(50) }, Envelope { kind: EnvelopeKind::Equity, cap: m(100) }],
+        envelopes: vec![
+            Envelope {
+                kind: EnvelopeKind::Subsidy,
+                cap: m(50),
+            },
+            Envelope {
+                kind: EnvelopeKind::Equity,
+                cap: m(100),
+            },
+        ],
         calls: vec![],
         target_themes: vec![],
         headline_claims: vec![
@@ -64,7 +88,12 @@ fn registry() -> Registry {
             claim(ClaimSubject::ThemeCount("Santé".into()), 2),
             claim(ClaimSubject::OtherProgrammeCount("Cœur de Ville".into()), 1),
         ],
-        source: Source { title: "t".into(), file: "f".into(), published_on: date!(2019 - 09 - 13), licence: "l".into() },
+        source: Source {
+            title: "t".into(),
+            file: "f".into(),
+            published_on: date!(2019 - 09 - 13),
+            licence: "l".into(),
+        },
     };
     Registry::new(
         programme,
@@ -90,12 +119,23 @@ fn totals_are_sums_and_a_missing_budget_is_not_zero() {
 #[test]
 fn breakdowns_count_a_project_under_each_of_its_terms() {
     let r = registry();
-    let theme = |code: &str| r.stats.by_theme.iter().find(|row| row.code == code).map(|row| (row.projects, row.population));
+    let theme = |code: &str| {
+        r.stats
+            .by_theme
+            .iter()
+            .find(|row| row.code == code)
+            .map(|row| (row.projects, row.population))
+    };
     assert_eq!(theme("health"), Some((2, 3_000)));
     assert_eq!(theme("digital"), Some((1, 1_000)));
     assert_eq!(theme("mobility"), None, "rows without projects are left out");
     assert_eq!(r.stats.by_theme[0].code, "health", "sorted by projects, descending");
-    let region: Vec<_> = r.stats.by_region.iter().map(|row| (row.code.as_str(), row.projects, row.subsidy_ceilings)).collect();
+    let region: Vec<_> = r
+        .stats
+        .by_region
+        .iter()
+        .map(|row| (row.code.as_str(), row.projects, row.subsidy_ceilings))
+        .collect();
     assert_eq!(region, [("53", 2, m(45)), ("84", 1, m(6))]);
     let rural = r.stats.by_territory_kind.iter().find(|row| row.code == "rural").unwrap();
     assert_eq!(rural.projects, 2);
@@ -104,20 +144,36 @@ fn breakdowns_count_a_project_under_each_of_its_terms() {
 #[test]
 fn checks_compare_claims_and_ceilings_and_report_missing_fields() {
     let r = registry();
-    let get = |code: &str| r.checks.iter().find(|c| c.code == code).unwrap_or_else(|| panic!("no check {code}"));
+    let get = |code: &str| {
+        r.checks
+            .iter()
+            .find(|c| c.code == code)
+            .unwrap_or_else(|| panic!("no check {code}"))
+    };
     assert_eq!(get("claim-laureates").verdict, Verdict::Consistent);
     let partners = get("claim-partners");
-    assert_eq!((partners.reference, partners.computed, partners.difference, partners.verdict), (Some(100), Some(60), Some(-40), Verdict::Discrepancy));
+    assert_eq!(
+        (partners.reference, partners.computed, partners.difference, partners.verdict),
+        (Some(100), Some(60), Some(-40), Verdict::Discrepancy)
+    );
     let health = get("claim-theme:health");
     assert_eq!((health.computed, health.verdict), (Some(2), Verdict::Consistent));
     assert_eq!(get("claim-other-programme:coeur-de-ville").verdict, Verdict::NotVerifiable);
     // 5,1 M€ of subsidy ceilings against a 5 M€ envelope: 0,1 M€ over.
     let subsidy = get("ceiling-subsidy");
-    assert_eq!((subsidy.reference, subsidy.computed, subsidy.difference, subsidy.verdict), (Some(m(50).0), Some(m(51).0), Some(m(1).0), Verdict::ExceedsCeiling));
+    assert_eq!(
+        (subsidy.reference, subsidy.computed, subsidy.difference, subsidy.verdict),
+        (Some(m(50).0), Some(m(51).0), Some(m(1).0), Verdict::ExceedsCeiling)
+    );
     // 12 M€ of investment potential within 10 M€? No: 2 M€ over.
     assert_eq!(get("ceiling-equity").verdict, Verdict::ExceedsCeiling);
     assert_eq!(get("envelopes-total").verdict, Verdict::Consistent, "5 + 10 = 15 M€");
     assert_eq!(get("missing-planned-budget:alpha").verdict, Verdict::Missing);
+    let within = get("local-authorities-within-partners");
+    assert_eq!(
+        (within.reference, within.computed, within.verdict),
+        (Some(3), Some(3), Verdict::Consistent)
+    );
     assert!(r.checks.iter().all(|c| !c.code.starts_with("missing-planned-budget:zeta")));
 }
 
@@ -126,13 +182,53 @@ fn filters_combine_and_sorting_is_total() {
     let r = registry();
     let names = |q: &ProjectQuery| q.apply(&r.projects).iter().map(|p| p.slug.as_str()).collect::<Vec<_>>();
     assert_eq!(names(&ProjectQuery::default()), ["alpha", "mid", "zeta"]);
-    assert_eq!(names(&ProjectQuery { region: Some("53".into()), ..Default::default() }), ["alpha", "zeta"]);
-    assert_eq!(names(&ProjectQuery { region: Some("53".into()), territory_kind: Some(TerritoryKind::Metropolis), ..Default::default() }), ["alpha"]);
-    assert_eq!(names(&ProjectQuery { sort: SortKey::Population, descending: true, ..Default::default() }), ["mid", "alpha", "zeta"]);
-    assert_eq!(names(&ProjectQuery { sort: SortKey::Name, descending: true, ..Default::default() }), ["zeta", "mid", "alpha"]);
+    assert_eq!(
+        names(&ProjectQuery {
+            region: Some("53".into()),
+            ..Default::default()
+        }),
+        ["alpha", "zeta"]
+    );
+    assert_eq!(
+        names(&ProjectQuery {
+            region: Some("53".into()),
+            territory_kind: Some(TerritoryKind::Metropolis),
+            ..Default::default()
+        }),
+        ["alpha"]
+    );
+    assert_eq!(
+        names(&ProjectQuery {
+            sort: SortKey::Population,
+            descending: true,
+            ..Default::default()
+        }),
+        ["mid", "alpha", "zeta"]
+    );
+    assert_eq!(
+        names(&ProjectQuery {
+            sort: SortKey::Name,
+            descending: true,
+            ..Default::default()
+        }),
+        ["zeta", "mid", "alpha"]
+    );
     // Alpha has no budget: last in both directions.
-    assert_eq!(names(&ProjectQuery { sort: SortKey::PlannedBudget, ..Default::default() }), ["mid", "zeta", "alpha"]);
-    assert_eq!(names(&ProjectQuery { sort: SortKey::PlannedBudget, descending: true, ..Default::default() }), ["zeta", "mid", "alpha"]);
+    assert_eq!(
+        names(&ProjectQuery {
+            sort: SortKey::PlannedBudget,
+            ..Default::default()
+        }),
+        ["mid", "zeta", "alpha"]
+    );
+    assert_eq!(
+        names(&ProjectQuery {
+            sort: SortKey::PlannedBudget,
+            descending: true,
+            ..Default::default()
+        }),
+        ["zeta", "mid", "alpha"]
+    );
     let all = [1, 2, 3, 4, 5];
     assert_eq!(Page { offset: 3, limit: 5 }.slice(&all), &[4, 5]);
     assert!(Page { offset: 9, limit: 5 }.slice(&all).is_empty());

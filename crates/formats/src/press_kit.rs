@@ -28,8 +28,7 @@ use territoires_domain::vocabulary::Region;
 use territoires_domain::{Programme, Project};
 
 /// The press kit shipped with the product as its default dataset.
-pub const EMBEDDED: &str =
-    include_str!("../../../data/territoires-d-innovation-2019-dossier-de-presse.md");
+pub const EMBEDDED: &str = include_str!("../../../data/territoires-d-innovation-2019-dossier-de-presse.md");
 /// The file name of [`EMBEDDED`], used in error messages and provenance.
 pub const EMBEDDED_FILE: &str = "territoires-d-innovation-2019-dossier-de-presse.md";
 
@@ -98,7 +97,10 @@ pub fn parse(text: &str, file: &str) -> Result<PressKit, ParseError> {
             return Err(doc.err(
                 line,
                 "toc_title",
-                format!("fiche « {} » matches Sommaire entry « {} », already matched by the fiche at line {other}", p.heading, entry.title),
+                format!(
+                    "fiche « {} » matches Sommaire entry « {} », already matched by the fiche at line {other}",
+                    p.heading, entry.title
+                ),
             ));
         }
         p.toc_title = entry.title.clone();
@@ -106,7 +108,14 @@ pub fn parse(text: &str, file: &str) -> Result<PressKit, ParseError> {
         p.source.page = Some(entry.page);
         p.regions = regions(entry.region, &p);
         if p.regions.is_empty() {
-            return Err(doc.err(line, "regions", format!("fiche « {} » is in no region (Sommaire section « {} », none named in its text)", p.heading, p.region_raw)));
+            return Err(doc.err(
+                line,
+                "regions",
+                format!(
+                    "fiche « {} » is in no region (Sommaire section « {} », none named in its text)",
+                    p.heading, p.region_raw
+                ),
+            ));
         }
         projects.push(p);
     }
@@ -114,16 +123,10 @@ pub fn parse(text: &str, file: &str) -> Result<PressKit, ParseError> {
         return Err(doc.err(
             e.line,
             "toc_title",
-            format!(
-                "Sommaire entry « {} » (page {}) matches no fiche",
-                e.title, e.page
-            ),
+            format!("Sommaire entry « {} » (page {}) matches no fiche", e.title, e.page),
         ));
     }
-    Ok(PressKit {
-        programme,
-        projects,
-    })
+    Ok(PressKit { programme, projects })
 }
 
 /// The Sommaire's region first, then every region named in the fiche's text, in

@@ -77,8 +77,7 @@ fn hm(hundredths: i64) -> Money {
 }
 
 fn kit() -> PressKit {
-    parse(EMBEDDED, EMBEDDED_FILE)
-        .unwrap_or_else(|e| panic!("the embedded press kit must parse: {e}"))
+    parse(EMBEDDED, EMBEDDED_FILE).unwrap_or_else(|e| panic!("the embedded press kit must parse: {e}"))
 }
 
 fn project<'k>(kit: &'k PressKit, slug: &str) -> &'k Project {
@@ -98,33 +97,15 @@ fn every_fiche_has_the_figures_printed_in_the_document() {
         assert_eq!(p.source.line, row.line, "{s}: heading line");
         assert_eq!(p.lead, row.lead, "{s}: lead");
         assert_eq!(p.partners, row.partners, "{s}: partners");
-        assert_eq!(
-            p.local_authorities, row.local_authorities,
-            "{s}: local authorities"
-        );
+        assert_eq!(p.local_authorities, row.local_authorities, "{s}: local authorities");
         assert_eq!(p.population, row.population, "{s}: population");
         assert_eq!(p.planned_budget, row.budget.map(hm), "{s}: planned budget");
         assert_eq!(p.subsidy_ceiling, hm(row.subsidy), "{s}: subsidy ceiling");
+        assert_eq!(p.investment_potential, hm(row.investment), "{s}: investment potential");
+        assert_eq!(p.regions.iter().map(|r| r.code).collect::<Vec<_>>(), row.regions, "{s}: regions");
+        assert_eq!(p.themes.iter().map(|t| t.code()).collect::<Vec<_>>(), row.themes, "{s}: themes");
         assert_eq!(
-            p.investment_potential,
-            hm(row.investment),
-            "{s}: investment potential"
-        );
-        assert_eq!(
-            p.regions.iter().map(|r| r.code).collect::<Vec<_>>(),
-            row.regions,
-            "{s}: regions"
-        );
-        assert_eq!(
-            p.themes.iter().map(|t| t.code()).collect::<Vec<_>>(),
-            row.themes,
-            "{s}: themes"
-        );
-        assert_eq!(
-            p.territory_kinds
-                .iter()
-                .map(|k| k.code())
-                .collect::<Vec<_>>(),
+            p.territory_kinds.iter().map(|k| k.code()).collect::<Vec<_>>(),
             row.kinds,
             "{s}: territory kinds"
         );
@@ -134,12 +115,7 @@ fn every_fiche_has_the_figures_printed_in_the_document() {
             "{s}: objectives {:#?}",
             p.strategic_objectives
         );
-        assert_eq!(
-            p.impacts_2030.len(),
-            row.impacts,
-            "{s}: impacts {:#?}",
-            p.impacts_2030
-        );
+        assert_eq!(p.impacts_2030.len(), row.impacts, "{s}: impacts {:#?}", p.impacts_2030);
         assert_eq!(p.source.page, Some(row.page), "{s}: page");
         assert!(!p.ambition.is_empty(), "{s}: ambition");
     }
@@ -154,21 +130,12 @@ fn totals_added_up_by_hand() {
     assert_eq!(ps.iter().map(|p| p.local_authorities).sum::<u32>(), 161);
     assert_eq!(ps.iter().map(|p| p.population).sum::<u64>(), 32_876_000);
     // 151,15 M€: more than the 150 M€ subsidy envelope.
-    assert_eq!(
-        Money::sum(ps.iter().map(|p| p.subsidy_ceiling)),
-        Some(Money(15_115_000_000))
-    );
+    assert_eq!(Money::sum(ps.iter().map(|p| p.subsidy_ceiling)), Some(Money(15_115_000_000)));
     // 528,4 M€: more than the 300 M€ equity envelope.
-    assert_eq!(
-        Money::sum(ps.iter().map(|p| p.investment_potential)),
-        Some(Money(52_840_000_000))
-    );
+    assert_eq!(Money::sum(ps.iter().map(|p| p.investment_potential)), Some(Money(52_840_000_000)));
     // 3 023 M€ over the 23 fiches that print a budget (not Le Havre).
     assert_eq!(ps.iter().filter(|p| p.planned_budget.is_some()).count(), 23);
-    assert_eq!(
-        Money::sum(ps.iter().filter_map(|p| p.planned_budget)),
-        Some(Money(302_300_000_000))
-    );
+    assert_eq!(Money::sum(ps.iter().filter_map(|p| p.planned_budget)), Some(Money(302_300_000_000)));
 }
 
 #[test]
@@ -183,28 +150,13 @@ fn headings_names_table_of_contents_and_leads() {
         biovallee.lead_detail.as_deref(),
         Some("(Communautés de Communes du Diois, Crestois-Pays de Saillans et Val de Drôme)")
     );
-    assert_eq!(
-        biovallee.themes_raw,
-        "Transition écologique et énergétique, Agroécologie"
-    );
+    assert_eq!(biovallee.themes_raw, "Transition écologique et énergétique, Agroécologie");
     assert_eq!(biovallee.territory_kinds_raw, "Territoires ruraux");
-    let belfort = project(
-        &kit,
-        "belfort-montbeliard-transformation-d-un-territoire-industriel",
-    );
-    assert_eq!(
-        belfort.lead_detail.as_deref(),
-        Some("(en action conjointe avec le Grand Belfort)")
-    );
-    assert_eq!(
-        project(&kit, "le-havre-smart-port-city").name,
-        "Le Havre Smart Port City"
-    );
+    let belfort = project(&kit, "belfort-montbeliard-transformation-d-un-territoire-industriel");
+    assert_eq!(belfort.lead_detail.as_deref(), Some("(en action conjointe avec le Grand Belfort)"));
+    assert_eq!(project(&kit, "le-havre-smart-port-city").name, "Le Havre Smart Port City");
     assert_eq!(project(&kit, "e-meuse-sante").name, "e-Meuse Santé");
-    assert_eq!(
-        project(&kit, "ouest-territoires-d-elevage").name,
-        "Ouest Territoires d'Élevage"
-    );
+    assert_eq!(project(&kit, "ouest-territoires-d-elevage").name, "Ouest Territoires d'Élevage");
     assert_eq!(
         project(&kit, "occit-num").lead_detail,
         None,
@@ -226,9 +178,7 @@ fn sections_in_any_order_and_markup_stripped() {
     let vilagil = project(&kit, "vilagil");
     // Objectives first without heading (l. 1255–1257), then under a heading (l. 1285–1286).
     assert!(vilagil.strategic_objectives[0].starts_with("Décongestionner le territoire"));
-    assert!(
-        vilagil.strategic_objectives[4].starts_with("Mettre en œuvre une approche écosystémique")
-    );
+    assert!(vilagil.strategic_objectives[4].starts_with("Mettre en œuvre une approche écosystémique"));
     assert!(vilagil.ambition[0].starts_with("Le territoire toulousain"));
     let terres = project(&kit, "terres-de-sources");
     assert_eq!(
@@ -236,8 +186,7 @@ fn sections_in_any_order_and_markup_stripped() {
         "Deux axes principaux seront développés afin d'atteindre cette ambition :"
     );
     let pyrenees = project(&kit, "ambition-pyrenees");
-    assert!(pyrenees.strategic_objectives[0]
-        .starts_with("Ce projet vise à réinventer le modèle des Pyrénées"));
+    assert!(pyrenees.strategic_objectives[0].starts_with("Ce projet vise à réinventer le modèle des Pyrénées"));
     assert!(pyrenees.ambition[0].starts_with("Les Pyrénées sont un territoire agricole"));
     let biovallee = project(&kit, "biovallee");
     assert_eq!(
@@ -249,31 +198,23 @@ fn sections_in_any_order_and_markup_stripped() {
         "Réduire de 30 % les déplacements en voiture individuelle et les émissions de CO2 liées au transport ;"
     );
     let meuse = project(&kit, "e-meuse-sante");
-    assert_eq!(meuse.impacts_2030[1], "Combattre la désertification médicale par une coordination des acteurs via de nouveaux outils numériques ;");
+    assert_eq!(
+        meuse.impacts_2030[1],
+        "Combattre la désertification médicale par une coordination des acteurs via de nouveaux outils numériques ;"
+    );
     let littoral = project(&kit, "littoral");
     assert_eq!(
         littoral.impacts_2030[0], "Créer 1 000 emplois ;",
         "« IMPACTS À HORIZON 2030 : » variant"
     );
     assert_eq!(
-        project(&kit, "alimentation-durable-2030")
-            .impacts_2030
-            .len(),
+        project(&kit, "alimentation-durable-2030").impacts_2030.len(),
         5,
         "« IMPACTS ATTENDUS » variant"
     );
     for p in &kit.projects {
-        for text in p
-            .ambition
-            .iter()
-            .chain(&p.strategic_objectives)
-            .chain(&p.impacts_2030)
-        {
-            assert!(
-                !text.contains('*') && !text.contains('<'),
-                "{}: markup left in « {text} »",
-                p.slug
-            );
+        for text in p.ambition.iter().chain(&p.strategic_objectives).chain(&p.impacts_2030) {
+            assert!(!text.contains('*') && !text.contains('<'), "{}: markup left in « {text} »", p.slug);
             assert!(
                 !text.contains("budget prévisionnel"),
                 "{}: the budget sentence belongs to planned_budget",
@@ -287,12 +228,7 @@ fn sections_in_any_order_and_markup_stripped() {
         }
     }
     // Construire au futur: a paragraph, five list items, a paragraph (the budget paragraph moved out).
-    assert_eq!(
-        project(&kit, "construire-au-futur-habiter-le-futur")
-            .ambition
-            .len(),
-        7
-    );
+    assert_eq!(project(&kit, "construire-au-futur-habiter-le-futur").ambition.len(), 7);
 }
 
 #[test]
@@ -300,10 +236,7 @@ fn programme_as_printed() {
     let p = kit().programme;
     assert_eq!(p.slug, "territoires-d-innovation");
     assert_eq!(p.name, "Territoires d'Innovation");
-    assert_eq!(
-        p.parent_programme,
-        "Programme d'investissements d'avenir (PIA)"
-    );
+    assert_eq!(p.parent_programme, "Programme d'investissements d'avenir (PIA)");
     assert_eq!(p.operator, "Banque des Territoires");
     assert_eq!(p.total_amount, Money(45_000_000_000));
     assert_eq!(p.duration_years, 10);
@@ -318,25 +251,13 @@ fn programme_as_printed() {
     assert_eq!(p.calls.len(), 2);
     let ami = &p.calls[0];
     assert_eq!(
-        (
-            ami.kind,
-            ami.year,
-            ami.opened_on,
-            ami.applications,
-            ami.selected
-        ),
+        (ami.kind, ami.year, ami.opened_on, ami.applications, ami.selected),
         (CallKind::ExpressionOfInterest, 2017, None, 117, 24)
     );
     let aap = &p.calls[1];
     let opened = time::Date::from_calendar_date(2018, time::Month::November, 23).ok();
     assert_eq!(
-        (
-            aap.kind,
-            aap.year,
-            aap.opened_on,
-            aap.applications,
-            aap.selected
-        ),
+        (aap.kind, aap.year, aap.opened_on, aap.applications, aap.selected),
         (CallKind::CallForProjects, 2018, opened, 48, 24)
     );
     assert_eq!(
@@ -350,10 +271,7 @@ fn programme_as_printed() {
             "L'adaptation des compétences aux évolutions du marché du travail",
         ]
     );
-    assert_eq!(
-        p.source.title,
-        "Territoires d'Innovation — 24 projets lauréats, dossier de presse"
-    );
+    assert_eq!(p.source.title, "Territoires d'Innovation — 24 projets lauréats, dossier de presse");
     assert_eq!(p.source.file, EMBEDDED_FILE);
     assert_eq!(
         p.source.published_on,
@@ -391,18 +309,8 @@ fn the_fourteen_headline_claims() {
         (theme("Mobilité"), 3, "3 Mobilité", 71),
         (theme("Numérique"), 2, "2 Numérique", 77),
         (theme("Compétences"), 1, "1 Compétences", 83),
-        (
-            other("Territoires d'Industrie"),
-            20,
-            "20 Territoires d'Industrie",
-            92,
-        ),
-        (
-            other("Territoires Cœur de Ville"),
-            18,
-            "18 Territoires Cœur de Ville",
-            95,
-        ),
+        (other("Territoires d'Industrie"), 20, "20 Territoires d'Industrie", 92),
+        (other("Territoires Cœur de Ville"), 18, "18 Territoires Cœur de Ville", 95),
         (
             other("Territoires agricoles en transition"),
             11,
@@ -438,11 +346,7 @@ fn error_of(text: &str) -> ParseError {
 }
 
 fn assert_error(e: &ParseError, line: u32, field: &str, quotes: &[&str]) {
-    assert_eq!(
-        (e.file.as_str(), e.line, e.field.as_str()),
-        ("edited.md", line, field),
-        "{e}"
-    );
+    assert_eq!((e.file.as_str(), e.line, e.field.as_str()), ("edited.md", line, field), "{e}");
     for q in quotes {
         assert!(e.message.contains(q), "message should quote « {q} »: {e}");
     }
@@ -453,12 +357,7 @@ fn a_fiche_cut_after_its_ambition_heading_is_truncated() {
     // The last fiche, cut right after « ## AMBITION » (line 1448).
     let cut = lines()[..1448].join("\n");
     let e = error_of(&cut);
-    assert_error(
-        &e,
-        1448,
-        "ambition",
-        &["OUEST TERRITOIRES D'ÉLEVAGE", "truncated"],
-    );
+    assert_error(&e, 1448, "ambition", &["OUEST TERRITOIRES D'ÉLEVAGE", "truncated"]);
     // A fiche in the middle: Biovallée loses everything after its « ## AMBITION » (l. 269).
     let ls = lines();
     let cut = [&ls[..269], &ls[310..]].concat().join("\n");
@@ -470,45 +369,24 @@ fn a_fiche_without_impacts_or_amounts() {
     // Biovallée without lines 283–310 (impacts and both amounts).
     let ls = lines();
     let cut = [&ls[..282], &ls[310..]].concat().join("\n");
-    assert_error(
-        &error_of(&cut),
-        251,
-        "impacts_2030",
-        &["BIOVALLÉE", "IMPACTS"],
-    );
+    assert_error(&error_of(&cut), 251, "impacts_2030", &["BIOVALLÉE", "IMPACTS"]);
     // Strasbourg without its investment line (l. 828).
     let e = error_of(&replace_line(828, ""));
-    assert_error(
-        &e,
-        788,
-        "investment_potential",
-        &["STRASBOURG", "Potentiel d'investissement"],
-    );
+    assert_error(&e, 788, "investment_potential", &["STRASBOURG", "Potentiel d'investissement"]);
 }
 
 #[test]
 fn bad_numbers_are_quoted() {
     // Biovallée's subsidy, line 294: « 5,7 » then « M€ » on the next line.
     let e = error_of(&EMBEDDED.replacen("5,7  \nM€", "5,7,1  \nM€", 1));
-    assert_error(
-        &e,
-        294,
-        "subsidy_ceiling",
-        &["« 5,7,1 M€ »", "more than one decimal comma"],
-    );
+    assert_error(&e, 294, "subsidy_ceiling", &["« 5,7,1 M€ »", "more than one decimal comma"]);
     let e = error_of(&EMBEDDED.replacen("12,8  \nM€", "cinq  \nM€", 1));
     assert_error(&e, 301, "investment_potential", &["« cinq M€ »"]);
     let e = error_of(&replace_line(265, "56.000 personnes concernées"));
     assert_error(&e, 265, "population", &["« 56.000 »", "'.'"]);
-    let e = error_of(&replace_line(
-        273,
-        "Le budget prévisionnel du projet atteint 5 3 M€.",
-    ));
+    let e = error_of(&replace_line(273, "Le budget prévisionnel du projet atteint 5 3 M€."));
     assert_error(&e, 273, "planned_budget", &["« 5 3 M€ »"]);
-    let e = error_of(&replace_line(
-        258,
-        "29 partenaires dont trois collectivités",
-    ));
+    let e = error_of(&replace_line(258, "29 partenaires dont trois collectivités"));
     assert_error(&e, 258, "local_authorities", &["« trois »"]);
 }
 
@@ -524,12 +402,7 @@ fn a_duplicated_fiche_is_rejected() {
 #[test]
 fn unknown_themes_and_kinds_point_at_their_line() {
     let e = error_of(&replace_line(582, " Santé, Cuisine"));
-    assert_error(
-        &e,
-        582,
-        "themes",
-        &["« Cuisine »", "HANDICAP INNOVATION TERRITOIRE"],
-    );
+    assert_error(&e, 582, "themes", &["« Cuisine »", "HANDICAP INNOVATION TERRITOIRE"]);
     // Biovallée's themes run over lines 260–261: the error is on the line of the bad term.
     let e = error_of(&replace_line(261, "et énergétique, Aquaculture"));
     assert_error(&e, 261, "themes", &["« Aquaculture »"]);
@@ -545,11 +418,7 @@ fn a_missing_lead_is_rejected() {
         &e,
         580,
         "lead",
-        &[
-            "Chef de file",
-            "HANDICAP INNOVATION TERRITOIRE",
-            "69 partenaires",
-        ],
+        &["Chef de file", "HANDICAP INNOVATION TERRITOIRE", "69 partenaires"],
     );
     let e = error_of(&replace_line(578, "**Chef de file :**"));
     assert_error(&e, 578, "lead", &["names no organisation"]);
@@ -560,12 +429,7 @@ fn fiches_and_sommaire_must_match_one_to_one() {
     // Le Havre's fiche (lines 1035–1086) removed: its Sommaire entry (l. 221) is orphaned.
     let ls = lines();
     let without = [&ls[..1034], &ls[1086..]].concat().join("\n");
-    assert_error(
-        &error_of(&without),
-        221,
-        "toc_title",
-        &["LE HAVRE, SMART PORT CITY"],
-    );
+    assert_error(&error_of(&without), 221, "toc_title", &["LE HAVRE, SMART PORT CITY"]);
     // A heading that shares no word with any entry.
     let e = error_of(&replace_line(1244, "# TRAMWAY"));
     assert_error(&e, 1244, "toc_title", &["TRAMWAY", "no Sommaire entry"]);
@@ -577,10 +441,7 @@ fn fiches_and_sommaire_must_match_one_to_one() {
 #[test]
 fn no_edit_makes_the_parser_panic() {
     // Prefixes of the whole document, cut on char boundaries every 1 009 bytes.
-    for cut in (0..EMBEDDED.len())
-        .step_by(1009)
-        .filter(|&i| EMBEDDED.is_char_boundary(i))
-    {
+    for cut in (0..EMBEDDED.len()).step_by(1009).filter(|&i| EMBEDDED.is_char_boundary(i)) {
         let _ = parse(&EMBEDDED[..cut], "cut.md");
     }
     // Every single line removed from a reduced document (kept small so that the sweep stays

@@ -6,9 +6,7 @@ use territoires_formats::press_kit::{parse, EMBEDDED, EMBEDDED_FILE};
 use territoires_formats::projects_export::{write_csv, write_json};
 
 fn projects() -> Vec<Project> {
-    parse(EMBEDDED, EMBEDDED_FILE)
-        .expect("embedded press kit")
-        .projects
+    parse(EMBEDDED, EMBEDDED_FILE).expect("embedded press kit").projects
 }
 
 fn csv_text() -> String {
@@ -37,10 +35,7 @@ fn csv_lines_end_with_crlf_and_have_thirteen_cells() {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(b';')
         .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    let rows: Vec<csv::StringRecord> = reader
-        .records()
-        .collect::<Result<_, _>>()
-        .expect("readable CSV");
+    let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>().expect("readable CSV");
     assert_eq!(rows.len(), 24);
     assert!(rows.iter().all(|r| r.len() == 13));
 }
@@ -68,10 +63,7 @@ fn csv_rows_as_read_in_the_fiches() {
         .iter()
         .find(|r| r.starts_with("ouest-territoires-d-elevage;"))
         .expect("Ouest row");
-    assert!(
-        ouest.contains(";52, 28, 53;Pays de la Loire, Normandie, Bretagne;"),
-        "{ouest}"
-    );
+    assert!(ouest.contains(";52, 28, 53;Pays de la Loire, Normandie, Bretagne;"), "{ouest}");
     // Pyrénées: 6,05 M€ keeps its hundredths.
     assert!(rows
         .iter()
@@ -88,10 +80,7 @@ fn json_is_an_array_of_projects_with_amounts_in_cents() {
     assert_eq!(array.len(), 24);
     assert_eq!(array[0]["slug"], "biovallee");
     assert_eq!(array[0]["subsidy_ceiling"], 570_000_000, "5,7 M€ in cents");
-    assert_eq!(
-        array[0]["planned_budget"], 5_300_000_000_i64,
-        "53 M€ in cents"
-    );
+    assert_eq!(array[0]["planned_budget"], 5_300_000_000_i64, "53 M€ in cents");
     assert_eq!(array[15]["slug"], "le-havre-smart-port-city");
     assert!(array[15]["planned_budget"].is_null());
     let back: Vec<Project> = serde_json::from_slice(&out).expect("round trip");

@@ -17,7 +17,8 @@ pub fn code<T: Serialize>(value: &T) -> String {
 
 /// The unit enum variant whose serde name is `code`.
 pub fn from_code<T: DeserializeOwned>(code: &str, what: &str) -> Result<T, StoreError> {
-    serde_json::from_value(serde_json::Value::String(code.to_owned())).map_err(|_| StoreError::Invalid(format!("unknown {what} code {code:?}")))
+    serde_json::from_value(serde_json::Value::String(code.to_owned()))
+        .map_err(|_| StoreError::Invalid(format!("unknown {what} code {code:?}")))
 }
 
 /// JSON text of any serialisable value.
@@ -37,7 +38,8 @@ pub fn date(d: Date) -> String {
 
 /// Parses a date stored by [`date`].
 pub fn from_date(text: &str, what: &str) -> Result<Date, StoreError> {
-    Date::parse(text, time::macros::format_description!("[year]-[month]-[day]")).map_err(|e| StoreError::Invalid(format!("{what}: date {text:?}: {e}")))
+    Date::parse(text, time::macros::format_description!("[year]-[month]-[day]"))
+        .map_err(|e| StoreError::Invalid(format!("{what}: date {text:?}: {e}")))
 }
 
 /// A non-negative stored integer as `u32`.

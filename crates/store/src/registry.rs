@@ -52,7 +52,11 @@ impl Store {
             report.programme_changed = true;
             write_programme(&mut tx, programme, stored_programme.is_some()).await?;
         }
-        let existing: HashMap<String, Project> = load_projects(&mut tx, &programme.slug).await?.into_iter().map(|(_, p)| (p.slug.clone(), p)).collect();
+        let existing: HashMap<String, Project> = load_projects(&mut tx, &programme.slug)
+            .await?
+            .into_iter()
+            .map(|(_, p)| (p.slug.clone(), p))
+            .collect();
         let stored_positions = load_positions(&mut tx, &programme.slug).await?;
         for (position, project) in projects.iter().enumerate() {
             let position = position as i64;
@@ -69,10 +73,16 @@ impl Store {
                 }
             }
         }
-        report.absent_from_source = existing.keys().filter(|s| !projects.iter().any(|p| &p.slug == *s)).cloned().collect();
+        report.absent_from_source = existing
+            .keys()
+            .filter(|s| !projects.iter().any(|p| &p.slug == *s))
+            .cloned()
+            .collect();
         report.absent_from_source.sort();
         if !report.is_noop() {
-            let now = time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+            let now = time::OffsetDateTime::now_utc()
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default();
             sqlx::query("INSERT INTO imports (source_file, imported_at, inserted, updated, unchanged) VALUES ($1, $2, $3, $4, $5)")
                 .bind(programme.source.file.clone())
                 .bind(now)
@@ -101,14 +111,20 @@ impl Store {
 
     /// Number of imports that changed something.
     pub async fn import_count(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query("SELECT COUNT(*) FROM imports").fetch_one(self.pool()).await?.try_get::<i64, _>(0)?)
+        Ok(sqlx::query("SELECT COUNT(*) FROM imports")
+            .fetch_one(self.pool())
+            .await?
+            .try_get::<i64, _>(0)?)
     }
 }
 
 async fn write_programme(tx: &mut Transaction<'_, Any>, p: &Programme, exists: bool) -> Result<(), StoreError> {
     if exists {
         for table in ["envelopes", "calls", "headline_claims"] {
-            sqlx::query(&format!("DELETE FROM {table} WHERE programme_slug = $1")).bind(p.slug.clone()).execute(&mut **tx).await?;
+            sqlx::query(&format!("DELETE FROM {table} WHERE programme_slug = $1"))
+                .bind(p.slug.clone())
+                .execute(&mut **tx)
+                .await?;
         }
         sqlx::query(
             "UPDATE programmes SET name = $2, parent_programme = $3, operator = $4, total_amount_cents = $5, duration_years = $6, target_themes = $7, source_title = $8, source_file = $9, source_published_on = $10, source_licence = $11 WHERE slug = $1",
@@ -191,37 +207,48 @@ async fn load_programmes(tx: &mut Transaction<'_, Any>) -> Result<Vec<Programme>
             .fetch_all(&mut **tx)
             .await?
             .into_iter()
-            .map(|e| Ok(Envelope { kind: from_code(&e.try_get::<String, _>("kind")?, "envelope kind")?, cap: Money(e.try_get("cap_cents")?) }))
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let calls = sqlx::query("SELECT kind, year, opened_on, applications, selected FROM calls WHERE programme_slug = $1 ORDER BY position")
-            .bind(slug.clone())
-            .fetch_all(&mut **tx)
-            .await?
-            .into_iter()
-            .map(|c| {
-                Ok(Call {
-                    kind: from_code(&c.try_get::<String, _>("kind")?, "call kind")?,
-                    year: i32::try_from(c.try_get::<i64, _>("year")?).map_err(|_| StoreError::Invalid("call year out of range".into()))?,
-                    opened_on: c.try_get::<Option<String>, _>("opened_on")?.map(|d| from_date(&d, "call opened_on")).transpose()?,
-                    applications: u32_of(c.try_get("applications")?, "call applications")?,
-                    selected: u32_of(c.try_get("selected")?, "call selected")?,
+            .map(|e| {
+                Ok(Envelope {
+                    kind: from_code(&e.try_get::<String, _>("kind")?, "envelope kind")?,
+                    cap: Money(e.try_get("cap_cents")?),
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        let headline_claims = sqlx::query("SELECT subject, value, raw, line FROM headline_claims WHERE programme_slug = $1 ORDER BY position")
-            .bind(slug.clone())
-            .fetch_all(&mut **tx)
-            .await?
-            .into_iter()
-            .map(|c| {
-                Ok(HeadlineClaim {
-                    subject: from_json(&c.try_get::<String, _>("subject")?, "headline claim subject")?,
-                    value: c.try_get("value")?,
-                    raw: c.try_get("raw")?,
-                    line: u32_of(c.try_get("line")?, "headline claim line")?,
+        let calls =
+            sqlx::query("SELECT kind, year, opened_on, applications, selected FROM calls WHERE programme_slug = $1 ORDER BY position")
+                .bind(slug.clone())
+                .fetch_all(&mut **tx)
+                .await?
+                .into_iter()
+                .map(|c| {
+                    Ok(Call {
+                        kind: from_code(&c.try_get::<String, _>("kind")?, "call kind")?,
+                        year: i32::try_from(c.try_get::<i64, _>("year")?)
+                            .map_err(|_| StoreError::Invalid("call year out of range".into()))?,
+                        opened_on: c
+                            .try_get::<Option<String>, _>("opened_on")?
+                            .map(|d| from_date(&d, "call opened_on"))
+                            .transpose()?,
+                        applications: u32_of(c.try_get("applications")?, "call applications")?,
+                        selected: u32_of(c.try_get("selected")?, "call selected")?,
+                    })
                 })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
+                .collect::<Result<Vec<_>, StoreError>>()?;
+        let headline_claims =
+            sqlx::query("SELECT subject, value, raw, line FROM headline_claims WHERE programme_slug = $1 ORDER BY position")
+                .bind(slug.clone())
+                .fetch_all(&mut **tx)
+                .await?
+                .into_iter()
+                .map(|c| {
+                    Ok(HeadlineClaim {
+                        subject: from_json(&c.try_get::<String, _>("subject")?, "headline claim subject")?,
+                        value: c.try_get("value")?,
+                        raw: c.try_get("raw")?,
+                        line: u32_of(c.try_get("line")?, "headline claim line")?,
+                    })
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
         out.push(Programme {
             name: r.try_get("name")?,
             parent_programme: r.try_get("parent_programme")?,
@@ -273,16 +300,22 @@ async fn insert_project(tx: &mut Transaction<'_, Any>, programme: &str, position
     let links: [(&str, &str, Vec<&str>); 3] = [
         ("project_regions", "region_code", p.regions.iter().map(|r| r.code).collect()),
         ("project_themes", "theme", p.themes.iter().map(|t| t.code()).collect()),
-        ("project_territory_kinds", "territory_kind", p.territory_kinds.iter().map(|k| k.code()).collect()),
+        (
+            "project_territory_kinds",
+            "territory_kind",
+            p.territory_kinds.iter().map(|k| k.code()).collect(),
+        ),
     ];
     for (table, column, codes) in links {
         for (i, c) in codes.into_iter().enumerate() {
-            sqlx::query(&format!("INSERT INTO {table} (project_slug, position, {column}) VALUES ($1, $2, $3)"))
-                .bind(p.slug.clone())
-                .bind(i as i64)
-                .bind(c.to_owned())
-                .execute(&mut **tx)
-                .await?;
+            sqlx::query(&format!(
+                "INSERT INTO {table} (project_slug, position, {column}) VALUES ($1, $2, $3)"
+            ))
+            .bind(p.slug.clone())
+            .bind(i as i64)
+            .bind(c.to_owned())
+            .execute(&mut **tx)
+            .await?;
         }
     }
     Ok(())
@@ -290,14 +323,23 @@ async fn insert_project(tx: &mut Transaction<'_, Any>, programme: &str, position
 
 async fn delete_project(tx: &mut Transaction<'_, Any>, slug: &str) -> Result<(), StoreError> {
     for table in ["project_regions", "project_themes", "project_territory_kinds"] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE project_slug = $1")).bind(slug.to_owned()).execute(&mut **tx).await?;
+        sqlx::query(&format!("DELETE FROM {table} WHERE project_slug = $1"))
+            .bind(slug.to_owned())
+            .execute(&mut **tx)
+            .await?;
     }
-    sqlx::query("DELETE FROM projects WHERE slug = $1").bind(slug.to_owned()).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM projects WHERE slug = $1")
+        .bind(slug.to_owned())
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
 async fn load_positions(tx: &mut Transaction<'_, Any>, programme: &str) -> Result<HashMap<String, i64>, StoreError> {
-    let rows = sqlx::query("SELECT slug, position FROM projects WHERE programme_slug = $1").bind(programme.to_owned()).fetch_all(&mut **tx).await?;
+    let rows = sqlx::query("SELECT slug, position FROM projects WHERE programme_slug = $1")
+        .bind(programme.to_owned())
+        .fetch_all(&mut **tx)
+        .await?;
     rows.into_iter().map(|r| Ok((r.try_get("slug")?, r.try_get("position")?))).collect()
 }
 
@@ -305,7 +347,11 @@ async fn load_positions(tx: &mut Transaction<'_, Any>, programme: &str) -> Resul
 /// link table is read once and grouped, not once per project.
 async fn load_projects(tx: &mut Transaction<'_, Any>, programme: &str) -> Result<Vec<(i64, Project)>, StoreError> {
     let mut links: HashMap<(&str, String), Vec<String>> = HashMap::new();
-    for (table, column) in [("project_regions", "region_code"), ("project_themes", "theme"), ("project_territory_kinds", "territory_kind")] {
+    for (table, column) in [
+        ("project_regions", "region_code"),
+        ("project_themes", "theme"),
+        ("project_territory_kinds", "territory_kind"),
+    ] {
         let rows = sqlx::query(&format!("SELECT l.project_slug, l.{column} FROM {table} l JOIN projects p ON p.slug = l.project_slug WHERE p.programme_slug = $1 ORDER BY l.project_slug, l.position"))
             .bind(programme.to_owned())
             .fetch_all(&mut **tx)
@@ -314,7 +360,12 @@ async fn load_projects(tx: &mut Transaction<'_, Any>, programme: &str) -> Result
             links.entry((table, r.try_get(0)?)).or_default().push(r.try_get(1)?);
         }
     }
-    let rows = sqlx::query(&format!("SELECT {PROJECT_COLUMNS} FROM projects WHERE programme_slug = $1 ORDER BY position")).bind(programme.to_owned()).fetch_all(&mut **tx).await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {PROJECT_COLUMNS} FROM projects WHERE programme_slug = $1 ORDER BY position"
+    ))
+    .bind(programme.to_owned())
+    .fetch_all(&mut **tx)
+    .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let slug: String = r.try_get("slug")?;
@@ -323,10 +374,15 @@ async fn load_projects(tx: &mut Transaction<'_, Any>, programme: &str) -> Result
             .iter()
             .map(|c| Region::from_code(c).ok_or_else(|| StoreError::Invalid(format!("project {slug}: unknown region code {c:?}"))))
             .collect::<Result<Vec<_>, _>>()?;
-        let themes = take("project_themes").iter().map(|c| Theme::from_code(c).ok_or_else(|| StoreError::Invalid(format!("project {slug}: unknown theme {c:?}")))).collect::<Result<Vec<_>, _>>()?;
+        let themes = take("project_themes")
+            .iter()
+            .map(|c| Theme::from_code(c).ok_or_else(|| StoreError::Invalid(format!("project {slug}: unknown theme {c:?}"))))
+            .collect::<Result<Vec<_>, _>>()?;
         let territory_kinds = take("project_territory_kinds")
             .iter()
-            .map(|c| TerritoryKind::from_code(c).ok_or_else(|| StoreError::Invalid(format!("project {slug}: unknown territory kind {c:?}"))))
+            .map(|c| {
+                TerritoryKind::from_code(c).ok_or_else(|| StoreError::Invalid(format!("project {slug}: unknown territory kind {c:?}")))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let what = |field: &str| format!("project {slug}: {field}");
         let project = Project {
@@ -350,7 +406,13 @@ async fn load_projects(tx: &mut Transaction<'_, Any>, programme: &str) -> Result
             impacts_2030: from_json(&r.try_get::<String, _>("impacts_2030")?, &what("impacts_2030"))?,
             subsidy_ceiling: Money(r.try_get("subsidy_ceiling_cents")?),
             investment_potential: Money(r.try_get("investment_potential_cents")?),
-            source: FicheSource { line: u32_of(r.try_get("source_line")?, &what("source_line"))?, page: r.try_get::<Option<i64>, _>("source_page")?.map(|v| u32_of(v, &what("source_page"))).transpose()? },
+            source: FicheSource {
+                line: u32_of(r.try_get("source_line")?, &what("source_line"))?,
+                page: r
+                    .try_get::<Option<i64>, _>("source_page")?
+                    .map(|v| u32_of(v, &what("source_page")))
+                    .transpose()?,
+            },
             slug: slug.clone(),
         };
         out.push((r.try_get("position")?, project));

@@ -25,19 +25,52 @@ fn programme() -> Programme {
         total_amount: Money::from_euros(450_000_000).unwrap(),
         duration_years: 10,
         envelopes: vec![
-            Envelope { kind: EnvelopeKind::Subsidy, cap: Money::from_euros(150_000_000).unwrap() },
-            Envelope { kind: EnvelopeKind::Equity, cap: Money::from_euros(300_000_000).unwrap() },
+            Envelope {
+                kind: EnvelopeKind::Subsidy,
+                cap: Money::from_euros(150_000_000).unwrap(),
+            },
+            Envelope {
+                kind: EnvelopeKind::Equity,
+                cap: Money::from_euros(300_000_000).unwrap(),
+            },
         ],
         calls: vec![
-            Call { kind: CallKind::ExpressionOfInterest, year: 2017, opened_on: None, applications: 117, selected: 24 },
-            Call { kind: CallKind::CallForProjects, year: 2018, opened_on: Some(date!(2018 - 11 - 23)), applications: 48, selected: 24 },
+            Call {
+                kind: CallKind::ExpressionOfInterest,
+                year: 2017,
+                opened_on: None,
+                applications: 117,
+                selected: 24,
+            },
+            Call {
+                kind: CallKind::CallForProjects,
+                year: 2018,
+                opened_on: Some(date!(2018 - 11 - 23)),
+                applications: 48,
+                selected: 24,
+            },
         ],
         target_themes: vec!["La transition numérique".into(), "L'énergie durable".into()],
         headline_claims: vec![
-            HeadlineClaim { subject: ClaimSubject::Partners, value: 1900, raw: "1 900 partenaires".into(), line: 47 },
-            HeadlineClaim { subject: ClaimSubject::ThemeCount("Santé".into()), value: 3, raw: "3 Santé".into(), line: 80 },
+            HeadlineClaim {
+                subject: ClaimSubject::Partners,
+                value: 1900,
+                raw: "1 900 partenaires".into(),
+                line: 47,
+            },
+            HeadlineClaim {
+                subject: ClaimSubject::ThemeCount("Santé".into()),
+                value: 3,
+                raw: "3 Santé".into(),
+                line: 80,
+            },
         ],
-        source: Source { title: "Dossier de presse".into(), file: "dp.md".into(), published_on: date!(2019 - 09 - 13), licence: "Licence Ouverte / Etalab 2.0".into() },
+        source: Source {
+            title: "Dossier de presse".into(),
+            file: "dp.md".into(),
+            published_on: date!(2019 - 09 - 13),
+            licence: "Licence Ouverte / Etalab 2.0".into(),
+        },
     }
 }
 
@@ -47,7 +80,11 @@ fn project(slug: &str, budget: Option<i64>) -> Project {
         name: "Ouest Territoires d'Élevage".into(),
         heading: "OUEST TERRITOIRES D'ÉLEVAGE".into(),
         toc_title: "OUEST TERRITOIRES D'ÉLEVAGE".into(),
-        regions: vec![Region::from_code("52").unwrap(), Region::from_code("28").unwrap(), Region::from_code("53").unwrap()],
+        regions: vec![
+            Region::from_code("52").unwrap(),
+            Region::from_code("28").unwrap(),
+            Region::from_code("53").unwrap(),
+        ],
         region_raw: "PAYS DE LA LOIRE".into(),
         lead: "Institut National de la Recherche Agronomique (INRA)".into(),
         lead_detail: None,
@@ -64,7 +101,10 @@ fn project(slug: &str, budget: Option<i64>) -> Project {
         impacts_2030: vec!["Impliquer 50 % des éleveurs dans la démarche ;".into()],
         subsidy_ceiling: Money(450_000_000),
         investment_potential: Money(1_090_000_000),
-        source: FicheSource { line: 1423, page: Some(33) },
+        source: FicheSource {
+            line: 1423,
+            page: Some(33),
+        },
     }
 }
 
@@ -78,7 +118,10 @@ async fn round_trip_keeps_every_field() {
     let s = store().await;
     let projects = vec![project("ouest", Some(6_500_000_000)), project("havre", None)];
     let report = s.import(&programme(), &projects).await.unwrap();
-    assert_eq!((report.inserted, report.updated, report.unchanged, report.programme_changed), (2, 0, 0, true));
+    assert_eq!(
+        (report.inserted, report.updated, report.unchanged, report.programme_changed),
+        (2, 0, 0, true)
+    );
     let registry = s.load_registry().await.unwrap().expect("registry");
     assert_eq!(registry.programme, programme());
     assert_eq!(registry.projects, projects, "document order and every field survive");
@@ -91,14 +134,19 @@ async fn importing_twice_changes_nothing() {
     let projects = vec![project("ouest", Some(6_500_000_000))];
     s.import(&programme(), &projects).await.unwrap();
     let again = s.import(&programme(), &projects).await.unwrap();
-    assert_eq!((again.inserted, again.updated, again.unchanged, again.programme_changed), (0, 0, 1, false));
+    assert_eq!(
+        (again.inserted, again.updated, again.unchanged, again.programme_changed),
+        (0, 0, 1, false)
+    );
     assert_eq!(s.import_count().await.unwrap(), 1, "a no-op import leaves no trace");
 }
 
 #[tokio::test]
 async fn a_changed_project_is_replaced_and_a_missing_one_kept() {
     let s = store().await;
-    s.import(&programme(), &[project("ouest", Some(1)), project("gone", None)]).await.unwrap();
+    s.import(&programme(), &[project("ouest", Some(1)), project("gone", None)])
+        .await
+        .unwrap();
     let mut changed = project("ouest", Some(2));
     changed.themes = vec![Theme::Agroecology, Theme::Digital];
     let report = s.import(&programme(), &[changed.clone()]).await.unwrap();

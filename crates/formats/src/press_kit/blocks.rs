@@ -59,12 +59,7 @@ pub(crate) struct Para {
 impl Para {
     /// The lines joined with one space: what a reader sees.
     pub fn text(&self) -> String {
-        let parts: Vec<&str> = self
-            .lines
-            .iter()
-            .map(|(_, l)| l.as_str())
-            .filter(|l| !l.is_empty())
-            .collect();
+        let parts: Vec<&str> = self.lines.iter().map(|(_, l)| l.as_str()).filter(|l| !l.is_empty()).collect();
         parts.join(" ")
     }
 
@@ -199,14 +194,8 @@ mod tests {
 
     #[test]
     fn markup_and_spaces() {
-        assert_eq!(
-            clean("**Chef de file :** Association  "),
-            "Chef de file : Association"
-        );
-        assert_eq!(
-            clean("CO<sub>2</sub> *via* 1\u{a0}900\u{202f}000"),
-            "CO2 via 1 900 000"
-        );
+        assert_eq!(clean("**Chef de file :** Association  "), "Chef de file : Association");
+        assert_eq!(clean("CO<sub>2</sub> *via* 1\u{a0}900\u{202f}000"), "CO2 via 1 900 000");
         assert_eq!(clean("\u{feff} a\u{200b}b "), "ab");
     }
 
@@ -218,10 +207,7 @@ mod tests {
         assert_eq!(list_item("---"), None);
         assert_eq!(list_item(" 26 partenaires"), None);
         assert_eq!(heading("# BIOVALLÉE"), Some((1, "BIOVALLÉE")));
-        assert_eq!(
-            heading("## IMPACTS À HORIZON 2030 :"),
-            Some((2, "IMPACTS À HORIZON 2030 :"))
-        );
+        assert_eq!(heading("## IMPACTS À HORIZON 2030 :"), Some((2, "IMPACTS À HORIZON 2030 :")));
         assert_eq!(heading("#hashtag"), None);
         assert_eq!(between("a « b » c", "« ", " »"), Some("b"));
     }

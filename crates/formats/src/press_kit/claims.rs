@@ -24,16 +24,11 @@ enum Part {
 /// applications and laureates of the call for projects (« 48 candidatures / 24 lauréats »).
 /// A figure is a number on its own line with its label on the next non-blank line, except
 /// the first line, which holds two, and the envelopes (« 150 M », « 300 M », in that order).
-pub(super) fn headline_claims(
-    doc: &Doc<'_>,
-    lines: &[Line],
-) -> Result<(Vec<HeadlineClaim>, u32, u32), ParseError> {
+pub(super) fn headline_claims(doc: &Doc<'_>, lines: &[Line]) -> Result<(Vec<HeadlineClaim>, u32, u32), ParseError> {
     const FIELD: &str = "headline_claims";
     let start = lines
         .iter()
-        .position(|(_, l)| {
-            heading(l).is_some_and(|(_, t)| fold(t).ends_with("en quelques chiffres"))
-        })
+        .position(|(_, l)| heading(l).is_some_and(|(_, t)| fold(t).ends_with("en quelques chiffres")))
         .ok_or_else(|| doc.err(1, FIELD, "no section « … en quelques chiffres »"))?;
     let level = heading(&lines[start].1).map_or(2, |(lv, _)| lv);
     let mut claims = Vec::new();
@@ -49,32 +44,18 @@ pub(super) fn headline_claims(
             part = match fold(title) {
                 t if t.starts_with("thematiques") => Part::Themes,
                 t if t.starts_with("parmi les territoires") => Part::OtherProgrammes,
-                _ => {
-                    return Err(doc.err(
-                        n,
-                        FIELD,
-                        format!("unknown heading « {title} » among the headline figures"),
-                    ))
-                }
+                _ => return Err(doc.err(n, FIELD, format!("unknown heading « {title} » among the headline figures"))),
             };
             continue;
         }
         if part == Part::Main && l.contains(" / ") {
             for piece in l.split(" / ") {
-                let (num, label) = split_number(piece).ok_or_else(|| {
-                    doc.err(n, FIELD, format!("expected « N label » in « {piece} »"))
-                })?;
+                let (num, label) = split_number(piece).ok_or_else(|| doc.err(n, FIELD, format!("expected « N label » in « {piece} »")))?;
                 let word = label.split(' ').next().unwrap_or_default();
                 let subject = match fold(word).as_str() {
                     "candidatures" => ClaimSubject::Applications,
                     "laureats" => ClaimSubject::Laureates,
-                    _ => {
-                        return Err(doc.err(
-                            n,
-                            FIELD,
-                            format!("unknown headline figure « {piece} »"),
-                        ))
-                    }
+                    _ => return Err(doc.err(n, FIELD, format!("unknown headline figure « {piece} »"))),
                 };
                 claims.push(claim(doc, n, subject, num, format!("{num} {word}"), false)?);
             }
@@ -91,55 +72,26 @@ pub(super) fn headline_claims(
             let (subject, is_amount) = match (part, fold(&label).as_str()) {
                 (Part::Main, "partenaires") => (ClaimSubject::Partners, false),
                 (Part::Main, "millions d euros") => (ClaimSubject::TotalAmount, true),
-                (Part::Main, _) => {
-                    return Err(doc.err(
-                        n,
-                        FIELD,
-                        format!("unknown headline figure « {l} {label} »"),
-                    ))
-                }
+                (Part::Main, _) => return Err(doc.err(n, FIELD, format!("unknown headline figure « {l} {label} »"))),
                 (Part::Themes, _) if Theme::parse(&label).is_none() => {
-                    return Err(doc.err(
-                        label_line,
-                        FIELD,
-                        format!("unknown theme « {label} » among the headline figures"),
-                    ))
+                    return Err(doc.err(label_line, FIELD, format!("unknown theme « {label} » among the headline figures")))
                 }
                 (Part::Themes, _) => (ClaimSubject::ThemeCount(label.clone()), false),
-                (Part::OtherProgrammes, _) => {
-                    (ClaimSubject::OtherProgrammeCount(label.clone()), false)
-                }
+                (Part::OtherProgrammes, _) => (ClaimSubject::OtherProgrammeCount(label.clone()), false),
             };
-            claims.push(claim(
-                doc,
-                n,
-                subject,
-                l,
-                format!("{l} {label}"),
-                is_amount,
-            )?);
+            claims.push(claim(doc, n, subject, l, format!("{l} {label}"), is_amount)?);
         } else {
-            return Err(doc.err(
-                n,
-                FIELD,
-                format!("unexpected text among the headline figures: « {l} »"),
-            ));
+            return Err(doc.err(n, FIELD, format!("unexpected text among the headline figures: « {l} »")));
         }
     }
     let count = |s: ClaimSubject| -> Result<u32, ParseError> {
-        let c = claims.iter().find(|c| c.subject == s).ok_or_else(|| {
-            doc.err(
-                line_no(start),
-                FIELD,
-                format!("no headline figure for {s:?}"),
-            )
-        })?;
+        let c = claims
+            .iter()
+            .find(|c| c.subject == s)
+            .ok_or_else(|| doc.err(line_no(start), FIELD, format!("no headline figure for {s:?}")))?;
         u32::try_from(c.value).map_err(|_| doc.err(c.line, FIELD, "out of range"))
     };
-    let (applications, laureates) = (
-        count(ClaimSubject::Applications)?,
-        count(ClaimSubject::Laureates)?,
-    );
+    let (applications, laureates) = (count(ClaimSubject::Applications)?, count(ClaimSubject::Laureates)?);
     Ok((claims, applications, laureates))
 }
 
@@ -152,28 +104,13 @@ fn split_number(s: &str) -> Option<(&str, &str)> {
 }
 
 /// A claim whose value is the count `num`, or `num` millions of euros in cents.
-fn claim(
-    doc: &Doc<'_>,
-    line: u32,
-    subject: ClaimSubject,
-    num: &str,
-    raw: String,
-    amount: bool,
-) -> Result<HeadlineClaim, ParseError> {
+fn claim(doc: &Doc<'_>, line: u32, subject: ClaimSubject, num: &str, raw: String, amount: bool) -> Result<HeadlineClaim, ParseError> {
     let bad = |m: String| doc.err(line, "headline_claims", m);
     let value = if amount {
         let d = parse_decimal(num).map_err(|e| bad(e.to_string()))?;
-        millions(d)
-            .map_err(|e| bad(format!("« {num} » millions: {e}")))?
-            .cents()
+        millions(d).map_err(|e| bad(format!("« {num} » millions: {e}")))?.cents()
     } else {
-        i64::try_from(parse_integer(num).map_err(|e| bad(e.to_string()))?)
-            .map_err(|_| bad(format!("« {num} » is too large")))?
+        i64::try_from(parse_integer(num).map_err(|e| bad(e.to_string()))?).map_err(|_| bad(format!("« {num} » is too large")))?
     };
-    Ok(HeadlineClaim {
-        subject,
-        value,
-        raw,
-        line,
-    })
+    Ok(HeadlineClaim { subject, value, raw, line })
 }

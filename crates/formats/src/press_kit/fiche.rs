@@ -39,10 +39,7 @@ impl Ctx<'_, '_> {
         self.err(
             self.line,
             field,
-            format!(
-                "fiche « {} » (lines {}–{}) has no {what}",
-                self.heading, self.line, self.last
-            ),
+            format!("fiche « {} » (lines {}–{}) has no {what}", self.heading, self.line, self.last),
         )
     }
 }
@@ -64,54 +61,26 @@ pub(crate) fn parse(doc: &Doc<'_>, at: usize, end: usize) -> Result<Project, Par
     let name = title_case(&raw_heading);
     let slug = slugify(&name);
     if slug.is_empty() {
-        return Err(cx.err(
-            cx.line,
-            "slug",
-            format!("fiche heading « {raw_heading} » gives an empty name"),
-        ));
+        return Err(cx.err(cx.line, "slug", format!("fiche heading « {raw_heading} » gives an empty name")));
     }
     let blocks = blocks(doc, at + 1, end);
 
     let lead_para = header_para(&cx, &blocks, 0, "lead", "« Chef de file : … » line")?;
     let (lead, lead_detail) = lead(&cx, lead_para)?;
-    let p = header_para(
-        &cx,
-        &blocks,
-        1,
-        "partners",
-        "« N partenaires dont M collectivités » line",
-    )?;
+    let p = header_para(&cx, &blocks, 1, "partners", "« N partenaires dont M collectivités » line")?;
     let (partners, local_authorities) = partners(&cx, p)?;
     let p = header_para(&cx, &blocks, 2, "themes", "theme line")?;
     let (themes, themes_raw) = terms(&cx, p, "themes", "theme", Theme::parse)?;
     let p = header_para(&cx, &blocks, 3, "territory_kinds", "territory-kind line")?;
-    let (territory_kinds, territory_kinds_raw) = terms(
-        &cx,
-        p,
-        "territory_kinds",
-        "territory kind",
-        TerritoryKind::parse,
-    )?;
-    let p = header_para(
-        &cx,
-        &blocks,
-        4,
-        "population",
-        "« N personnes concernées » line",
-    )?;
+    let (territory_kinds, territory_kinds_raw) = terms(&cx, p, "territory_kinds", "territory kind", TerritoryKind::parse)?;
+    let p = header_para(&cx, &blocks, 4, "population", "« N personnes concernées » line")?;
     let population = population(&cx, p)?;
 
     let body = blocks.get(5..).unwrap_or_default();
     // The text of each body block still to be placed in a section; `None` once consumed.
     let mut texts: Vec<Option<String>> = body
         .iter()
-        .map(|b| {
-            if let Block::Para(p) = b {
-                Some(p.text())
-            } else {
-                None
-            }
-        })
+        .map(|b| if let Block::Para(p) = b { Some(p.text()) } else { None })
         .collect();
     let (subsidy_ceiling, investment_potential) = amounts(&cx, body, &mut texts)?;
     let planned_budget = planned_budget(&cx, body, &mut texts)?;
@@ -137,33 +106,17 @@ pub(crate) fn parse(doc: &Doc<'_>, at: usize, end: usize) -> Result<Project, Par
         ambition,
         strategic_objectives,
         impacts_2030,
-        subsidy_ceiling: subsidy_ceiling.ok_or_else(|| {
-            cx.missing(
-                "subsidy_ceiling",
-                &format!("amount labelled « {SUBSIDY_LABEL} »"),
-            )
-        })?,
-        investment_potential: investment_potential.ok_or_else(|| {
-            cx.missing(
-                "investment_potential",
-                &format!("amount labelled « {INVESTMENT_LABEL} »"),
-            )
-        })?,
-        source: FicheSource {
-            line: cx.line,
-            page: None,
-        },
+        subsidy_ceiling: subsidy_ceiling.ok_or_else(|| cx.missing("subsidy_ceiling", &format!("amount labelled « {SUBSIDY_LABEL} »")))?,
+        investment_potential: investment_potential
+            .ok_or_else(|| cx.missing("investment_potential", &format!("amount labelled « {INVESTMENT_LABEL} »")))?,
+        source: FicheSource { line: cx.line, page: None },
     })
 }
 
 /// Finds the two amounts: a paragraph whose text (after an optional `N M€`) starts with a
 /// label; the amount is in the same paragraph (`**10,6 M€** Montant prévu …`) or in the
 /// paragraph before it (`5,7` / `M€`, then the label over three lines). Consumes both.
-fn amounts(
-    cx: &Ctx<'_, '_>,
-    body: &[Block],
-    texts: &mut [Option<String>],
-) -> Result<(Option<Money>, Option<Money>), ParseError> {
+fn amounts(cx: &Ctx<'_, '_>, body: &[Block], texts: &mut [Option<String>]) -> Result<(Option<Money>, Option<Money>), ParseError> {
     let mut found: [Option<(Money, u32)>; 2] = [None, None];
     for (i, block) in body.iter().enumerate() {
         let (Block::Para(p), Some(text)) = (block, texts[i].clone()) else {
@@ -183,41 +136,27 @@ fn amounts(
             continue;
         };
         let (amount, amount_line) = if amount.is_empty() {
-            let prev = i
-                .checked_sub(1)
-                .and_then(|j| match (&body[j], texts[j].take()) {
-                    (Block::Para(q), Some(t)) => Some((t, q.line)),
-                    _ => None,
-                });
+            let prev = i.checked_sub(1).and_then(|j| match (&body[j], texts[j].take()) {
+                (Block::Para(q), Some(t)) => Some((t, q.line)),
+                _ => None,
+            });
             prev.ok_or_else(|| {
                 cx.err(
                     p.line,
                     field,
-                    format!(
-                        "no amount « N M€ » before « {label_text} » in fiche « {} »",
-                        cx.heading
-                    ),
+                    format!("no amount « N M€ » before « {label_text} » in fiche « {} »", cx.heading),
                 )
             })?
         } else {
             (amount.to_string(), p.line)
         };
         texts[i] = None;
-        let money = parse_millions_of_euros(&amount).map_err(|e| {
-            cx.err(
-                amount_line,
-                field,
-                format!("{e} (fiche « {} »)", cx.heading),
-            )
-        })?;
+        let money = parse_millions_of_euros(&amount).map_err(|e| cx.err(amount_line, field, format!("{e} (fiche « {} »)", cx.heading)))?;
         if let Some((_, first)) = found[slot] {
             return Err(cx.err(
                 amount_line,
                 field,
-                format!(
-                    "second « {label_text} » in fiche « {} » (first at line {first})",
-                    cx.heading
-                ),
+                format!("second « {label_text} » in fiche « {} » (first at line {first})", cx.heading),
             ));
         }
         found[slot] = Some((money, amount_line));
@@ -227,11 +166,7 @@ fn amounts(
 
 /// The sentence « Le budget prévisionnel du projet atteint N M€. », anywhere in the body;
 /// it is cut out of its paragraph (dropped when nothing else is left). `None` when absent.
-fn planned_budget(
-    cx: &Ctx<'_, '_>,
-    body: &[Block],
-    texts: &mut [Option<String>],
-) -> Result<Option<Money>, ParseError> {
+fn planned_budget(cx: &Ctx<'_, '_>, body: &[Block], texts: &mut [Option<String>]) -> Result<Option<Money>, ParseError> {
     let mut found: Option<(Money, u32)> = None;
     for (i, block) in body.iter().enumerate() {
         let (Block::Para(p), Some(text)) = (block, texts[i].clone()) else {
@@ -242,23 +177,16 @@ fn planned_budget(
         };
         let line = p.line_of("budget prévisionnel");
         let after = &text[at + BUDGET.len()..];
-        let end = after.find("M€").map(|e| e + "M€".len()).ok_or_else(|| {
-            cx.err(
-                line,
-                "planned_budget",
-                format!("expected « … {BUDGET}N M€ » in « {text} »"),
-            )
-        })?;
-        let money = parse_millions_of_euros(&after[..end])
-            .map_err(|e| cx.err(line, "planned_budget", e.to_string()))?;
+        let end = after
+            .find("M€")
+            .map(|e| e + "M€".len())
+            .ok_or_else(|| cx.err(line, "planned_budget", format!("expected « … {BUDGET}N M€ » in « {text} »")))?;
+        let money = parse_millions_of_euros(&after[..end]).map_err(|e| cx.err(line, "planned_budget", e.to_string()))?;
         if let Some((_, first)) = found {
             return Err(cx.err(
                 line,
                 "planned_budget",
-                format!(
-                    "second budget sentence in fiche « {} » (first at line {first})",
-                    cx.heading
-                ),
+                format!("second budget sentence in fiche « {} » (first at line {first})", cx.heading),
             ));
         }
         found = Some((money, line));
@@ -274,17 +202,9 @@ fn planned_budget(
 /// Places every remaining paragraph in its section: ambition, objectives, impacts. Text
 /// before the first section heading is objectives (Vilagil prints its objectives first,
 /// without heading). A section may come twice (Vilagil again); its items are appended.
-fn sections(
-    cx: &Ctx<'_, '_>,
-    body: &[Block],
-    texts: &[Option<String>],
-) -> Result<[Vec<String>; 3], ParseError> {
+fn sections(cx: &Ctx<'_, '_>, body: &[Block], texts: &[Option<String>]) -> Result<[Vec<String>; 3], ParseError> {
     const FIELDS: [&str; 3] = ["ambition", "strategic_objectives", "impacts_2030"];
-    const NAMES: [&str; 3] = [
-        "« ## AMBITION »",
-        "« ## OBJECTIFS STRATÉGIQUES »",
-        "« ## IMPACTS À HORIZON 2030 »",
-    ];
+    const NAMES: [&str; 3] = ["« ## AMBITION »", "« ## OBJECTIFS STRATÉGIQUES »", "« ## IMPACTS À HORIZON 2030 »"];
     let mut out: [Vec<String>; 3] = Default::default();
     let mut headings: [Option<u32>; 3] = [None; 3];
     let mut current = 1;
@@ -299,11 +219,7 @@ fn sections(
                 } else if f.starts_with("impacts") && f.contains("2030") {
                     2
                 } else {
-                    return Err(cx.err(
-                        *line,
-                        "fiche",
-                        format!("unknown section « {text} » in fiche « {} »", cx.heading),
-                    ));
+                    return Err(cx.err(*line, "fiche", format!("unknown section « {text} » in fiche « {} »", cx.heading)));
                 };
                 headings[current].get_or_insert(*line);
             }
@@ -316,7 +232,10 @@ fn sections(
                 Some(line) => cx.err(
                     line,
                     FIELDS[k],
-                    format!("section {} of fiche « {} » is empty (the fiche ends at line {}): truncated?", NAMES[k], cx.heading, cx.last),
+                    format!(
+                        "section {} of fiche « {} » is empty (the fiche ends at line {}): truncated?",
+                        NAMES[k], cx.heading, cx.last
+                    ),
                 ),
                 None => cx.missing(FIELDS[k], &format!("section {}", NAMES[k])),
             });

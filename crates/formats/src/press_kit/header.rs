@@ -8,30 +8,18 @@ use super::numbers::parse_integer;
 use super::ParseError;
 
 /// The `k`-th paragraph under the heading, which must come before any section heading.
-pub(super) fn header_para<'b>(
-    cx: &Ctx<'_, '_>,
-    blocks: &'b [Block],
-    k: usize,
-    field: &str,
-    what: &str,
-) -> Result<&'b Para, ParseError> {
+pub(super) fn header_para<'b>(cx: &Ctx<'_, '_>, blocks: &'b [Block], k: usize, field: &str, what: &str) -> Result<&'b Para, ParseError> {
     match blocks.get(k) {
         Some(Block::Para(p)) => Ok(p),
         Some(Block::Heading { line, text, .. }) => Err(cx.err(
             *line,
             field,
-            format!(
-                "fiche « {} » has no {what} before its section « {text} »",
-                cx.heading
-            ),
+            format!("fiche « {} » has no {what} before its section « {text} »", cx.heading),
         )),
         None => Err(cx.err(
             cx.last,
             field,
-            format!(
-                "fiche « {} » ends at line {} before its {what}: truncated?",
-                cx.heading, cx.last
-            ),
+            format!("fiche « {} » ends at line {} before its {what}: truncated?", cx.heading, cx.last),
         )),
     }
 }
@@ -45,22 +33,26 @@ pub(super) fn lead(cx: &Ctx<'_, '_>, p: &Para) -> Result<(String, Option<String>
         .get(..12)
         .filter(|l| l.eq_ignore_ascii_case("chef de file"))
         .and_then(|_| text.get(12..))
-        .ok_or_else(|| cx.err(p.line, "lead", format!("expected « Chef de file : … » under the heading of fiche « {} », found « {text} »", cx.heading)))?;
+        .ok_or_else(|| {
+            cx.err(
+                p.line,
+                "lead",
+                format!(
+                    "expected « Chef de file : … » under the heading of fiche « {} », found « {text} »",
+                    cx.heading
+                ),
+            )
+        })?;
     let rest = rest.trim_start().trim_start_matches(':').trim();
     let (lead, detail) = match trailing_group(rest) {
-        Some(open) if rest[open..].contains(' ') => {
-            (rest[..open].trim(), Some(rest[open..].to_string()))
-        }
+        Some(open) if rest[open..].contains(' ') => (rest[..open].trim(), Some(rest[open..].to_string())),
         _ => (rest, None),
     };
     if lead.is_empty() {
         return Err(cx.err(
             p.line,
             "lead",
-            format!(
-                "« Chef de file : » names no organisation in fiche « {} »",
-                cx.heading
-            ),
+            format!("« Chef de file : » names no organisation in fiche « {} »", cx.heading),
         ));
     }
     Ok((lead.to_string(), detail))
@@ -99,18 +91,10 @@ pub(super) fn partners(cx: &Ctx<'_, '_>, p: &Para) -> Result<(u32, u32), ParseEr
         .strip_suffix(" collectivités")
         .or_else(|| rest.strip_suffix(" collectivité"))
         .ok_or_else(|| cx.err(p.line, "local_authorities", expected()))?;
-    Ok((
-        count(cx, p.line, "partners", n)?,
-        count(cx, p.line, "local_authorities", m)?,
-    ))
+    Ok((count(cx, p.line, "partners", n)?, count(cx, p.line, "local_authorities", m)?))
 }
 
-fn count<T: TryFrom<u64>>(
-    cx: &Ctx<'_, '_>,
-    line: u32,
-    field: &str,
-    text: &str,
-) -> Result<T, ParseError> {
+fn count<T: TryFrom<u64>>(cx: &Ctx<'_, '_>, line: u32, field: &str, text: &str) -> Result<T, ParseError> {
     let n = parse_integer(text).map_err(|e| cx.err(line, field, e.to_string()))?;
     T::try_from(n).map_err(|_| cx.err(line, field, format!("« {text} » is out of range")))
 }

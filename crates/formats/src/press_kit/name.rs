@@ -3,8 +3,7 @@
 /// Short words written in lower case inside a title (articles, prepositions, elided
 /// `l'`, `d'`, `s'`), as French titles do.
 const SMALL_WORDS: &[&str] = &[
-    "a", "à", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "pour", "s",
-    "sur", "un", "une",
+    "a", "à", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "pour", "s", "sur", "un", "une",
 ];
 
 /// Title-cases a heading printed in capitals. The rule, simple on purpose:
@@ -44,8 +43,7 @@ pub fn title_case(heading: &str) -> String {
             word.push(c);
             chars.next();
         }
-        let glued =
-            prev.is_some_and(|p| !(p.is_whitespace() || matches!(p, '-' | '\'' | '’' | '(' | ':')));
+        let glued = prev.is_some_and(|p| !(p.is_whitespace() || matches!(p, '-' | '\'' | '’' | '(' | ':')));
         out.push_str(&case_word(&word, at_start, glued));
         at_start = false;
         prev = word.chars().last();
@@ -74,23 +72,14 @@ mod tests {
 
     #[test]
     fn headings_of_the_press_kit() {
-        assert_eq!(
-            title_case("LE HAVRE SMART PORT CITY"),
-            "Le Havre Smart Port City"
-        );
-        assert_eq!(
-            title_case("OUEST TERRITOIRES D'ÉLEVAGE"),
-            "Ouest Territoires d'Élevage"
-        );
+        assert_eq!(title_case("LE HAVRE SMART PORT CITY"), "Le Havre Smart Port City");
+        assert_eq!(title_case("OUEST TERRITOIRES D'ÉLEVAGE"), "Ouest Territoires d'Élevage");
         assert_eq!(title_case("e-MEUSE SANTÉ"), "e-Meuse Santé");
         assert_eq!(title_case("BIOVALLÉE"), "Biovallée");
         assert_eq!(title_case("NOUVELLE-CALÉDONIE"), "Nouvelle-Calédonie");
         assert_eq!(title_case("OCCIT@NUM"), "Occit@num");
         assert_eq!(title_case("LITTORAL+"), "Littoral+");
-        assert_eq!(
-            title_case("DES HOMMES ET DES ARBRES"),
-            "Des Hommes et des Arbres"
-        );
+        assert_eq!(title_case("DES HOMMES ET DES ARBRES"), "Des Hommes et des Arbres");
         assert_eq!(
             title_case("LYON ST-ÉTIENNE : L'INDUSTRIE INTÉGRÉE ET (RE)CONNECTÉE"),
             "Lyon St-Étienne : L'Industrie Intégrée et (Re)connectée"

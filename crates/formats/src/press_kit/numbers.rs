@@ -79,20 +79,14 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, NumberError> {
         }
         let grouped = groups.len() > 1;
         if grouped && ((i == 0 && group.len() > 3) || (i > 0 && group.len() != 3)) {
-            return Err(error(
-                text,
-                "digits must be grouped by three (e.g. « 1 785 000 »)",
-            ));
+            return Err(error(text, "digits must be grouped by three (e.g. « 1 785 000 »)"));
         }
         mantissa = push_digits(mantissa, group).ok_or_else(|| error(text, "too large"))?;
     }
     let mut decimals = 0u32;
     if let Some(frac) = frac_part {
         if frac.is_empty() || !frac.chars().all(|c| c.is_ascii_digit()) {
-            return Err(error(
-                text,
-                "the decimal comma must be followed by digits only",
-            ));
+            return Err(error(text, "the decimal comma must be followed by digits only"));
         }
         decimals = u32::try_from(frac.len()).map_err(|_| error(text, "too many decimals"))?;
         mantissa = push_digits(mantissa, frac).ok_or_else(|| error(text, "too large"))?;
@@ -129,12 +123,7 @@ pub fn parse_millions_of_euros(text: &str) -> Result<Money, NumberError> {
         .strip_suffix('€')
         .map(|s| s.trim_end_matches(|c: char| c.is_whitespace()))
         .and_then(|s| s.strip_suffix('M'))
-        .ok_or_else(|| {
-            error(
-                text,
-                "expected an amount in millions of euros such as « 5,7 M€ »",
-            )
-        })?;
+        .ok_or_else(|| error(text, "expected an amount in millions of euros such as « 5,7 M€ »"))?;
     let d = parse_decimal(number).map_err(|e| error(text, e.reason))?;
     millions(d).map_err(|e| error(text, e.to_string()))
 }
@@ -168,13 +157,7 @@ mod tests {
                 decimals: 2
             })
         );
-        assert_eq!(
-            parse_decimal("5,7"),
-            Ok(Decimal {
-                mantissa: 57,
-                decimals: 1
-            })
-        );
+        assert_eq!(parse_decimal("5,7"), Ok(Decimal { mantissa: 57, decimals: 1 }));
         assert_eq!(
             parse_decimal("1 000,5"),
             Ok(Decimal {
@@ -182,27 +165,15 @@ mod tests {
                 decimals: 1
             })
         );
-        assert_eq!(
-            parse_decimal("60"),
-            Ok(Decimal {
-                mantissa: 60,
-                decimals: 0
-            })
-        );
+        assert_eq!(parse_decimal("60"), Ok(Decimal { mantissa: 60, decimals: 0 }));
     }
 
     #[test]
     fn millions_of_euros_are_exact_cents() {
         assert_eq!(parse_millions_of_euros("5,7 M€"), Ok(Money(570_000_000)));
         assert_eq!(parse_millions_of_euros("6,05 M€"), Ok(Money(605_000_000)));
-        assert_eq!(
-            parse_millions_of_euros("450\u{a0}M€"),
-            Ok(Money(45_000_000_000))
-        );
-        assert_eq!(
-            parse_millions_of_euros("3\u{202f}M€"),
-            Ok(Money(300_000_000))
-        );
+        assert_eq!(parse_millions_of_euros("450\u{a0}M€"), Ok(Money(45_000_000_000)));
+        assert_eq!(parse_millions_of_euros("3\u{202f}M€"), Ok(Money(300_000_000)));
         assert_eq!(parse_millions_of_euros("83,8M€"), Ok(Money(8_380_000_000)));
         assert_eq!(parse_millions_of_euros("0,00000001 M€"), Ok(Money(1)));
     }
@@ -217,33 +188,15 @@ mod tests {
         assert!(e.reason.contains("more than one decimal comma"), "{e}");
         assert_eq!(parse_decimal("").unwrap_err().reason, "empty");
         assert_eq!(parse_decimal("   ").unwrap_err().reason, "empty");
-        assert!(parse_decimal("cinq")
-            .unwrap_err()
-            .reason
-            .contains("unexpected character 'c'"));
-        assert!(parse_decimal("1 78 500")
-            .unwrap_err()
-            .reason
-            .contains("grouped by three"));
-        assert!(parse_decimal("1785 000")
-            .unwrap_err()
-            .reason
-            .contains("grouped by three"));
-        assert!(
-            parse_decimal("1  000").is_err(),
-            "two spaces are not one group separator"
-        );
+        assert!(parse_decimal("cinq").unwrap_err().reason.contains("unexpected character 'c'"));
+        assert!(parse_decimal("1 78 500").unwrap_err().reason.contains("grouped by three"));
+        assert!(parse_decimal("1785 000").unwrap_err().reason.contains("grouped by three"));
+        assert!(parse_decimal("1  000").is_err(), "two spaces are not one group separator");
         assert!(parse_decimal(",5").is_err());
         assert!(parse_decimal("5,").is_err());
         assert!(parse_decimal("-5").is_err());
-        assert!(parse_decimal("99999999999999999999")
-            .unwrap_err()
-            .reason
-            .contains("too large"));
-        assert!(parse_integer("6,05")
-            .unwrap_err()
-            .reason
-            .contains("whole number"));
+        assert!(parse_decimal("99999999999999999999").unwrap_err().reason.contains("too large"));
+        assert!(parse_integer("6,05").unwrap_err().reason.contains("whole number"));
         let e = parse_millions_of_euros("5,7").unwrap_err();
         assert!(e.reason.contains("M€"), "{e}");
         let e = parse_millions_of_euros("5,7,1 M€").unwrap_err();

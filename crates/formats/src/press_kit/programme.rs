@@ -35,9 +35,7 @@ pub(crate) fn parse(doc: &Doc<'_>, end: usize) -> Result<Programme, ParseError> 
             .find(|(_, l)| l.contains(needle))
             .ok_or_else(|| doc.err(1, field, format!("no sentence containing « {needle} »")))
     };
-    let bad = |line: u32, field: &str, what: &str, text: &str| {
-        doc.err(line, field, format!("cannot read {what} in « {text} »"))
-    };
+    let bad = |line: u32, field: &str, what: &str, text: &str| doc.err(line, field, format!("cannot read {what} in « {text} »"));
 
     // « Territoires d'Innovation » est une action du …, adossée à la troisième vague du
     // Programme d'investissements d'avenir (PIA). … à hauteur de 450 M€ sur 10 ans, …
@@ -45,14 +43,10 @@ pub(crate) fn parse(doc: &Doc<'_>, end: usize) -> Result<Programme, ParseError> 
     let name = between(action, "« ", " »")
         .ok_or_else(|| bad(*n, "name", "the name between « »", action))?
         .to_string();
-    let parent = between(action, "vague du ", ". ")
-        .ok_or_else(|| bad(*n, "parent_programme", "« vague du … . »", action))?;
-    let amount = between(action, "à hauteur de ", " sur ")
-        .ok_or_else(|| bad(*n, "total_amount", "« à hauteur de N M€ sur »", action))?;
-    let total_amount = numbers::parse_millions_of_euros(amount)
-        .map_err(|e| doc.err(*n, "total_amount", e.to_string()))?;
-    let years = between(action, "M€ sur ", " ans")
-        .ok_or_else(|| bad(*n, "duration_years", "« M€ sur N ans »", action))?;
+    let parent = between(action, "vague du ", ". ").ok_or_else(|| bad(*n, "parent_programme", "« vague du … . »", action))?;
+    let amount = between(action, "à hauteur de ", " sur ").ok_or_else(|| bad(*n, "total_amount", "« à hauteur de N M€ sur »", action))?;
+    let total_amount = numbers::parse_millions_of_euros(amount).map_err(|e| doc.err(*n, "total_amount", e.to_string()))?;
+    let years = between(action, "M€ sur ", " ans").ok_or_else(|| bad(*n, "duration_years", "« M€ sur N ans »", action))?;
     let duration_years = int(doc, *n, "duration_years", years)?;
 
     let (n, op) = find("pour cette action est la ", "operator")?;
@@ -67,23 +61,16 @@ pub(crate) fn parse(doc: &Doc<'_>, end: usize) -> Result<Programme, ParseError> 
     // accompagner … 24 projets retenus sur 117 candidats, l'appel à projets … lancé le
     // 23 novembre 2018 »
     let (n, calls_text) = find("appel à manifestation d'intérêt", "calls")?;
-    let ami_year = between(calls_text, "lancé en ", " ")
-        .ok_or_else(|| bad(*n, "calls", "« lancé en YYYY »", calls_text))?;
+    let ami_year = between(calls_text, "lancé en ", " ").ok_or_else(|| bad(*n, "calls", "« lancé en YYYY »", calls_text))?;
     let head = calls_text
         .split(" projets retenus sur ")
         .next()
         .filter(|h| h.len() < calls_text.len());
-    let retained = head.map(|h| {
-        h[h.trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ')
-            .len()..]
-            .trim()
-    });
-    let retained =
-        retained.ok_or_else(|| bad(*n, "calls", "« N projets retenus sur »", calls_text))?;
-    let candidates = between(calls_text, "retenus sur ", " candidats")
-        .ok_or_else(|| bad(*n, "calls", "« retenus sur N candidats »", calls_text))?;
-    let opened = between(calls_text, "lancé le ", ",")
-        .ok_or_else(|| bad(*n, "calls", "« lancé le <date> »", calls_text))?;
+    let retained = head.map(|h| h[h.trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ').len()..].trim());
+    let retained = retained.ok_or_else(|| bad(*n, "calls", "« N projets retenus sur »", calls_text))?;
+    let candidates =
+        between(calls_text, "retenus sur ", " candidats").ok_or_else(|| bad(*n, "calls", "« retenus sur N candidats »", calls_text))?;
+    let opened = between(calls_text, "lancé le ", ",").ok_or_else(|| bad(*n, "calls", "« lancé le <date> »", calls_text))?;
     let opened_on = french_date(opened).ok_or_else(|| bad(*n, "calls", "a date", opened))?;
     let calls = vec![
         Call {
@@ -140,12 +127,7 @@ pub(crate) fn parse(doc: &Doc<'_>, end: usize) -> Result<Programme, ParseError> 
     })
 }
 
-fn int<T: TryFrom<u64>>(
-    doc: &Doc<'_>,
-    line: u32,
-    field: &str,
-    text: &str,
-) -> Result<T, ParseError> {
+fn int<T: TryFrom<u64>>(doc: &Doc<'_>, line: u32, field: &str, text: &str) -> Result<T, ParseError> {
     let n = parse_integer(text).map_err(|e| doc.err(line, field, e.to_string()))?;
     T::try_from(n).map_err(|_| doc.err(line, field, format!("« {text} » is out of range")))
 }
@@ -170,9 +152,7 @@ fn french_date(text: &str) -> Option<Date> {
     let at = words.iter().position(|w| MONTHS.contains(&w.as_str()))?;
     let day: u8 = words.get(at.checked_sub(1)?)?.parse().ok()?;
     let year: i32 = words.get(at + 1)?.parse().ok()?;
-    let month =
-        Month::try_from(u8::try_from(MONTHS.iter().position(|m| *m == words[at])? + 1).ok()?)
-            .ok()?;
+    let month = Month::try_from(u8::try_from(MONTHS.iter().position(|m| *m == words[at])? + 1).ok()?).ok()?;
     Date::from_calendar_date(year, month, day).ok()
 }
 
@@ -191,22 +171,13 @@ fn envelopes(doc: &Doc<'_>, lines: &[Line]) -> Result<Vec<Envelope>, ParseError>
             return Err(doc.err(
                 *n,
                 "envelopes",
-                format!(
-                    "envelope of unknown kind (neither subventions nor fonds propres): « {l} »"
-                ),
+                format!("envelope of unknown kind (neither subventions nor fonds propres): « {l} »"),
             ));
         };
-        let amount = between(l, "jusqu'à ", "M€")
-            .map(|a| format!("{a}M€"))
-            .unwrap_or_default();
-        let cap = numbers::parse_millions_of_euros(&amount)
-            .map_err(|e| doc.err(*n, "envelopes", e.to_string()))?;
+        let amount = between(l, "jusqu'à ", "M€").map(|a| format!("{a}M€")).unwrap_or_default();
+        let cap = numbers::parse_millions_of_euros(&amount).map_err(|e| doc.err(*n, "envelopes", e.to_string()))?;
         if out.iter().any(|e| e.kind == kind) {
-            return Err(doc.err(
-                *n,
-                "envelopes",
-                format!("second « {} » envelope", kind.label()),
-            ));
+            return Err(doc.err(*n, "envelopes", format!("second « {} » envelope", kind.label())));
         }
         out.push(Envelope { kind, cap });
     }
@@ -236,11 +207,7 @@ fn target_themes(doc: &Doc<'_>, lines: &[Line]) -> Result<Vec<String>, ParseErro
         .map(|i| clean(i).trim_end_matches([';', '.', ' ']).to_string())
         .collect();
     if items.is_empty() {
-        return Err(doc.err(
-            1,
-            "target_themes",
-            "no list of themes after « … grandes thématiques retenues : »",
-        ));
+        return Err(doc.err(1, "target_themes", "no list of themes after « … grandes thématiques retenues : »"));
     }
     Ok(items)
 }

@@ -31,13 +31,7 @@ pub(crate) fn parse(doc: &Doc<'_>) -> Result<Vec<Entry>, ParseError> {
         .lines
         .iter()
         .position(|l| heading(l).is_some_and(|(_, t)| fold(t) == "sommaire"))
-        .ok_or_else(|| {
-            doc.err(
-                1,
-                "toc_title",
-                "no « # Sommaire » (table of contents) section",
-            )
-        })?;
+        .ok_or_else(|| doc.err(1, "toc_title", "no « # Sommaire » (table of contents) section"))?;
     let mut entries = Vec::new();
     let mut section: Option<(String, Option<Region>)> = None;
     for (i, raw) in doc.lines.iter().enumerate().skip(start + 1) {
@@ -52,32 +46,18 @@ pub(crate) fn parse(doc: &Doc<'_>) -> Result<Vec<Entry>, ParseError> {
         let Some((title, page)) = split_entry(text) else {
             let region = Region::from_name(text);
             if region.is_none() && fold(text) != "outre mer" {
-                return Err(doc.err(
-                    line,
-                    "region_raw",
-                    format!("unknown region « {text} » in the Sommaire"),
-                ));
+                return Err(doc.err(line, "region_raw", format!("unknown region « {text} » in the Sommaire")));
             }
             section = Some((text.to_string(), region));
             continue;
         };
-        let (region_raw, region) = section.clone().ok_or_else(|| {
-            doc.err(
-                line,
-                "region_raw",
-                format!("Sommaire entry « {text} » comes before any region"),
-            )
-        })?;
+        let (region_raw, region) = section
+            .clone()
+            .ok_or_else(|| doc.err(line, "region_raw", format!("Sommaire entry « {text} » comes before any region")))?;
         let page = numbers::parse_integer(page)
             .ok()
             .and_then(|p| u32::try_from(p).ok())
-            .ok_or_else(|| {
-                doc.err(
-                    line,
-                    "page",
-                    format!("bad page number « {page} » in Sommaire entry « {text} »"),
-                )
-            })?;
+            .ok_or_else(|| doc.err(line, "page", format!("bad page number « {page} » in Sommaire entry « {text} »")))?;
         entries.push(Entry {
             title: title.to_string(),
             page,
@@ -137,8 +117,5 @@ pub(crate) fn best_match(fiche_heading: &str, entries: &[Entry]) -> Result<usize
             tied.join(" », « ")
         ));
     }
-    scores
-        .iter()
-        .position(|&s| s == best)
-        .ok_or_else(|| "no match".to_string())
+    scores.iter().position(|&s| s == best).ok_or_else(|| "no match".to_string())
 }

@@ -1,0 +1,26 @@
+//! `territoires serve`: the portal and the API.
+
+use crate::exit::CliError;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Opens the registry (importing the embedded data into an empty database), binds `bind`
+/// and serves until SIGINT/SIGTERM.
+pub async fn run(database_url: &str, bind: &str) -> Result<ExitCode, CliError> {
+    let (store, registry) = super::open_registry(database_url).await?;
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .map_err(|e| CliError::Io(format!("cannot listen on {bind}: {e}")))?;
+    let addr = listener.local_addr().map_err(|e| CliError::Io(e.to_string()))?;
+    tracing::info!(%addr, projects = registry.projects.len(), backend = ?store.backend(), "serving http://{addr}/");
+    let state = territoires_web::AppState {
+        registry: Arc::new(registry),
+        store: store.clone(),
+    };
+    territoires_web::serve(listener, state)
+        .await
+        .map_err(|e| CliError::Io(e.to_string()))?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}

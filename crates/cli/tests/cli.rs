@@ -1,0 +1,126 @@
+//! The `territoires` binary as a user runs it, on the backend named by
+//! `TEST_DATABASE_URL` (a fresh SQLite file when unset): exit codes, messages, and that a
+//! failed import writes nothing.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use territoires_store::testing::fresh_database_url;
+
+const BIN: &str = env!("CARGO_BIN_EXE_territoires");
+
+fn press_kit() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/territoires-d-innovation-2019-dossier-de-presse.md")
+}
+
+async fn database() -> String {
+    fresh_database_url(std::env::var("TEST_DATABASE_URL").ok().as_deref())
+        .await
+        .expect("fresh database")
+}
+
+fn run(db: &str, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env("DATABASE_URL", db)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run territoires")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[tokio::test]
+async fn importing_twice_changes_nothing() {
+    let db = database().await;
+    let kit = press_kit();
+    let first = run(&db, &["import", "press-kit", kit.to_str().unwrap()]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(
+        stdout(&first).contains("24 projects read; 24 inserted, 0 updated, 0 unchanged; programme written"),
+        "{}",
+        stdout(&first)
+    );
+    let second = run(&db, &["import", "press-kit", kit.to_str().unwrap()]);
+    assert!(second.status.success());
+    assert!(
+        stdout(&second).contains("24 projects read; 0 inserted, 0 updated, 24 unchanged; programme unchanged"),
+        "{}",
+        stdout(&second)
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_fiche_names_file_line_and_field_and_writes_nothing() {
+    let db = database().await;
+    let dir = std::env::temp_dir().join(format!("territoires-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string(press_kit()).unwrap();
+    // Biovallée's population (line 265 of the document) made unreadable.
+    let bad = text.replacen("56 000 personnes concernées", "56 0OO personnes concernées", 1);
+    assert_ne!(bad, text);
+    let file = dir.join("bad.md");
+    std::fs::write(&file, bad).unwrap();
+    let out = run(&db, &["import", "press-kit", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("bad.md:265"), "file and line in {err}");
+    assert!(err.contains("population"), "field in {err}");
+    assert!(err.contains("nothing was imported"), "{err}");
+    // Nothing written: the database has no programme, so `check` imports the embedded one.
+    let store = territoires_store::Store::connect(&db).await.unwrap();
+    assert!(store.load_registry().await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_missing_file_is_an_io_error() {
+    let db = database().await;
+    let out = run(&db, &["import", "press-kit", "/nonexistent/kit.md"]);
+    assert_eq!(out.status.code(), Some(74));
+    assert!(stderr(&out).contains("/nonexistent/kit.md"));
+}
+
+#[tokio::test]
+async fn check_reports_the_exceeded_envelopes_with_exit_code_3() {
+    let db = database().await;
+    let out = run(&db, &["check"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let text = stdout(&out);
+    // Subsidy ceilings of the 24 fiches add to 151,15 M€ against a 150 M€ envelope.
+    assert!(
+        text.contains("[Plafond dépassé] Montants prévus de subvention et enveloppe de subventions"),
+        "{text}"
+    );
+    assert!(text.contains("151,15\u{a0}M€"), "{text}");
+    assert!(text.contains("+1,15\u{a0}M€"), "{text}");
+    // Le Havre's fiche has no budget line.
+    assert!(
+        text.contains("[Donnée manquante] Budget prévisionnel de « Le Havre Smart Port City »"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn export_csv_has_a_bom_a_header_and_24_rows() {
+    let db = database().await;
+    let out = run(&db, &["export", "projects", "--format", "csv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.stdout.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM for spreadsheets");
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 25, "header + 24 projects");
+    assert!(
+        text.contains(";5700000,00;12800000,00"),
+        "Biovallée's ceiling and potential in euros with a decimal comma"
+    );
+}
+
+#[tokio::test]
+async fn unknown_subcommand_is_a_usage_error() {
+    let out = Command::new(BIN).arg("frobnicate").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,0 +1,151 @@
+//! `GET /api/v1/projects` and `GET /api/v1/projects/{slug}`.
+
+use super::{json_bytes, to_bytes};
+use crate::error::{AppError, AppResult, ErrorBody, Format};
+use crate::params::{self, RawListQuery};
+use crate::{AppState, SharedCtx};
+use axum::extract::{rejection::QueryRejection, Path, Query, State};
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+use territoires_domain::query::{Page, ProjectQuery, SortKey};
+use territoires_domain::vocabulary::{TerritoryKind, Theme};
+use territoires_domain::Project;
+use utoipa::{IntoParams, ToSchema};
+
+/// Default page size.
+pub const DEFAULT_LIMIT: usize = 50;
+/// Largest page size.
+pub const MAX_LIMIT: usize = 100;
+
+/// Query parameters of the list. Unknown codes and out-of-range numbers are a 400
+/// `invalid_parameter` error naming the parameter; empty values are ignored.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListProjectsParams {
+    /// INSEE code of a region the project acts in (`53` Bretagne, `988` Nouvelle-Calédonie).
+    #[param(example = "53")]
+    pub region: Option<String>,
+    /// Theme code.
+    #[param(value_type = Option<Theme>)]
+    pub theme: Option<String>,
+    /// Territory-kind code.
+    #[param(value_type = Option<TerritoryKind>)]
+    pub territory_kind: Option<String>,
+    /// Sort key (default `name`; projects without a planned budget sort last).
+    #[param(value_type = Option<SortKey>)]
+    pub sort: Option<String>,
+    /// `asc` (default) or `desc`.
+    #[param(value_type = Option<String>, pattern = "^(asc|desc)$")]
+    pub order: Option<String>,
+    /// Items to skip (default 0).
+    #[param(value_type = Option<u32>, minimum = 0)]
+    pub offset: Option<String>,
+    /// Items to return, 1–100 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    pub limit: Option<String>,
+}
+
+/// A page of projects.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProjectPage<'a> {
+    /// Number of projects passing the filters (before paging).
+    pub total: usize,
+    /// Items skipped.
+    pub offset: usize,
+    /// Page size asked for.
+    pub limit: usize,
+    /// The projects of this page; amounts in integer euro cents.
+    pub items: Vec<&'a Project>,
+}
+
+fn number(name: &str, value: Option<&str>, default: usize, min: usize, max: usize) -> Result<usize, AppError> {
+    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(default);
+    };
+    match v.parse::<usize>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ if max == usize::MAX => Err(AppError::invalid_parameter(
+            Format::Json,
+            name,
+            format!("« {name} » doit être un entier positif ou nul, pas « {v} »."),
+        )),
+        _ => Err(AppError::invalid_parameter(
+            Format::Json,
+            name,
+            format!("« {name} » doit être un entier entre {min} et {max}, pas « {v} »."),
+        )),
+    }
+}
+
+/// Parses the list parameters into a query and a page.
+pub fn parse(p: &ListProjectsParams) -> Result<(ProjectQuery, Page), AppError> {
+    let raw = RawListQuery {
+        region: p.region.as_deref(),
+        theme: p.theme.as_deref(),
+        territory_kind: p.territory_kind.as_deref(),
+        sort: p.sort.as_deref(),
+        order: p.order.as_deref(),
+    };
+    let query = params::parse(raw, params::API, Format::Json)?;
+    let offset = number("offset", p.offset.as_deref(), 0, 0, usize::MAX)?;
+    let limit = number("limit", p.limit.as_deref(), DEFAULT_LIMIT, 1, MAX_LIMIT)?;
+    Ok((query, Page { offset, limit }))
+}
+
+/// The JSON of one page of the list.
+pub fn render(app: &AppState, query: &ProjectQuery, page: Page) -> AppResult<axum::body::Bytes> {
+    let all = query.apply(&app.registry.projects);
+    to_bytes(&ProjectPage {
+        total: all.len(),
+        offset: page.offset,
+        limit: page.limit,
+        items: page.slice(&all).to_vec(),
+    })
+}
+
+/// The laureate projects, filtered, sorted and paged.
+#[utoipa::path(
+    get,
+    path = "/api/v1/projects",
+    tag = "projects",
+    params(ListProjectsParams),
+    responses(
+        (status = 200, description = "A page of projects; amounts in integer euro cents", body = ProjectPage),
+        (status = 400, description = "A parameter has an unknown code or is out of range (`invalid_parameter`, naming it)", body = ErrorBody),
+    )
+)]
+pub async fn list_projects(State(ctx): State<SharedCtx>, query: Result<Query<ListProjectsParams>, QueryRejection>) -> AppResult<Response> {
+    let Query(p) = query.map_err(|e| AppError::invalid_parameter(Format::Json, "query", e.body_text()))?;
+    let (q, page) = parse(&p)?;
+    if q == ProjectQuery::default()
+        && page
+            == (Page {
+                offset: 0,
+                limit: DEFAULT_LIMIT,
+            })
+    {
+        return Ok(json_bytes(ctx.cache.api_projects.clone()));
+    }
+    Ok(json_bytes(render(&ctx.app, &q, page)?))
+}
+
+/// One project by slug.
+#[utoipa::path(
+    get,
+    path = "/api/v1/projects/{slug}",
+    tag = "projects",
+    params(("slug" = String, Path, description = "The project's slug, e.g. `biovallee`")),
+    responses(
+        (status = 200, description = "The project; amounts in integer euro cents", body = Project),
+        (status = 404, description = "No project has this slug (`not_found`)", body = ErrorBody),
+    )
+)]
+pub async fn find_project(State(ctx): State<SharedCtx>, Path(slug): Path<String>) -> AppResult<Response> {
+    match ctx.cache.api_project.get(&slug) {
+        Some(b) => Ok(json_bytes(b.clone())),
+        None => Err(AppError::not_found(
+            Format::Json,
+            format!("Aucun projet lauréat n'a l'identifiant « {slug} »."),
+        )),
+    }
+}

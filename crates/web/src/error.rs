@@ -1,0 +1,189 @@
+//! One error type for every handler: [`AppError`] renders as a French HTML page or as a JSON
+//! body `{"error": {"code", "message", "parameter"?}}`, with the matching status code.
+
+use crate::pages::layout::Layout;
+use askama::Template;
+use axum::{
+    http::{header, StatusCode, Uri},
+    response::{IntoResponse, Response},
+    Json,
+};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// `Result` of a handler.
+pub type AppResult<T> = Result<T, AppError>;
+
+/// How an error is shown: an HTML page (portal) or a JSON body (API).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// A French HTML page in the portal's layout.
+    Html,
+    /// `{"error": {...}}`.
+    Json,
+}
+
+/// What went wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// 404: no such page, project or route.
+    NotFound,
+    /// 400: a query parameter has a value the API does not accept; names the parameter.
+    InvalidParameter {
+        /// The query parameter's name as the client sent it (`thematique`, `theme`…).
+        parameter: String,
+    },
+    /// 503: a dependency (the database) does not answer.
+    Unavailable,
+    /// 500: a bug (e.g. a template failed to render); details go to the logs only.
+    Internal,
+}
+
+/// An error a handler returns: a kind, a French message for the reader, and the format to
+/// answer in.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
+pub struct AppError {
+    /// Page or JSON.
+    pub format: Format,
+    /// Which error (decides the status code).
+    pub kind: ErrorKind,
+    /// French message shown to the reader (never internal details).
+    pub message: String,
+}
+
+impl AppError {
+    /// 404 with `message`.
+    pub fn not_found(format: Format, message: impl Into<String>) -> AppError {
+        AppError {
+            format,
+            kind: ErrorKind::NotFound,
+            message: message.into(),
+        }
+    }
+
+    /// 400 naming the query `parameter` and what is wrong with it.
+    pub fn invalid_parameter(format: Format, parameter: &str, message: impl Into<String>) -> AppError {
+        AppError {
+            format,
+            kind: ErrorKind::InvalidParameter {
+                parameter: parameter.into(),
+            },
+            message: message.into(),
+        }
+    }
+
+    /// 500; `cause` is logged, not shown.
+    pub fn internal(format: Format, cause: impl std::fmt::Display) -> AppError {
+        tracing::error!(error = %cause, "internal error");
+        AppError {
+            format,
+            kind: ErrorKind::Internal,
+            message: "Une erreur interne est survenue.".into(),
+        }
+    }
+
+    /// The HTTP status of this error.
+    pub fn status(&self) -> StatusCode {
+        match self.kind {
+            ErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ErrorKind::InvalidParameter { .. } => StatusCode::BAD_REQUEST,
+            ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self.kind {
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::InvalidParameter { .. } => "invalid_parameter",
+            ErrorKind::Unavailable => "unavailable",
+            ErrorKind::Internal => "internal",
+        }
+    }
+
+    fn parameter(&self) -> Option<&str> {
+        match &self.kind {
+            ErrorKind::InvalidParameter { parameter } => Some(parameter),
+            _ => None,
+        }
+    }
+}
+
+/// The JSON body of every API error.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// An API error.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// `not_found`, `invalid_parameter`, `unavailable` or `internal`.
+    pub code: String,
+    /// What is wrong, in French.
+    pub message: String,
+    /// The offending query parameter, for `invalid_parameter`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    layout: Layout,
+    status: u16,
+    title: &'static str,
+    message: &'a str,
+    parameter: Option<&'a str>,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        match self.format {
+            Format::Json => {
+                let body = ErrorBody {
+                    error: ErrorDetail {
+                        code: self.code().into(),
+                        message: self.message.clone(),
+                        parameter: self.parameter().map(str::to_owned),
+                    },
+                };
+                (status, Json(body)).into_response()
+            }
+            Format::Html => {
+                let title = match self.kind {
+                    ErrorKind::NotFound => "Page non trouvée",
+                    ErrorKind::InvalidParameter { .. } => "Paramètre de recherche invalide",
+                    ErrorKind::Unavailable => "Service indisponible",
+                    ErrorKind::Internal => "Erreur inattendue",
+                };
+                let page = ErrorPage {
+                    layout: Layout::new(title, ""),
+                    status: status.as_u16(),
+                    title,
+                    message: &self.message,
+                    parameter: self.parameter(),
+                };
+                match page.render() {
+                    Ok(html) => (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
+                    Err(e) => {
+                        tracing::error!(error = %e, "error page failed to render");
+                        (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], self.message).into_response()
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The fallback route: a 404, in JSON under `/api/`, as a French page elsewhere.
+pub async fn fallback(uri: Uri) -> AppError {
+    if uri.path().starts_with("/api/") {
+        AppError::not_found(Format::Json, format!("Aucune ressource à l'adresse {}.", uri.path()))
+    } else {
+        AppError::not_found(Format::Html, "La page que vous cherchez n'existe pas ou a été déplacée.")
+    }
+}

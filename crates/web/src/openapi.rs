@@ -1,0 +1,42 @@
+//! The OpenAPI 3.1 document of the API, generated from the handlers' `#[utoipa::path]`
+//! attributes and the domain types' schemas.
+
+use crate::{api, error, SharedCtx};
+use axum::{extract::State, response::Response};
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Territoires API",
+        description = "Read-only JSON API of Territoires: the *Territoires d'Innovation* programme (France, Programme d'investissements d'avenir), its 24 laureate projects, dashboard figures and reconciliation checks.\n\nEvery amount is an **integer number of euro cents** (`605000000` is 6 050 000 €). A figure the source does not give is `null`, never 0. Data: press kit of 13 September 2019, Licence Ouverte / Etalab 2.0."
+    ),
+    paths(
+        api::programme::find_programme,
+        api::projects::list_projects,
+        api::projects::find_project,
+        api::checks::list_checks,
+        openapi_json,
+        api::health,
+    ),
+    components(schemas(error::ErrorBody, error::ErrorDetail, territoires_domain::query::SortKey)),
+    tags(
+        (name = "programme", description = "The programme and its dashboard figures"),
+        (name = "projects", description = "The laureate projects"),
+        (name = "checks", description = "Reconciliation checks"),
+        (name = "meta", description = "This document"),
+        (name = "health", description = "Service health"),
+    )
+)]
+struct ApiDoc;
+
+/// The OpenAPI document (title "Territoires API", version = this crate's version).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// This OpenAPI document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json")))]
+pub async fn openapi_json(State(ctx): State<SharedCtx>) -> Response {
+    api::json_bytes(ctx.cache.openapi.clone())
+}
