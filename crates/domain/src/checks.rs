@@ -165,13 +165,47 @@ pub fn run(programme: &Programme, projects: &[Project]) -> Vec<Check> {
                     ),
                 }
             }
-            ClaimSubject::Applications => not_verifiable(
-                "claim-applications",
-                "Nombre de candidatures à l'appel à projets",
-                FigureUnit::Count,
-                claim.value,
-                format!("{src} Les fiches ne décrivent que les lauréats : les candidatures non retenues ne sont pas connues."),
-            ),
+            ClaimSubject::Applications => match programme.headline_claims.iter().find(|c| c.subject == ClaimSubject::Applications) {
+                // The first statement of the number of applications cannot be checked
+                // against the fiches; any later one is checked against the first.
+                Some(first) if first.line != claim.line => {
+                    // Say so when the figure is that of another call: a likely mix-up.
+                    let other_call = programme
+                        .calls
+                        .iter()
+                        .find(|call| {
+                            call.kind != crate::programme::CallKind::CallForProjects && i64::from(call.applications) == claim.value
+                        })
+                        .map(|call| {
+                            format!(
+                                " C'est le nombre de candidats de l'{} de {}.",
+                                call.kind.label().to_lowercase(),
+                                call.year
+                            )
+                        })
+                        .unwrap_or_default();
+                    let mut c = Check::compare(
+                        &format!("claim-applications:line-{}", claim.line),
+                        "Nombre de candidats à l'appel à projets, repris dans le texte",
+                        FigureUnit::Count,
+                        claim.value,
+                        first.value,
+                        format!(
+                            "{src} Comparé au chiffre clé de la ligne {} (« {} »).{other_call}",
+                            first.line, first.raw
+                        ),
+                    );
+                    c.reference_label = format!("Chiffre du texte (ligne {})", claim.line);
+                    c
+                }
+                _ => not_verifiable(
+                    "claim-applications",
+                    "Nombre de candidatures à l'appel à projets",
+                    FigureUnit::Count,
+                    claim.value,
+                    format!("{src} Les fiches ne décrivent que les lauréats : les candidatures non retenues ne sont pas connues."),
+                ),
+            },
             ClaimSubject::ThemeCount(raw) => match Theme::parse(raw) {
                 Some(theme) => {
                     let count = projects.iter().filter(|p| p.themes.contains(&theme)).count() as i64;

@@ -281,7 +281,7 @@ fn programme_as_printed() {
 }
 
 #[test]
-fn the_fourteen_headline_claims() {
+fn the_fourteen_headline_claims_and_the_repeated_number_of_applicants() {
     use ClaimSubject::*;
     let claims = kit().programme.headline_claims;
     let theme = |s: &str| ThemeCount(s.to_string());
@@ -317,6 +317,8 @@ fn the_fourteen_headline_claims() {
             "11 Territoires agricoles en transition",
             98,
         ),
+        // Éric Lombard's word: « les 117 candidats ayant répondu à l'appel à projets ».
+        (Applications, 117, "117 candidats ayant répondu à l'appel à projets", 155),
     ];
     let got: Vec<(ClaimSubject, i64, &str, u32)> = claims
         .iter()

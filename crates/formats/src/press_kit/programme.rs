@@ -9,7 +9,7 @@ use super::blocks::{between, clean, is_blank, line_no, list_item, Doc};
 use super::claims::headline_claims;
 use super::numbers::{self, parse_integer};
 use super::ParseError;
-use territoires_domain::programme::{Call, CallKind, Envelope, EnvelopeKind, Programme, Source};
+use territoires_domain::programme::{Call, CallKind, ClaimSubject, Envelope, EnvelopeKind, HeadlineClaim, Programme, Source};
 use territoires_domain::text::{fold, slugify};
 use time::{Date, Month};
 
@@ -55,7 +55,22 @@ pub(crate) fn parse(doc: &Doc<'_>, end: usize) -> Result<Programme, ParseError> 
         .to_string();
 
     let envelopes = envelopes(doc, &lines)?;
-    let (claims, applications, laureates) = headline_claims(doc, &lines)?;
+    let (mut claims, applications, laureates) = headline_claims(doc, &lines)?;
+    // The operator's word repeats a number of applicants to the call for projects
+    // (« … d'accompagner les 117 candidats ayant répondu à l'appel à projets … »): another
+    // claim, checked against the headline figure rather than trusted.
+    const REPEATED: &str = " candidats ayant répondu à l'appel à projets";
+    if let Some((n, text)) = lines.iter().find(|(_, l)| l.contains(REPEATED)) {
+        let before = text.split(REPEATED).next().unwrap_or_default();
+        let num = before.rsplit(' ').next().unwrap_or_default();
+        let value = int::<i64>(doc, *n, "headline_claims", num)?;
+        claims.push(HeadlineClaim {
+            subject: ClaimSubject::Applications,
+            value,
+            raw: format!("{num}{REPEATED}"),
+            line: *n,
+        });
+    }
 
     // « … un premier appel à manifestation d'intérêt, lancé en 2017 et ayant conduit à
     // accompagner … 24 projets retenus sur 117 candidats, l'appel à projets … lancé le
