@@ -35,7 +35,11 @@ enum Command {
     Serve {
         /// Address to listen on.
         #[arg(long, env = "TERRITOIRES_BIND", default_value = "127.0.0.1:8080")]
-        bind: String,
+        bind: std::net::SocketAddr,
+        /// Seconds between checks for data imported by another process (`territoires
+        /// import` while the server runs); 0 never reloads.
+        #[arg(long, env = "TERRITOIRES_RELOAD_SECONDS", default_value_t = 2)]
+        reload_seconds: u64,
     },
     /// Import data into the database (transactional and idempotent).
     Import {
@@ -56,8 +60,12 @@ enum Command {
 enum ImportWhat {
     /// A press kit in the Territoires d'Innovation fiche format (Markdown).
     PressKit {
-        /// The Markdown file.
+        /// The Markdown file (UTF-8).
         file: PathBuf,
+        /// Delete stored projects that the file no longer contains (a renamed or removed
+        /// fiche). Without it, such an import is refused and nothing is written.
+        #[arg(long)]
+        remove_absent: bool,
     },
 }
 
@@ -89,7 +97,10 @@ fn init_logs(format: Option<LogFormat>) {
         Some(LogFormat::Text) => false,
         None => !std::io::stderr().is_terminal(),
     };
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     if json {
         builder.json().flatten_event(true).init();
     } else {
@@ -102,10 +113,10 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logs(cli.log_format);
     let result = match cli.command {
-        Command::Serve { bind } => commands::serve::run(&cli.database_url, &bind).await,
+        Command::Serve { bind, reload_seconds } => commands::serve::run(&cli.database_url, bind, reload_seconds).await,
         Command::Import {
-            what: ImportWhat::PressKit { file },
-        } => commands::import::press_kit(&cli.database_url, &file).await,
+            what: ImportWhat::PressKit { file, remove_absent },
+        } => commands::import::press_kit(&cli.database_url, &file, remove_absent).await,
         Command::Check => commands::check::run(&cli.database_url).await,
         Command::Export {
             what: ExportWhat::Projects { format, out },

@@ -124,3 +124,71 @@ async fn unknown_subcommand_is_a_usage_error() {
     let out = Command::new(BIN).arg("frobnicate").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("territoires-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(name);
+    std::fs::write(&file, bytes).unwrap();
+    file
+}
+
+#[tokio::test]
+async fn a_renamed_fiche_is_refused_unless_absent_projects_are_removed() {
+    let db = database().await;
+    let kit = press_kit();
+    assert!(run(&db, &["import", "press-kit", kit.to_str().unwrap()]).status.success());
+    let text = std::fs::read_to_string(&kit).unwrap();
+    let renamed = temp_file("renamed.md", text.replacen("\n# VILAGIL\n", "\n# VILAGIL TOULOUSE\n", 1).as_bytes());
+    let out = run(&db, &["import", "press-kit", renamed.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("stored projects have no fiche in this file: vilagil"),
+        "{}",
+        stderr(&out)
+    );
+    let store = territoires_store::Store::connect(&db).await.unwrap();
+    let slugs: Vec<String> = store
+        .load_registry()
+        .await
+        .unwrap()
+        .unwrap()
+        .projects
+        .into_iter()
+        .map(|p| p.slug)
+        .collect();
+    assert!(
+        slugs.contains(&"vilagil".to_string()) && !slugs.contains(&"vilagil-toulouse".to_string()),
+        "nothing written"
+    );
+    let out = run(&db, &["import", "press-kit", renamed.to_str().unwrap(), "--remove-absent"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("1 inserted, 0 updated, 23 unchanged"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("removed, absent from this file: vilagil"), "{}", stdout(&out));
+}
+
+#[tokio::test]
+async fn a_windows_1252_file_is_malformed_input_with_its_line() {
+    let db = database().await;
+    // « Île » written in Windows-1252 (0xCE) on line 3.
+    let file = temp_file("cp1252.md", b"# TERRITOIRES\n\n\xCEle-de-France\n");
+    let out = run(&db, &["import", "press-kit", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(65));
+    assert!(stderr(&out).contains("cp1252.md:3: byte 15 is not UTF-8"), "{}", stderr(&out));
+}
+
+#[tokio::test]
+async fn export_into_a_missing_directory_names_it() {
+    let db = database().await;
+    let out = run(&db, &["export", "projects", "--out", "/nonexistent-dir/sub/x.csv"]);
+    assert_eq!(out.status.code(), Some(74));
+    assert!(stderr(&out).contains("/nonexistent-dir/sub: no such directory"), "{}", stderr(&out));
+}
+
+#[test]
+fn an_unsupported_database_url_is_a_configuration_error_with_the_password_masked() {
+    let out = run("mysql://user:s3cret@127.0.0.1/db", &["check"]);
+    assert_eq!(out.status.code(), Some(78));
+    assert!(stderr(&out).contains("mysql://user:***@127.0.0.1/db"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("s3cret"));
+}

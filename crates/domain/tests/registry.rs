@@ -14,6 +14,7 @@ fn m(millions_tenths: i64) -> Money {
     Money(millions_tenths * 10_000_000)
 }
 
+#[allow(clippy::too_many_arguments)] // one row of a hand-made table
 fn project(
     slug: &str,
     region: &str,
@@ -84,7 +85,12 @@ fn registry() -> Registry {
         target_themes: vec![],
         headline_claims: vec![
             claim(ClaimSubject::Applications, 10),
-            HeadlineClaim { subject: ClaimSubject::Applications, value: 12, raw: "12 candidats".into(), line: 7 },
+            HeadlineClaim {
+                subject: ClaimSubject::Applications,
+                value: 12,
+                raw: "12 candidats".into(),
+                line: 7,
+            },
             claim(ClaimSubject::Laureates, 3),
             claim(ClaimSubject::Partners, 100),
             claim(ClaimSubject::ThemeCount("Santé".into()), 2),
@@ -156,7 +162,10 @@ fn checks_compare_claims_and_ceilings_and_report_missing_fields() {
     assert_eq!(get("claim-applications").verdict, Verdict::NotVerifiable, "no applicant is known");
     // The second statement (12, line 7) is checked against the first (10).
     let repeated = get("claim-applications:line-7");
-    assert_eq!((repeated.reference, repeated.computed, repeated.verdict), (Some(12), Some(10), Verdict::Discrepancy));
+    assert_eq!(
+        (repeated.reference, repeated.computed, repeated.verdict),
+        (Some(12), Some(10), Verdict::Discrepancy)
+    );
     let partners = get("claim-partners");
     assert_eq!(
         (partners.reference, partners.computed, partners.difference, partners.verdict),

@@ -10,7 +10,7 @@ mod codec;
 mod registry;
 pub mod testing;
 
-pub use registry::ImportReport;
+pub use registry::{AbsentProjects, ImportReport};
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
@@ -19,9 +19,21 @@ use std::time::Duration;
 /// A store error: connection, migration, or a query that failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The URL names no backend this store supports.
-    #[error("unsupported database URL {0:?}: expected sqlite:… or postgres://…")]
+    /// The URL names no backend this store supports (password masked).
+    #[error("unsupported database URL {0:?}: expected sqlite://PATH or postgres://user@host:port/db")]
     UnsupportedUrl(String),
+    /// The database cannot be opened or reached: the URL (password masked) and the cause.
+    #[error("cannot open {url}: {source}")]
+    Connect {
+        /// The URL, password masked.
+        url: String,
+        /// What the driver said (connection refused, unable to open file…).
+        source: sqlx::Error,
+    },
+    /// An import would leave stored projects of the programme without a fiche (a renamed
+    /// or removed fiche): nothing was written. The slugs are listed.
+    #[error("stored projects absent from the imported data: {}", .0.join(", "))]
+    AbsentFromSource(Vec<String>),
     /// The database said no (connection refused, constraint violated, …).
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -46,13 +58,29 @@ pub enum Backend {
 impl Backend {
     /// The backend a URL names: `sqlite:` or `postgres://` / `postgresql://`.
     pub fn of_url(url: &str) -> Result<Backend, StoreError> {
-        if url.starts_with("sqlite:") {
+        if url == "sqlite://" || url == "sqlite:" {
+            Err(StoreError::UnsupportedUrl(format!("{url} (no file path)")))
+        } else if url.starts_with("sqlite:") {
             Ok(Backend::Sqlite)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Backend::Postgres)
         } else {
-            Err(StoreError::UnsupportedUrl(url.to_owned()))
+            Err(StoreError::UnsupportedUrl(redact(url)))
         }
+    }
+}
+
+/// `url` with its password replaced by `***` (`postgres://u:***@h/db`), for messages.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((userinfo, host)) if userinfo.contains(':') => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}")
+        }
+        _ => url.to_owned(),
     }
 }
 
@@ -96,7 +124,16 @@ impl Store {
                 })
             });
         }
-        let pool = options.connect(&url).await?;
+        // One direct connection first: a pool hides the cause (refused, no such file)
+        // behind a time-out.
+        let connect_err = |source| StoreError::Connect { url: redact(&url), source };
+        if !url.contains(":memory:") {
+            let conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
+                .await
+                .map_err(connect_err)?;
+            sqlx::Connection::close(conn).await.map_err(connect_err)?;
+        }
+        let pool = options.connect(&url).await.map_err(connect_err)?;
         let store = Store { pool, backend };
         if backend == Backend::Sqlite && !url.contains(":memory:") {
             // Persistent per file: readers never block the writer.

@@ -9,6 +9,16 @@ use territoires_domain::project::FicheSource;
 use territoires_domain::vocabulary::{Region, TerritoryKind, Theme};
 use territoires_domain::{Money, Programme, Project, Registry};
 
+/// What to do with stored projects of the programme that the imported data does not
+/// contain (a fiche renamed or removed from the press kit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AbsentProjects {
+    /// Write nothing and fail with [`StoreError::AbsentFromSource`] listing them.
+    Refuse,
+    /// Delete them: the imported data is the whole registry.
+    Remove,
+}
+
 /// What an import did. An import of data already stored reports every project unchanged
 /// and writes nothing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -19,9 +29,9 @@ pub struct ImportReport {
     pub updated: u32,
     /// Projects already stored exactly as imported.
     pub unchanged: u32,
-    /// Stored projects of this programme that the import does not contain (kept as they
-    /// are: other records may refer to them).
-    pub absent_from_source: Vec<String>,
+    /// Stored projects absent from the imported data, deleted under
+    /// [`AbsentProjects::Remove`].
+    pub removed: Vec<String>,
     /// Whether the programme record (envelopes, calls, claims) was created or changed.
     pub programme_changed: bool,
 }
@@ -29,7 +39,7 @@ pub struct ImportReport {
 impl ImportReport {
     /// True when the import wrote nothing.
     pub fn is_noop(&self) -> bool {
-        self.inserted == 0 && self.updated == 0 && !self.programme_changed
+        self.inserted == 0 && self.updated == 0 && self.removed.is_empty() && !self.programme_changed
     }
 }
 
@@ -40,10 +50,11 @@ impl Store {
     /// nothing is. Idempotent: records equal to the stored ones are not touched, so a
     /// second import of the same data writes nothing (see [`ImportReport`]).
     ///
-    /// Projects are keyed by slug; a changed project is replaced whole. Errors:
-    /// [`StoreError::Database`] (the transaction is rolled back, the database is as it
-    /// was).
-    pub async fn import(&self, programme: &Programme, projects: &[Project]) -> Result<ImportReport, StoreError> {
+    /// Projects are keyed by slug; a changed project is replaced whole; stored projects
+    /// absent from `projects` are handled as `absent` says. Errors (the transaction is
+    /// rolled back, the database is as it was): [`StoreError::AbsentFromSource`],
+    /// [`StoreError::Database`].
+    pub async fn import(&self, programme: &Programme, projects: &[Project], absent: AbsentProjects) -> Result<ImportReport, StoreError> {
         let mut tx = self.pool().begin().await?;
         let mut report = ImportReport::default();
         let stored = load_programmes(&mut tx).await?;
@@ -73,12 +84,24 @@ impl Store {
                 }
             }
         }
-        report.absent_from_source = existing
+        let mut missing: Vec<String> = existing
             .keys()
             .filter(|s| !projects.iter().any(|p| &p.slug == *s))
             .cloned()
             .collect();
-        report.absent_from_source.sort();
+        missing.sort();
+        if !missing.is_empty() {
+            match absent {
+                // Dropping `tx` rolls back.
+                AbsentProjects::Refuse => return Err(StoreError::AbsentFromSource(missing)),
+                AbsentProjects::Remove => {
+                    for slug in &missing {
+                        delete_project(&mut tx, slug).await?;
+                    }
+                    report.removed = missing;
+                }
+            }
+        }
         if !report.is_noop() {
             let now = time::OffsetDateTime::now_utc()
                 .format(&time::format_description::well_known::Rfc3339)

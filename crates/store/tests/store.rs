@@ -7,7 +7,8 @@ use territoires_domain::project::FicheSource;
 use territoires_domain::vocabulary::{Region, TerritoryKind, Theme};
 use territoires_domain::{Money, Programme, Project};
 use territoires_store::testing::fresh_database_url;
-use territoires_store::Store;
+use territoires_store::AbsentProjects::{Refuse, Remove};
+use territoires_store::{Store, StoreError};
 use time::macros::date;
 
 async fn store() -> Store {
@@ -117,7 +118,7 @@ async fn empty_store_has_no_registry() {
 async fn round_trip_keeps_every_field() {
     let s = store().await;
     let projects = vec![project("ouest", Some(6_500_000_000)), project("havre", None)];
-    let report = s.import(&programme(), &projects).await.unwrap();
+    let report = s.import(&programme(), &projects, Refuse).await.unwrap();
     assert_eq!(
         (report.inserted, report.updated, report.unchanged, report.programme_changed),
         (2, 0, 0, true)
@@ -132,8 +133,8 @@ async fn round_trip_keeps_every_field() {
 async fn importing_twice_changes_nothing() {
     let s = store().await;
     let projects = vec![project("ouest", Some(6_500_000_000))];
-    s.import(&programme(), &projects).await.unwrap();
-    let again = s.import(&programme(), &projects).await.unwrap();
+    s.import(&programme(), &projects, Refuse).await.unwrap();
+    let again = s.import(&programme(), &projects, Refuse).await.unwrap();
     assert_eq!(
         (again.inserted, again.updated, again.unchanged, again.programme_changed),
         (0, 0, 1, false)
@@ -142,33 +143,45 @@ async fn importing_twice_changes_nothing() {
 }
 
 #[tokio::test]
-async fn a_changed_project_is_replaced_and_a_missing_one_kept() {
+async fn a_changed_project_is_replaced() {
     let s = store().await;
-    s.import(&programme(), &[project("ouest", Some(1)), project("gone", None)])
-        .await
-        .unwrap();
+    s.import(&programme(), &[project("ouest", Some(1))], Refuse).await.unwrap();
     let mut changed = project("ouest", Some(2));
     changed.themes = vec![Theme::Agroecology, Theme::Digital];
-    let report = s.import(&programme(), &[changed.clone()]).await.unwrap();
+    let report = s.import(&programme(), &[changed.clone()], Refuse).await.unwrap();
     assert_eq!((report.inserted, report.updated, report.unchanged), (0, 1, 0));
-    assert_eq!(report.absent_from_source, vec!["gone".to_string()]);
     let registry = s.load_registry().await.unwrap().unwrap();
     assert_eq!(registry.project("ouest"), Some(&changed));
-    assert!(registry.project("gone").is_some());
+}
+
+#[tokio::test]
+async fn a_project_absent_from_the_import_is_refused_or_removed_as_asked() {
+    let s = store().await;
+    let both = [project("ouest", Some(1)), project("gone", None)];
+    s.import(&programme(), &both, Refuse).await.unwrap();
+    let renamed = [project("ouest", Some(1)), project("renamed", None)];
+    match s.import(&programme(), &renamed, Refuse).await {
+        Err(StoreError::AbsentFromSource(slugs)) => assert_eq!(slugs, ["gone"]),
+        other => panic!("expected AbsentFromSource, got {other:?}"),
+    }
+    assert_eq!(s.load_registry().await.unwrap().unwrap().projects, both, "nothing written");
+    let report = s.import(&programme(), &renamed, Remove).await.unwrap();
+    assert_eq!((report.inserted, report.removed.as_slice()), (1, ["gone".to_string()].as_slice()));
+    assert_eq!(s.load_registry().await.unwrap().unwrap().projects, renamed);
 }
 
 #[tokio::test]
 async fn a_failing_import_leaves_the_database_as_it_was() {
     let s = store().await;
     let good = vec![project("ouest", Some(1))];
-    s.import(&programme(), &good).await.unwrap();
+    s.import(&programme(), &good, Refuse).await.unwrap();
     // A project listing the same theme twice violates the link table's primary key, after
     // the programme and a first project have been written in the transaction.
     let mut bad = project("second", None);
     bad.themes = vec![Theme::Health, Theme::Health];
     let mut other_programme = programme();
     other_programme.duration_years = 12;
-    let err = s.import(&other_programme, &[project("ouest", Some(99)), bad]).await;
+    let err = s.import(&other_programme, &[project("ouest", Some(99)), bad], Refuse).await;
     assert!(err.is_err(), "duplicate link must fail");
     let registry = s.load_registry().await.unwrap().unwrap();
     assert_eq!(registry.programme, programme(), "programme untouched");
@@ -178,6 +191,17 @@ async fn a_failing_import_leaves_the_database_as_it_was() {
 
 #[tokio::test]
 async fn unsupported_url_is_a_clear_error() {
-    let err = Store::connect("mysql://localhost/x").await.unwrap_err();
+    let err = Store::connect("mysql://user:s3cret@localhost/x").await.unwrap_err();
     assert!(err.to_string().contains("unsupported database URL"), "{err}");
+    assert!(!err.to_string().contains("s3cret"), "password masked: {err}");
+    assert!(Store::connect("sqlite://").await.is_err(), "no path");
+}
+
+#[tokio::test]
+async fn an_unreachable_server_names_the_cause_at_once() {
+    // Port 1 on loopback: nothing listens there.
+    let err = Store::connect("postgres://postgres:pw@127.0.0.1:1/x").await.unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("cannot open postgres://postgres:***@127.0.0.1:1/x"), "{msg}");
+    assert!(!msg.contains("timed out"), "the cause, not a pool time-out: {msg}");
 }

@@ -19,8 +19,15 @@ mod params;
 #[cfg(test)]
 mod tests;
 
-use axum::{body::Body, http::Request, routing::get, Router};
-use std::sync::Arc;
+use axum::{
+    body::Body,
+    extract::FromRequestParts,
+    http::{request::Parts, Request},
+    routing::get,
+    Router,
+};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
 use territoires_domain::Registry;
 use tower_http::{
     compression::CompressionLayer,
@@ -43,14 +50,52 @@ pub struct AppState {
     pub store: territoires_store::Store,
 }
 
-/// The state the handlers share: the [`AppState`] plus what was rendered once at startup.
+/// What a request reads: the [`AppState`] plus what was rendered from it once.
 pub(crate) struct Ctx {
     pub app: AppState,
     pub cache: cache::Cache,
 }
 
+impl Ctx {
+    fn new(app: AppState) -> Ctx {
+        Ctx {
+            cache: cache::Cache::build(&app),
+            app,
+        }
+    }
+}
+
 /// Shared handle on [`Ctx`].
 pub(crate) type SharedCtx = Arc<Ctx>;
+
+/// The router's state: the current [`Ctx`], replaced whole when a new import lands, so a
+/// request always sees one consistent snapshot.
+pub(crate) struct Live(RwLock<SharedCtx>);
+
+/// Shared handle on [`Live`].
+pub(crate) type LiveState = Arc<Live>;
+
+impl Live {
+    fn current(&self) -> SharedCtx {
+        // A poisoned lock only means a writer panicked mid-swap; the Arc inside is whole.
+        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn replace(&self, ctx: Ctx) {
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(ctx);
+    }
+}
+
+/// Extractor of the snapshot current when the request arrived.
+pub(crate) struct Current(pub SharedCtx);
+
+impl FromRequestParts<LiveState> for Current {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(_: &mut Parts, live: &LiveState) -> Result<Self, Self::Rejection> {
+        Ok(Current(live.current()))
+    }
+}
 
 /// Every route of the portal and the API, with request tracing (method, path, status,
 /// latency in µs, at INFO) and gzip compression (only when the client sends
@@ -64,10 +109,10 @@ pub(crate) type SharedCtx = Arc<Ctx>;
 /// Building the router renders the query-independent pages and JSON documents of
 /// `state.registry` once (a few milliseconds for 24 projects).
 pub fn router(state: AppState) -> Router {
-    let ctx: SharedCtx = Arc::new(Ctx {
-        cache: cache::Cache::build(&state),
-        app: state,
-    });
+    routes(Arc::new(Live(RwLock::new(Arc::new(Ctx::new(state))))))
+}
+
+fn routes(live: LiveState) -> Router {
     Router::new()
         .route("/", get(pages::dashboard::show))
         .route("/projets", get(pages::projects::list))
@@ -78,7 +123,7 @@ pub fn router(state: AppState) -> Router {
         .route(assets::ROUTE, get(assets::serve))
         .nest("/api/v1", api::router())
         .fallback(error::fallback)
-        .with_state(ctx)
+        .with_state(live)
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()
@@ -90,12 +135,64 @@ pub fn router(state: AppState) -> Router {
 /// Serves [`router`] on `listener` until SIGINT (Ctrl-C) or SIGTERM, then stops accepting
 /// connections and lets the in-flight requests finish.
 ///
+/// Every `reload_every`, asks the store whether an import has changed the data since the
+/// snapshot was taken (`territoires import` from another process, for instance); if so,
+/// loads the new registry and swaps it in, so the portal and the API show it without a
+/// restart. `None` never reloads.
+///
 /// Errors: the I/O error that ended the accept loop.
-pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState, reload_every: Option<Duration>) -> std::io::Result<()> {
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "listening");
     }
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await
+    let store = state.store.clone();
+    let live = Arc::new(Live(RwLock::new(Arc::new(Ctx::new(state)))));
+    let watcher = reload_every.map(|every| tokio::spawn(watch_imports(live.clone(), store, every)));
+    let result = axum::serve(listener, routes(live)).with_graceful_shutdown(shutdown_signal()).await;
+    if let Some(w) = watcher {
+        w.abort();
+    }
+    result
+}
+
+/// Polls the store's import counter and swaps in a fresh snapshot when it moves.
+async fn watch_imports(live: LiveState, store: territoires_store::Store, every: Duration) {
+    let mut seen = store.import_count().await.ok();
+    let mut ticker = tokio::time::interval(every);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        let now = match store.import_count().await {
+            Ok(n) => Some(n),
+            Err(e) => {
+                tracing::warn!(error = %e, "reload: cannot read the import counter");
+                continue;
+            }
+        };
+        if now == seen {
+            continue;
+        }
+        match store.load_registry().await {
+            Ok(Some(registry)) => {
+                let projects = registry.projects.len();
+                let app = AppState {
+                    registry: Arc::new(registry),
+                    store: store.clone(),
+                };
+                // Rendering takes a few milliseconds: off the async workers.
+                match tokio::task::spawn_blocking(move || Ctx::new(app)).await {
+                    Ok(ctx) => {
+                        live.replace(ctx);
+                        seen = now;
+                        tracing::info!(projects, "reload: new data imported, now serving it");
+                    }
+                    Err(e) => tracing::error!(error = %e, "reload: rendering failed"),
+                }
+            }
+            Ok(None) => seen = now,
+            Err(e) => tracing::warn!(error = %e, "reload: cannot load the registry"),
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or (on Unix) SIGTERM.

@@ -1,8 +1,8 @@
 //! The OpenAPI 3.1 document of the API, generated from the handlers' `#[utoipa::path]`
 //! attributes and the domain types' schemas.
 
-use crate::{api, error, SharedCtx};
-use axum::{extract::State, response::Response};
+use crate::{api, error, Current};
+use axum::response::Response;
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -37,6 +37,6 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// This OpenAPI document.
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json")))]
-pub async fn openapi_json(State(ctx): State<SharedCtx>) -> Response {
+pub async fn openapi_json(Current(ctx): Current) -> Response {
     api::json_bytes(ctx.cache.openapi.clone())
 }

@@ -33,6 +33,9 @@ pub async fn projects(database_url: &str, format: Format, out: Option<&Path>) ->
             lock.flush().map_err(|e| CliError::Io(e.to_string()))?;
         }
         Some(path) => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.is_dir()) {
+                return Err(CliError::Io(format!("{}: no such directory", dir.display())));
+            }
             let tmp = path.with_extension("part");
             let file = std::fs::File::create(&tmp).map_err(|e| CliError::Io(format!("{}: {e}", tmp.display())))?;
             let mut buf = std::io::BufWriter::new(file);

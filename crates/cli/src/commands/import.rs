@@ -6,17 +6,26 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 use territoires_formats::press_kit;
-use territoires_store::Store;
+use territoires_store::{AbsentProjects, Store, StoreError};
 
 /// Parses `file` whole before touching the database (a malformed fiche fails with file,
 /// line and field and writes nothing), then imports it in one transaction and prints what
-/// changed. Importing the same file twice changes nothing.
-pub async fn press_kit(database_url: &str, file: &Path) -> Result<ExitCode, CliError> {
+/// changed. Importing the same file twice changes nothing. Stored projects absent from the
+/// file make the import fail unless `remove_absent`.
+pub async fn press_kit(database_url: &str, file: &Path, remove_absent: bool) -> Result<ExitCode, CliError> {
     let spinner = ProgressBar::new_spinner()
         .with_style(ProgressStyle::with_template("{spinner} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
     spinner.enable_steady_tick(Duration::from_millis(100));
     spinner.set_message(format!("Lecture de {}", file.display()));
-    let text = std::fs::read_to_string(file).map_err(|e| CliError::Io(format!("{}: {e}", file.display())))?;
+    let bytes = std::fs::read(file).map_err(|e| CliError::Io(format!("{}: {e}", file.display())))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = 1 + e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count();
+        CliError::Data(format!(
+            "{}:{line}: byte {at} is not UTF-8 (convert the file to UTF-8 first)\nnothing was imported",
+            file.display()
+        ))
+    })?;
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -27,7 +36,21 @@ pub async fn press_kit(database_url: &str, file: &Path) -> Result<ExitCode, CliE
     })?;
     spinner.set_message(format!("Import de {} fiches", kit.projects.len()));
     let store = Store::connect(database_url).await?;
-    let report = store.import(&kit.programme, &kit.projects).await?;
+    let absent = if remove_absent {
+        AbsentProjects::Remove
+    } else {
+        AbsentProjects::Refuse
+    };
+    let report = store.import(&kit.programme, &kit.projects, absent).await.map_err(|e| {
+        spinner.finish_and_clear();
+        match e {
+            StoreError::AbsentFromSource(slugs) => CliError::Data(format!(
+                "{name}: stored projects have no fiche in this file: {}\n(a renamed or removed fiche?) nothing was imported; re-run with --remove-absent to delete them",
+                slugs.join(", ")
+            )),
+            other => other.into(),
+        }
+    })?;
     spinner.finish_and_clear();
     println!(
         "{}: {} projects read; {} inserted, {} updated, {} unchanged; programme {}",
@@ -38,8 +61,8 @@ pub async fn press_kit(database_url: &str, file: &Path) -> Result<ExitCode, CliE
         report.unchanged,
         if report.programme_changed { "written" } else { "unchanged" }
     );
-    if !report.absent_from_source.is_empty() {
-        println!("kept, absent from this file: {}", report.absent_from_source.join(", "));
+    if !report.removed.is_empty() {
+        println!("removed, absent from this file: {}", report.removed.join(", "));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -19,7 +19,9 @@ pub async fn open_registry(database_url: &str) -> Result<(Store, Registry), CliE
     }
     tracing::info!(file = press_kit::EMBEDDED_FILE, "empty database: importing the embedded press kit");
     let kit = press_kit::parse(press_kit::EMBEDDED, press_kit::EMBEDDED_FILE).map_err(|e| CliError::Data(e.to_string()))?;
-    store.import(&kit.programme, &kit.projects).await?;
+    store
+        .import(&kit.programme, &kit.projects, territoires_store::AbsentProjects::Refuse)
+        .await?;
     let registry = store
         .load_registry()
         .await?

@@ -5,8 +5,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 /// Opens the registry (importing the embedded data into an empty database), binds `bind`
-/// and serves until SIGINT/SIGTERM.
-pub async fn run(database_url: &str, bind: &str) -> Result<ExitCode, CliError> {
+/// and serves until SIGINT/SIGTERM, reloading the data every `reload_seconds` when another
+/// process has imported something (0: never).
+pub async fn run(database_url: &str, bind: std::net::SocketAddr, reload_seconds: u64) -> Result<ExitCode, CliError> {
     let (store, registry) = super::open_registry(database_url).await?;
     let listener = tokio::net::TcpListener::bind(bind)
         .await
@@ -17,7 +18,8 @@ pub async fn run(database_url: &str, bind: &str) -> Result<ExitCode, CliError> {
         registry: Arc::new(registry),
         store: store.clone(),
     };
-    territoires_web::serve(listener, state)
+    let reload_every = (reload_seconds > 0).then(|| std::time::Duration::from_secs(reload_seconds));
+    territoires_web::serve(listener, state, reload_every)
         .await
         .map_err(|e| CliError::Io(e.to_string()))?;
     store.close().await;

@@ -1,8 +1,8 @@
 //! `GET /api/v1/checks`.
 
 use super::json_bytes;
-use crate::{error::AppResult, SharedCtx};
-use axum::{extract::State, response::Response};
+use crate::{error::AppResult, Current};
+use axum::response::Response;
 use serde::Serialize;
 use territoires_domain::checks::Check;
 use utoipa::ToSchema;
@@ -24,6 +24,6 @@ pub struct ChecksResponse<'a> {
     tag = "checks",
     responses((status = 200, description = "Every check, with the number of problems", body = ChecksResponse))
 )]
-pub async fn list_checks(State(ctx): State<SharedCtx>) -> AppResult<Response> {
+pub async fn list_checks(Current(ctx): Current) -> AppResult<Response> {
     Ok(json_bytes(ctx.cache.api_checks.clone()))
 }

@@ -5,10 +5,9 @@ pub mod checks;
 pub mod programme;
 pub mod projects;
 
-use crate::{openapi, SharedCtx};
+use crate::{openapi, Current, LiveState};
 use axum::{
     body::{Body, Bytes},
-    extract::State,
     http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     routing::get,
@@ -18,7 +17,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 /// The `/api/v1` routes.
-pub fn router() -> Router<SharedCtx> {
+pub fn router() -> Router<LiveState> {
     Router::new()
         .route("/programme", get(programme::find_programme))
         .route("/projects", get(projects::list_projects))
@@ -59,7 +58,7 @@ pub struct Health {
         (status = 503, description = "The database does not answer", body = Health, example = json!({"status": "unavailable"})),
     )
 )]
-pub async fn health(State(ctx): State<SharedCtx>) -> Response {
+pub async fn health(Current(ctx): Current) -> Response {
     match ctx.app.store.ping().await {
         Ok(()) => Json(Health { status: "ok" }).into_response(),
         Err(e) => {

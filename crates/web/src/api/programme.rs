@@ -1,8 +1,8 @@
 //! `GET /api/v1/programme`.
 
 use super::json_bytes;
-use crate::{error::AppResult, SharedCtx};
-use axum::{extract::State, response::Response};
+use crate::{error::AppResult, Current};
+use axum::response::Response;
 use serde::Serialize;
 use territoires_domain::stats::Stats;
 use territoires_domain::Programme;
@@ -25,6 +25,6 @@ pub struct ProgrammeResponse<'a> {
     tag = "programme",
     responses((status = 200, description = "The programme and its stats; amounts in integer euro cents", body = ProgrammeResponse))
 )]
-pub async fn find_programme(State(ctx): State<SharedCtx>) -> AppResult<Response> {
+pub async fn find_programme(Current(ctx): Current) -> AppResult<Response> {
     Ok(json_bytes(ctx.cache.api_programme.clone()))
 }

@@ -3,8 +3,8 @@
 use super::{json_bytes, to_bytes};
 use crate::error::{AppError, AppResult, ErrorBody, Format};
 use crate::params::{self, RawListQuery};
-use crate::{AppState, SharedCtx};
-use axum::extract::{rejection::QueryRejection, Path, Query, State};
+use crate::{AppState, Current};
+use axum::extract::{rejection::QueryRejection, Path, Query};
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use territoires_domain::query::{Page, ProjectQuery, SortKey};
@@ -114,7 +114,7 @@ pub fn render(app: &AppState, query: &ProjectQuery, page: Page) -> AppResult<axu
         (status = 400, description = "A parameter has an unknown code or is out of range (`invalid_parameter`, naming it)", body = ErrorBody),
     )
 )]
-pub async fn list_projects(State(ctx): State<SharedCtx>, query: Result<Query<ListProjectsParams>, QueryRejection>) -> AppResult<Response> {
+pub async fn list_projects(Current(ctx): Current, query: Result<Query<ListProjectsParams>, QueryRejection>) -> AppResult<Response> {
     let Query(p) = query.map_err(|e| AppError::invalid_parameter(Format::Json, "query", e.body_text()))?;
     let (q, page) = parse(&p)?;
     if q == ProjectQuery::default()
@@ -140,7 +140,7 @@ pub async fn list_projects(State(ctx): State<SharedCtx>, query: Result<Query<Lis
         (status = 404, description = "No project has this slug (`not_found`)", body = ErrorBody),
     )
 )]
-pub async fn find_project(State(ctx): State<SharedCtx>, Path(slug): Path<String>) -> AppResult<Response> {
+pub async fn find_project(Current(ctx): Current, Path(slug): Path<String>) -> AppResult<Response> {
     match ctx.cache.api_project.get(&slug) {
         Some(b) => Ok(json_bytes(b.clone())),
         None => Err(AppError::not_found(

@@ -3,9 +3,9 @@
 
 use super::{html, layout::Layout};
 use crate::error::{AppError, AppResult, Format};
-use crate::{assets::DSFR_VERSION, format, AppState, SharedCtx};
+use crate::{assets::DSFR_VERSION, format, AppState, Current};
 use askama::Template;
-use axum::{extract::State, response::Response};
+use axum::response::Response;
 use territoires_domain::programme::Source;
 
 #[derive(Template)]
@@ -34,7 +34,7 @@ pub fn render(app: &AppState) -> AppResult<String> {
 }
 
 /// `GET /a-propos`.
-pub async fn show(State(ctx): State<SharedCtx>) -> AppResult<Response> {
+pub async fn show(Current(ctx): Current) -> AppResult<Response> {
     match &ctx.cache.about {
         Some(b) => Ok(html(b.clone())),
         None => Ok(html(render(&ctx.app)?.into())),

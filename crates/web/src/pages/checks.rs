@@ -3,9 +3,9 @@
 
 use super::{html, layout::Layout};
 use crate::error::{AppError, AppResult, Format};
-use crate::{format, AppState, SharedCtx};
+use crate::{format, AppState, Current};
 use askama::Template;
-use axum::{extract::State, response::Response};
+use axum::response::Response;
 use territoires_domain::checks::{Check, Verdict};
 
 struct Row<'a> {
@@ -59,7 +59,7 @@ pub fn render(app: &AppState) -> AppResult<String> {
 }
 
 /// `GET /coherence`.
-pub async fn show(State(ctx): State<SharedCtx>) -> AppResult<Response> {
+pub async fn show(Current(ctx): Current) -> AppResult<Response> {
     match &ctx.cache.checks {
         Some(b) => Ok(html(b.clone())),
         None => Ok(html(render(&ctx.app)?.into())),

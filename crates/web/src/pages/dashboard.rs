@@ -3,9 +3,9 @@
 //! read from `registry.stats` and `registry.checks`.
 
 use super::{filters, html, layout::Layout};
-use crate::{charts, error::AppResult, format, AppState, Format, SharedCtx};
+use crate::{charts, error::AppResult, format, AppState, Current, Format};
 use askama::Template;
-use axum::{extract::State, response::Response};
+use axum::response::Response;
 use territoires_domain::checks::Verdict;
 use territoires_domain::programme::CallKind;
 use territoires_domain::stats::{BreakdownRow, Totals};
@@ -145,7 +145,7 @@ pub fn render(app: &AppState) -> AppResult<String> {
 }
 
 /// `GET /`.
-pub async fn show(State(ctx): State<SharedCtx>) -> AppResult<Response> {
+pub async fn show(Current(ctx): Current) -> AppResult<Response> {
     match &ctx.cache.dashboard {
         Some(b) => Ok(html(b.clone())),
         None => Ok(html(render(&ctx.app)?.into())),

@@ -3,9 +3,9 @@
 
 use super::{filters, html, layout::Layout};
 use crate::error::{AppError, AppResult, Format};
-use crate::{format, AppState, SharedCtx};
+use crate::{format, AppState, Current};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
 use territoires_domain::programme::Source;
 use territoires_domain::text::fold;
@@ -39,7 +39,7 @@ pub fn render(app: &AppState, p: &Project) -> AppResult<String> {
 }
 
 /// `GET /projets/{slug}`.
-pub async fn show(State(ctx): State<SharedCtx>, Path(slug): Path<String>) -> AppResult<Response> {
+pub async fn show(Current(ctx): Current, Path(slug): Path<String>) -> AppResult<Response> {
     if let Some(b) = ctx.cache.fiches.get(&slug) {
         return Ok(html(b.clone()));
     }

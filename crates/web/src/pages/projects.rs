@@ -6,9 +6,9 @@
 use super::{filters, html, layout::Layout};
 use crate::error::{AppError, AppResult, Format};
 use crate::params::{self, RawListQuery, SORT_KEYS};
-use crate::{format, AppState, SharedCtx};
+use crate::{format, AppState, Current};
 use askama::Template;
-use axum::extract::{rejection::QueryRejection, Query, State};
+use axum::extract::{rejection::QueryRejection, Query};
 use axum::response::Response;
 use serde::Deserialize;
 use territoires_domain::query::ProjectQuery;
@@ -135,7 +135,7 @@ pub fn render(app: &AppState, query: &ProjectQuery) -> AppResult<String> {
 }
 
 /// `GET /projets`.
-pub async fn list(State(ctx): State<SharedCtx>, query: Result<Query<ListParams>, QueryRejection>) -> AppResult<Response> {
+pub async fn list(Current(ctx): Current, query: Result<Query<ListParams>, QueryRejection>) -> AppResult<Response> {
     let Query(p) =
         query.map_err(|e| AppError::invalid_parameter(Format::Html, "requête", format!("Adresse mal formée : {}", e.body_text())))?;
     if p.is_empty() {

@@ -6,6 +6,7 @@
 mod api;
 mod openapi;
 mod pages;
+mod reload;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -47,7 +48,10 @@ pub async fn spawn_app() -> TestApp {
         .expect("fresh test database");
     let store = territoires_store::Store::connect(&url).await.expect("connect to the test database");
     let kit = parse(EMBEDDED, EMBEDDED_FILE).expect("the embedded press kit parses");
-    store.import(&kit.programme, &kit.projects).await.expect("import");
+    store
+        .import(&kit.programme, &kit.projects, territoires_store::AbsentProjects::Refuse)
+        .await
+        .expect("import");
     let registry = store
         .load_registry()
         .await
