@@ -46,11 +46,12 @@ pub struct Project {
     /// Planned budget of the whole project, all financers (cents); `None` when the fiche
     /// has no budget line.
     pub planned_budget: Option<Money>,
-    /// The *Ambition* section, one string per paragraph or list item.
-    pub ambition: Vec<String>,
-    /// The *Objectifs stratégiques* section, one string per item (introductory
-    /// sentences kept as items of their own).
-    pub strategic_objectives: Vec<String>,
+    /// The *Ambition* section: its paragraphs and list items, in document order (the
+    /// planned-budget sentence is in `planned_budget`).
+    pub ambition: Vec<TextBlock>,
+    /// The *Objectifs stratégiques* section: the objectives as list items, with any
+    /// introductory or closing sentence as a paragraph, in reading order.
+    pub strategic_objectives: Vec<TextBlock>,
     /// The *Impacts à horizon 2030* items, verbatim text without markup.
     pub impacts_2030: Vec<String>,
     /// Ceiling of the State's subsidies (*montant prévu de subvention*, cents).
@@ -59,6 +60,45 @@ pub struct Project {
     pub investment_potential: Money,
     /// Where the fiche was read from.
     pub source: FicheSource,
+}
+
+/// Whether a `TextBlock` is a paragraph or an item of a bulleted list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum BlockKind {
+    /// A paragraph of prose.
+    Paragraph,
+    /// An item of a bulleted list (consecutive items form one list).
+    Item,
+}
+
+/// A piece of a fiche's free text, without markup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TextBlock {
+    /// Paragraph or list item.
+    pub kind: BlockKind,
+    /// The text, markup removed (`CO<sub>2</sub>` → `CO₂`).
+    pub text: String,
+}
+
+impl TextBlock {
+    /// A paragraph.
+    pub fn paragraph(text: impl Into<String>) -> TextBlock {
+        TextBlock {
+            kind: BlockKind::Paragraph,
+            text: text.into(),
+        }
+    }
+
+    /// A list item.
+    pub fn item(text: impl Into<String>) -> TextBlock {
+        TextBlock {
+            kind: BlockKind::Item,
+            text: text.into(),
+        }
+    }
 }
 
 /// Where a fiche lies in its source document.

@@ -40,10 +40,11 @@ pub fn fold(s: &str) -> String {
     out
 }
 
-/// A URL-safe identifier made from `s`: [`fold`]ed, spaces turned into `-`.
+/// A URL-safe identifier made from `s`: `+` read as the word `plus` (so that `Littoral+`
+/// is not the same as `Littoral`), then [`fold`]ed, spaces turned into `-`.
 /// `slugify("Ouest Territoires d'Élevage")` is `"ouest-territoires-d-elevage"`.
 pub fn slugify(s: &str) -> String {
-    fold(s).replace(' ', "-")
+    fold(&s.replace('+', " plus ")).replace(' ', "-")
 }
 
 #[cfg(test)]
@@ -63,6 +64,7 @@ mod tests {
     #[test]
     fn slugs_are_ascii_and_dashed() {
         assert_eq!(slugify("Ouest Territoires d'Élevage"), "ouest-territoires-d-elevage");
-        assert_eq!(slugify("LITTORAL+"), "littoral");
+        assert_eq!(slugify("LITTORAL+"), "littoral-plus");
+        assert_eq!(slugify("A+B Santé"), "a-plus-b-sante");
     }
 }

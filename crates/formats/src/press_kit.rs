@@ -22,7 +22,7 @@ mod toc;
 
 pub use name::title_case;
 
-use blocks::{heading, line_no, Doc};
+use blocks::{heading, is_blank, line_no, Doc};
 use territoires_domain::text::fold;
 use territoires_domain::vocabulary::Region;
 use territoires_domain::{Programme, Project};
@@ -63,12 +63,16 @@ pub struct ParseError {
 /// Sommaire section's region followed by every region its text names
 /// ([`Region::named_in`] over heading, ambition, objectives and impacts).
 ///
-/// Errors ([`ParseError`], never a panic): a missing mandatory field (all but
-/// `planned_budget`), a bad number, an unknown theme or territory kind, a duplicated
-/// project (same slug), a truncated fiche, a fiche matching no Sommaire entry or several,
-/// a Sommaire entry matched by no fiche or by two, a fiche with no region.
+/// Errors ([`ParseError`], never a panic): an empty document, a missing mandatory field
+/// (all but `planned_budget`), a bad number, an unknown theme or territory kind, a
+/// duplicated project (same slug), a truncated fiche, a fiche matching no Sommaire entry or
+/// several, a Sommaire entry matched by no fiche or by two, a fiche with no region. An
+/// error inside a fiche names it: its message starts with `in fiche « HEADING »: `.
 pub fn parse(text: &str, file: &str) -> Result<PressKit, ParseError> {
     let doc = Doc::new(text, file);
+    if doc.lines.iter().all(|l| is_blank(l)) {
+        return Err(doc.err(1, "document", "the document is empty"));
+    }
     let toc_at = doc
         .lines
         .iter()
@@ -81,9 +85,9 @@ pub fn parse(text: &str, file: &str) -> Result<PressKit, ParseError> {
     for (at, end) in fiche_ranges(&doc)? {
         let mut p = fiche::parse(&doc, at, end)?;
         let line = p.source.line;
+        let err = |field: &str, message: String| doc.fiche_err(&p.heading, line, line, field, message);
         if let Some(first) = projects.iter().find(|q| q.slug == p.slug) {
-            return Err(doc.err(
-                line,
+            return Err(err(
                 "slug",
                 format!(
                     "duplicated project « {} »: already read from the fiche at line {}",
@@ -91,15 +95,14 @@ pub fn parse(text: &str, file: &str) -> Result<PressKit, ParseError> {
                 ),
             ));
         }
-        let k = toc::best_match(&p.heading, &entries).map_err(|m| doc.err(line, "toc_title", m))?;
+        let k = toc::best_match(&p.heading, &entries).map_err(|m| err("toc_title", m))?;
         let entry = &entries[k];
         if let Some(other) = matched[k].replace(line) {
-            return Err(doc.err(
-                line,
+            return Err(err(
                 "toc_title",
                 format!(
-                    "fiche « {} » matches Sommaire entry « {} », already matched by the fiche at line {other}",
-                    p.heading, entry.title
+                    "matches Sommaire entry « {} », already matched by the fiche at line {other}",
+                    entry.title
                 ),
             ));
         }
@@ -108,13 +111,12 @@ pub fn parse(text: &str, file: &str) -> Result<PressKit, ParseError> {
         p.source.page = Some(entry.page);
         p.regions = regions(entry.region, &p);
         if p.regions.is_empty() {
-            return Err(doc.err(
+            return Err(doc.fiche_err(
+                &p.heading,
+                line,
                 line,
                 "regions",
-                format!(
-                    "fiche « {} » is in no region (Sommaire section « {} », none named in its text)",
-                    p.heading, p.region_raw
-                ),
+                format!("in no region (Sommaire section « {} », none named in its text)", p.region_raw),
             ));
         }
         projects.push(p);
@@ -132,14 +134,13 @@ pub fn parse(text: &str, file: &str) -> Result<PressKit, ParseError> {
 /// The Sommaire's region first, then every region named in the fiche's text, in
 /// [`territoires_domain::vocabulary::REGIONS`] order, without duplicates.
 fn regions(first: Option<Region>, p: &Project) -> Vec<Region> {
-    let text = [
-        std::slice::from_ref(&p.heading),
-        &p.ambition,
-        &p.strategic_objectives,
-        &p.impacts_2030,
-    ]
-    .concat()
-    .join("\n");
+    let blocks = p.ambition.iter().chain(&p.strategic_objectives).map(|b| &b.text);
+    let text = std::iter::once(&p.heading)
+        .chain(blocks)
+        .chain(&p.impacts_2030)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join("\n");
     let mut out: Vec<Region> = first.into_iter().collect();
     for r in Region::named_in(&text) {
         if !out.contains(&r) {

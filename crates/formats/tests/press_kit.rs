@@ -3,6 +3,7 @@
 //! the document's), and the totals were added up by hand from the table.
 
 use territoires_domain::programme::{CallKind, ClaimSubject, EnvelopeKind};
+use territoires_domain::project::{BlockKind, TextBlock};
 use territoires_domain::{Money, Project};
 use territoires_formats::press_kit::{parse, ParseError, PressKit, EMBEDDED, EMBEDDED_FILE};
 
@@ -38,37 +39,41 @@ struct Row {
     regions: &'static [&'static str],
     themes: &'static [&'static str],
     kinds: &'static [&'static str],
-    objectives: usize,
+    /// The *Ambition* section as printed, one letter a block: `P` paragraph, `I` list item
+    /// (the planned-budget sentence, in its own paragraph or at the end of one, left out).
+    ambition: &'static str,
+    /// The *Objectifs stratégiques* section, the same way, in reading order.
+    objectives: &'static str,
     impacts: usize,
     page: u32,
 }
 
 #[rustfmt::skip]
 const FICHES: [Row; 24] = [
-    Row { line: 251, slug: "biovallee", lead: "Association Biovallée", partners: 29, local_authorities: 3, population: 56_000, budget: Some(5300), subsidy: 570, investment: 1280, regions: &["84"], themes: &[ECO, AGRO], kinds: &[RURAL], objectives: 5, impacts: 8, page: 10 },
-    Row { line: 312, slug: "valence-romans-capitale-des-start-ups-de-territoire", lead: "Valence Romans Agglo", partners: 26, local_authorities: 3, population: 217_000, budget: Some(7400), subsidy: 690, investment: 1520, regions: &["84"], themes: &[SKILLS, IND, ECO], kinds: &[MEDIUM], objectives: 2, impacts: 3, page: 11 },
-    Row { line: 359, slug: "lyon-st-etienne-l-industrie-integree-et-re-connectee", lead: "Métropole du Grand Lyon", partners: 12, local_authorities: 2, population: 1_785_000, budget: Some(20100), subsidy: 610, investment: 2270, regions: &["84"], themes: &[SKILLS, IND, DIGI], kinds: &[METRO], objectives: 6, impacts: 8, page: 12 },
-    Row { line: 418, slug: "belfort-montbeliard-transformation-d-un-territoire-industriel", lead: "Pays de Montbéliard Agglomération", partners: 40, local_authorities: 2, population: 245_000, budget: Some(6900), subsidy: 480, investment: 1110, regions: &["27"], themes: &[IND, ECO, SKILLS], kinds: &[MEDIUM], objectives: 3, impacts: 4, page: 13 },
-    Row { line: 465, slug: "alimentation-durable-2030", lead: "Dijon Métropole", partners: 30, local_authorities: 2, population: 384_000, budget: Some(4200), subsidy: 300, investment: 680, regions: &["27"], themes: &[AGRO, DIGI], kinds: &[METRO, RURAL], objectives: 5, impacts: 5, page: 14 },
-    Row { line: 521, slug: "terres-de-sources", lead: "Collectivité Eau du bassin rennais", partners: 107, local_authorities: 12, population: 750_000, budget: Some(7900), subsidy: 590, investment: 1470, regions: &["53"], themes: &[ECO, AGRO], kinds: &[RURAL, METRO, MEDIUM], objectives: 4, impacts: 5, page: 15 },
-    Row { line: 576, slug: "handicap-innovation-territoire", lead: "Lorient Agglo", partners: 69, local_authorities: 5, population: 668_000, budget: Some(6100), subsidy: 690, investment: 2240, regions: &["53"], themes: &[HEALTH, HANDI], kinds: &[MEDIUM], objectives: 3, impacts: 4, page: 16 },
-    Row { line: 629, slug: "morbihan-la-flexibilite-energetique-et-les-donnees", lead: "Morbihan Énergies", partners: 51, local_authorities: 8, population: 741_000, budget: Some(5300), subsidy: 340, investment: 660, regions: &["53"], themes: &[ECO, DIGI], kinds: &[RURAL, COAST], objectives: 6, impacts: 5, page: 17 },
-    Row { line: 680, slug: "des-hommes-et-des-arbres", lead: "Métropole du Grand Nancy", partners: 39, local_authorities: 12, population: 1_066_000, budget: Some(26900), subsidy: 550, investment: 1890, regions: &["44"], themes: &[ECO, AGRO, IND], kinds: &[RURAL, METRO, MEDIUM], objectives: 5, impacts: 5, page: 18 },
-    Row { line: 736, slug: "e-meuse-sante", lead: "Conseil départemental de la Meuse", partners: 51, local_authorities: 7, population: 1_098_000, budget: Some(8500), subsidy: 840, investment: 1860, regions: &["44"], themes: &[HEALTH, DIGI, SKILLS], kinds: &[RURAL, MEDIUM], objectives: 5, impacts: 4, page: 19 },
-    Row { line: 788, slug: "strasbourg-territoire-de-sante-de-demain", lead: "Eurométropole de Strasbourg", partners: 31, local_authorities: 10, population: 567_000, budget: Some(11500), subsidy: 1060, investment: 2500, regions: &["44"], themes: &[HEALTH], kinds: &[METRO, RURAL], objectives: 5, impacts: 4, page: 20 },
-    Row { line: 830, slug: "dunkerque-l-energie-creative", lead: "Communauté Urbaine de Dunkerque", partners: 76, local_authorities: 8, population: 258_000, budget: Some(28800), subsidy: 990, investment: 2760, regions: &["32"], themes: &[ECO, IND], kinds: &[MEDIUM, COAST], objectives: 5, impacts: 4, page: 21 },
-    Row { line: 879, slug: "construire-au-futur-habiter-le-futur", lead: "Conseil régional d'Île-de-France", partners: 120, local_authorities: 22, population: 12_210_000, budget: Some(31000), subsidy: 840, investment: 8380, regions: &["11"], themes: &[ECO, DIGI], kinds: &[METRO, PERI], objectives: 5, impacts: 8, page: 22 },
-    Row { line: 936, slug: "sesame-le-bio-s-ouvre-a-vous", lead: "Cœur d'Essonne Agglomération", partners: 51, local_authorities: 9, population: 200_000, budget: Some(7600), subsidy: 570, investment: 2020, regions: &["11"], themes: &[AGRO, ECO], kinds: &[PERI], objectives: 5, impacts: 2, page: 23 },
-    Row { line: 979, slug: "mobilite-intelligente-pour-tous", lead: "Métropole Rouen Normandie", partners: 36, local_authorities: 6, population: 730_000, budget: Some(29200), subsidy: 520, investment: 1140, regions: &["28"], themes: &[MOB, ECO], kinds: &[METRO, PERI, MEDIUM], objectives: 7, impacts: 3, page: 24 },
-    Row { line: 1035, slug: "le-havre-smart-port-city", lead: "Communauté urbaine Le Havre Seine Métropole", partners: 18, local_authorities: 2, population: 275_000, budget: None, subsidy: 540, investment: 2440, regions: &["28"], themes: &[DIGI, IND, ECO], kinds: &[MEDIUM, COAST], objectives: 4, impacts: 6, page: 25 },
-    Row { line: 1087, slug: "vitirev", lead: "Conseil Régional Nouvelle-Aquitaine", partners: 130, local_authorities: 6, population: 2_100_000, budget: Some(24400), subsidy: 1360, investment: 6000, regions: &["75"], themes: &[ECO, AGRO], kinds: &[RURAL], objectives: 4, impacts: 4, page: 26 },
-    Row { line: 1141, slug: "la-rochelle-territoire-zero-carbone", lead: "La Rochelle Agglomération", partners: 63, local_authorities: 11, population: 517_000, budget: Some(8200), subsidy: 770, investment: 1720, regions: &["75"], themes: &[ECO], kinds: &[MEDIUM, COAST], objectives: 3, impacts: 6, page: 27 },
-    Row { line: 1192, slug: "ambition-pyrenees", lead: "Conseil départemental des Pyrénées-Atlantiques", partners: 49, local_authorities: 11, population: 368_000, budget: Some(12800), subsidy: 605, investment: 1790, regions: &["75"], themes: &[ECO, AGRO, SKILLS], kinds: &[RURAL, MOUNT, MEDIUM], objectives: 4, impacts: 4, page: 28 },
-    Row { line: 1244, slug: "vilagil", lead: "Toulouse Métropole", partners: 19, local_authorities: 2, population: 910_000, budget: Some(16500), subsidy: 460, investment: 3110, regions: &["76"], themes: &[ECO, MOB], kinds: &[METRO, PERI], objectives: 5, impacts: 4, page: 29 },
-    Row { line: 1288, slug: "littoral", lead: "Conseil régional d'Occitanie", partners: 46, local_authorities: 6, population: 1_300_000, budget: Some(9100), subsidy: 190, investment: 1520, regions: &["76"], themes: &[ECO], kinds: &[MEDIUM, COAST], objectives: 4, impacts: 2, page: 30 },
-    Row { line: 1336, slug: "occit-num", lead: "Institut national de Recherche en Sciences et Technologies pour l'Environnement et l'Agriculture (IRSTEA)", partners: 58, local_authorities: 6, population: 6_000_000, budget: Some(10900), subsidy: 490, investment: 2520, regions: &["76"], themes: &[DIGI, AGRO, ECO], kinds: &[RURAL], objectives: 4, impacts: 5, page: 31 },
-    Row { line: 1382, slug: "nouvelle-caledonie", lead: "Gouvernement de la Nouvelle-Calédonie", partners: 14, local_authorities: 1, population: 269_000, budget: Some(7200), subsidy: 610, investment: 870, regions: &["988"], themes: &[ECO], kinds: &[COAST, OVERSEAS], objectives: 4, impacts: 3, page: 32 },
-    Row { line: 1435, slug: "ouest-territoires-d-elevage", lead: "Institut National de la Recherche Agronomique (INRA)", partners: 41, local_authorities: 5, population: 162_000, budget: Some(6500), subsidy: 450, investment: 1090, regions: &["52", "28", "53"], themes: &[AGRO], kinds: &[RURAL], objectives: 4, impacts: 4, page: 33 },
+    Row { line: 251, slug: "biovallee", lead: "Association Biovallée", partners: 29, local_authorities: 3, population: 56_000, budget: Some(5300), subsidy: 570, investment: 1280, regions: &["84"], themes: &[ECO, AGRO], kinds: &[RURAL], ambition: "P", objectives: "IIIII", impacts: 8, page: 10 },
+    Row { line: 312, slug: "valence-romans-capitale-des-start-ups-de-territoire", lead: "Valence Romans Agglo", partners: 26, local_authorities: 3, population: 217_000, budget: Some(7400), subsidy: 690, investment: 1520, regions: &["84"], themes: &[SKILLS, IND, ECO], kinds: &[MEDIUM], ambition: "PP", objectives: "II", impacts: 3, page: 11 },
+    Row { line: 359, slug: "lyon-st-etienne-l-industrie-integree-et-re-connectee", lead: "Métropole du Grand Lyon", partners: 12, local_authorities: 2, population: 1_785_000, budget: Some(20100), subsidy: 610, investment: 2270, regions: &["84"], themes: &[SKILLS, IND, DIGI], kinds: &[METRO], ambition: "PP", objectives: "IIIIII", impacts: 8, page: 12 },
+    Row { line: 418, slug: "belfort-montbeliard-transformation-d-un-territoire-industriel", lead: "Pays de Montbéliard Agglomération", partners: 40, local_authorities: 2, population: 245_000, budget: Some(6900), subsidy: 480, investment: 1110, regions: &["27"], themes: &[IND, ECO, SKILLS], kinds: &[MEDIUM], ambition: "P", objectives: "III", impacts: 4, page: 13 },
+    Row { line: 465, slug: "alimentation-durable-2030", lead: "Dijon Métropole", partners: 30, local_authorities: 2, population: 384_000, budget: Some(4200), subsidy: 300, investment: 680, regions: &["27"], themes: &[AGRO, DIGI], kinds: &[METRO, RURAL], ambition: "PP", objectives: "IIIII", impacts: 5, page: 14 },
+    Row { line: 521, slug: "terres-de-sources", lead: "Collectivité Eau du bassin rennais", partners: 107, local_authorities: 12, population: 750_000, budget: Some(7900), subsidy: 590, investment: 1470, regions: &["53"], themes: &[ECO, AGRO], kinds: &[RURAL, METRO, MEDIUM], ambition: "PP", objectives: "PIIP", impacts: 5, page: 15 },
+    Row { line: 576, slug: "handicap-innovation-territoire", lead: "Lorient Agglo", partners: 69, local_authorities: 5, population: 668_000, budget: Some(6100), subsidy: 690, investment: 2240, regions: &["53"], themes: &[HEALTH, HANDI], kinds: &[MEDIUM], ambition: "P", objectives: "III", impacts: 4, page: 16 },
+    Row { line: 629, slug: "morbihan-la-flexibilite-energetique-et-les-donnees", lead: "Morbihan Énergies", partners: 51, local_authorities: 8, population: 741_000, budget: Some(5300), subsidy: 340, investment: 660, regions: &["53"], themes: &[ECO, DIGI], kinds: &[RURAL, COAST], ambition: "P", objectives: "IIIIII", impacts: 5, page: 17 },
+    Row { line: 680, slug: "des-hommes-et-des-arbres", lead: "Métropole du Grand Nancy", partners: 39, local_authorities: 12, population: 1_066_000, budget: Some(26900), subsidy: 550, investment: 1890, regions: &["44"], themes: &[ECO, AGRO, IND], kinds: &[RURAL, METRO, MEDIUM], ambition: "P", objectives: "IIIII", impacts: 5, page: 18 },
+    Row { line: 736, slug: "e-meuse-sante", lead: "Conseil départemental de la Meuse", partners: 51, local_authorities: 7, population: 1_098_000, budget: Some(8500), subsidy: 840, investment: 1860, regions: &["44"], themes: &[HEALTH, DIGI, SKILLS], kinds: &[RURAL, MEDIUM], ambition: "PP", objectives: "IIIII", impacts: 4, page: 19 },
+    Row { line: 788, slug: "strasbourg-territoire-de-sante-de-demain", lead: "Eurométropole de Strasbourg", partners: 31, local_authorities: 10, population: 567_000, budget: Some(11500), subsidy: 1060, investment: 2500, regions: &["44"], themes: &[HEALTH], kinds: &[METRO, RURAL], ambition: "P", objectives: "IIIII", impacts: 4, page: 20 },
+    Row { line: 830, slug: "dunkerque-l-energie-creative", lead: "Communauté Urbaine de Dunkerque", partners: 76, local_authorities: 8, population: 258_000, budget: Some(28800), subsidy: 990, investment: 2760, regions: &["32"], themes: &[ECO, IND], kinds: &[MEDIUM, COAST], ambition: "P", objectives: "IIIII", impacts: 4, page: 21 },
+    Row { line: 879, slug: "construire-au-futur-habiter-le-futur", lead: "Conseil régional d'Île-de-France", partners: 120, local_authorities: 22, population: 12_210_000, budget: Some(31000), subsidy: 840, investment: 8380, regions: &["11"], themes: &[ECO, DIGI], kinds: &[METRO, PERI], ambition: "PIIIIIP", objectives: "IIIII", impacts: 8, page: 22 },
+    Row { line: 936, slug: "sesame-le-bio-s-ouvre-a-vous", lead: "Cœur d'Essonne Agglomération", partners: 51, local_authorities: 9, population: 200_000, budget: Some(7600), subsidy: 570, investment: 2020, regions: &["11"], themes: &[AGRO, ECO], kinds: &[PERI], ambition: "P", objectives: "IIIII", impacts: 2, page: 23 },
+    Row { line: 979, slug: "mobilite-intelligente-pour-tous", lead: "Métropole Rouen Normandie", partners: 36, local_authorities: 6, population: 730_000, budget: Some(29200), subsidy: 520, investment: 1140, regions: &["28"], themes: &[MOB, ECO], kinds: &[METRO, PERI, MEDIUM], ambition: "PPP", objectives: "IIIIIII", impacts: 3, page: 24 },
+    Row { line: 1035, slug: "le-havre-smart-port-city", lead: "Communauté urbaine Le Havre Seine Métropole", partners: 18, local_authorities: 2, population: 275_000, budget: None, subsidy: 540, investment: 2440, regions: &["28"], themes: &[DIGI, IND, ECO], kinds: &[MEDIUM, COAST], ambition: "P", objectives: "IIII", impacts: 6, page: 25 },
+    Row { line: 1087, slug: "vitirev", lead: "Conseil Régional Nouvelle-Aquitaine", partners: 130, local_authorities: 6, population: 2_100_000, budget: Some(24400), subsidy: 1360, investment: 6000, regions: &["75"], themes: &[ECO, AGRO], kinds: &[RURAL], ambition: "PP", objectives: "IIII", impacts: 4, page: 26 },
+    Row { line: 1141, slug: "la-rochelle-territoire-zero-carbone", lead: "La Rochelle Agglomération", partners: 63, local_authorities: 11, population: 517_000, budget: Some(8200), subsidy: 770, investment: 1720, regions: &["75"], themes: &[ECO], kinds: &[MEDIUM, COAST], ambition: "P", objectives: "III", impacts: 6, page: 27 },
+    Row { line: 1192, slug: "ambition-pyrenees", lead: "Conseil départemental des Pyrénées-Atlantiques", partners: 49, local_authorities: 11, population: 368_000, budget: Some(12800), subsidy: 605, investment: 1790, regions: &["75"], themes: &[ECO, AGRO, SKILLS], kinds: &[RURAL, MOUNT, MEDIUM], ambition: "PPIII", objectives: "PIII", impacts: 4, page: 28 },
+    Row { line: 1244, slug: "vilagil", lead: "Toulouse Métropole", partners: 19, local_authorities: 2, population: 910_000, budget: Some(16500), subsidy: 460, investment: 3110, regions: &["76"], themes: &[ECO, MOB], kinds: &[METRO, PERI], ambition: "PP", objectives: "IIIII", impacts: 4, page: 29 },
+    Row { line: 1288, slug: "littoral-plus", lead: "Conseil régional d'Occitanie", partners: 46, local_authorities: 6, population: 1_300_000, budget: Some(9100), subsidy: 190, investment: 1520, regions: &["76"], themes: &[ECO], kinds: &[MEDIUM, COAST], ambition: "PP", objectives: "IIII", impacts: 2, page: 30 },
+    Row { line: 1336, slug: "occit-num", lead: "Institut national de Recherche en Sciences et Technologies pour l'Environnement et l'Agriculture (IRSTEA)", partners: 58, local_authorities: 6, population: 6_000_000, budget: Some(10900), subsidy: 490, investment: 2520, regions: &["76"], themes: &[DIGI, AGRO, ECO], kinds: &[RURAL], ambition: "P", objectives: "IIII", impacts: 5, page: 31 },
+    Row { line: 1382, slug: "nouvelle-caledonie", lead: "Gouvernement de la Nouvelle-Calédonie", partners: 14, local_authorities: 1, population: 269_000, budget: Some(7200), subsidy: 610, investment: 870, regions: &["988"], themes: &[ECO], kinds: &[COAST, OVERSEAS], ambition: "PP", objectives: "IIII", impacts: 3, page: 32 },
+    Row { line: 1435, slug: "ouest-territoires-d-elevage", lead: "Institut National de la Recherche Agronomique (INRA)", partners: 41, local_authorities: 5, population: 162_000, budget: Some(6500), subsidy: 450, investment: 1090, regions: &["52", "28", "53"], themes: &[AGRO], kinds: &[RURAL], ambition: "P", objectives: "IIII", impacts: 4, page: 33 },
 ];
 
 /// Hundredths of a million euros → cents.
@@ -109,16 +114,31 @@ fn every_fiche_has_the_figures_printed_in_the_document() {
             row.kinds,
             "{s}: territory kinds"
         );
+        assert_eq!(kinds(&p.ambition), row.ambition, "{s}: ambition {:#?}", p.ambition);
         assert_eq!(
-            p.strategic_objectives.len(),
+            kinds(&p.strategic_objectives),
             row.objectives,
             "{s}: objectives {:#?}",
             p.strategic_objectives
         );
         assert_eq!(p.impacts_2030.len(), row.impacts, "{s}: impacts {:#?}", p.impacts_2030);
         assert_eq!(p.source.page, Some(row.page), "{s}: page");
-        assert!(!p.ambition.is_empty(), "{s}: ambition");
     }
+}
+
+/// The kinds of `blocks` as letters: `P` paragraph, `I` list item.
+fn kinds(blocks: &[TextBlock]) -> String {
+    blocks
+        .iter()
+        .map(|b| match b.kind {
+            BlockKind::Paragraph => 'P',
+            BlockKind::Item => 'I',
+        })
+        .collect()
+}
+
+fn texts(blocks: &[TextBlock]) -> Vec<&str> {
+    blocks.iter().map(|b| b.text.as_str()).collect()
 }
 
 #[test]
@@ -176,33 +196,24 @@ fn headings_names_table_of_contents_and_leads() {
 fn sections_in_any_order_and_markup_stripped() {
     let kit = kit();
     let vilagil = project(&kit, "vilagil");
-    // Objectives first without heading (l. 1255–1257), then under a heading (l. 1285–1286).
-    assert!(vilagil.strategic_objectives[0].starts_with("Décongestionner le territoire"));
-    assert!(vilagil.strategic_objectives[4].starts_with("Mettre en œuvre une approche écosystémique"));
-    assert!(vilagil.ambition[0].starts_with("Le territoire toulousain"));
-    let terres = project(&kit, "terres-de-sources");
-    assert_eq!(
-        terres.strategic_objectives[0],
-        "Deux axes principaux seront développés afin d'atteindre cette ambition :"
-    );
+    assert!(vilagil.ambition[0].text.starts_with("Le territoire toulousain"));
     let pyrenees = project(&kit, "ambition-pyrenees");
-    assert!(pyrenees.strategic_objectives[0].starts_with("Ce projet vise à réinventer le modèle des Pyrénées"));
-    assert!(pyrenees.ambition[0].starts_with("Les Pyrénées sont un territoire agricole"));
+    // « ## OBJECTIFS STRATÉGIQUES » (l. 1209) comes before « ## AMBITION » (l. 1217).
+    assert!(pyrenees.strategic_objectives[0]
+        .text
+        .starts_with("Ce projet vise à réinventer le modèle des Pyrénées"));
+    assert!(pyrenees.ambition[0].text.starts_with("Les Pyrénées sont un territoire agricole"));
     let biovallee = project(&kit, "biovallee");
     assert_eq!(
         biovallee.impacts_2030[0],
         "Réduire de moitié la consommation d'énergie de la vallée ;"
-    );
-    assert_eq!(
-        biovallee.impacts_2030[3],
-        "Réduire de 30 % les déplacements en voiture individuelle et les émissions de CO2 liées au transport ;"
     );
     let meuse = project(&kit, "e-meuse-sante");
     assert_eq!(
         meuse.impacts_2030[1],
         "Combattre la désertification médicale par une coordination des acteurs via de nouveaux outils numériques ;"
     );
-    let littoral = project(&kit, "littoral");
+    let littoral = project(&kit, "littoral-plus");
     assert_eq!(
         littoral.impacts_2030[0], "Créer 1 000 emplois ;",
         "« IMPACTS À HORIZON 2030 : » variant"
@@ -213,7 +224,8 @@ fn sections_in_any_order_and_markup_stripped() {
         "« IMPACTS ATTENDUS » variant"
     );
     for p in &kit.projects {
-        for text in p.ambition.iter().chain(&p.strategic_objectives).chain(&p.impacts_2030) {
+        let blocks = p.ambition.iter().chain(&p.strategic_objectives).map(|b| &b.text);
+        for text in blocks.chain(&p.impacts_2030) {
             assert!(!text.contains('*') && !text.contains('<'), "{}: markup left in « {text} »", p.slug);
             assert!(
                 !text.contains("budget prévisionnel"),
@@ -227,8 +239,148 @@ fn sections_in_any_order_and_markup_stripped() {
             );
         }
     }
-    // Construire au futur: a paragraph, five list items, a paragraph (the budget paragraph moved out).
-    assert_eq!(project(&kit, "construire-au-futur-habiter-le-futur").ambition.len(), 7);
+}
+
+#[test]
+fn intro_and_closing_sentences_of_objectives_are_paragraphs() {
+    let kit = kit();
+    // Terres de Sources, lines 543–548: a sentence, two bulleted objectives, a sentence.
+    assert_eq!(
+        project(&kit, "terres-de-sources").strategic_objectives,
+        [
+            TextBlock::paragraph("Deux axes principaux seront développés afin d'atteindre cette ambition :"),
+            TextBlock::item(
+                "Développer la demande pour soutenir les efforts agricoles, notamment au moyen d'une innovation juridique \
+                 de dimension européenne qui offre la possibilité d'acheter des denrées alimentaires aux seules exploitations \
+                 agricoles situées en amont des captages d'eau potable ;"
+            ),
+            TextBlock::item(
+                "Faire évoluer l'offre agricole afin de préserver l'eau, notamment en labellisant les modes de production et \
+                 de transformation. Ainsi la marque TERRES DE SOURCES® a pour objet d'associer les habitants dans ce projet \
+                 en leur proposant des produits agricoles locaux de qualité et à prix accessibles qui soient aussi \
+                 rémunérateurs pour les producteurs."
+            ),
+            TextBlock::paragraph(
+                "Une politique ambitieuse de sensibilisation et d'éducation à la consommation responsable sera également \
+                 mise en œuvre par l'ensemble des acteurs du territoire."
+            ),
+        ]
+    );
+    // Ambition Pyrénées, lines 1211–1215: the sentence ending with « : », then three items.
+    let pyrenees = project(&kit, "ambition-pyrenees");
+    assert_eq!(
+        pyrenees.strategic_objectives[1..],
+        [
+            TextBlock::item("Le développement de l'efficacité énergétique ;"),
+            TextBlock::item("La construction d'un modèle agricole responsable et profitable ;"),
+            TextBlock::item("L'accompagnement aux nouveaux usages et aux modèles économiques de demain."),
+        ]
+    );
+    assert_eq!(pyrenees.strategic_objectives[0].kind, BlockKind::Paragraph);
+    assert!(pyrenees.strategic_objectives[0]
+        .text
+        .ends_with("au service de la transition énergétique et environnementale :"));
+}
+
+#[test]
+fn lists_in_the_ambition_are_items() {
+    let kit = kit();
+    // Ambition Pyrénées, lines 1219–1227: two paragraphs, three items, the budget sentence.
+    let pyrenees = project(&kit, "ambition-pyrenees");
+    let items: Vec<&TextBlock> = pyrenees.ambition.iter().filter(|b| b.kind == BlockKind::Item).collect();
+    assert_eq!(
+        items,
+        [
+            &TextBlock::item("la digitalisation de l'agriculture ;"),
+            &TextBlock::item("le développement de nouvelles activités en jouant sur les leviers du numérique et de la mobilité;"),
+            &TextBlock::item("la contribution à la stratégie française sur le développement des énergies renouvelables."),
+        ]
+    );
+    assert_eq!(kinds(&pyrenees.ambition), "PPIII");
+    // Construire au futur, lines 895–905: a paragraph, five items, a paragraph (the budget
+    // sentence, in a paragraph of its own, is removed).
+    let idf = project(&kit, "construire-au-futur-habiter-le-futur");
+    assert_eq!(kinds(&idf.ambition), "PIIIIIP");
+    assert_eq!(
+        idf.ambition[1],
+        TextBlock::item("penser des espaces qui s'adaptent à l'évolution des besoins et des usages ;")
+    );
+    assert_eq!(
+        idf.ambition[5],
+        TextBlock::item("soutenir l'innovation et l'excellence dans la filière « bâtiment et construction ».")
+    );
+    assert!(idf.ambition[0].text.starts_with("Avec plus de 12 millions d'habitants"));
+    assert!(idf.ambition[6]
+        .text
+        .starts_with("Le Conseil régional souhaite penser « l'Habiter »"));
+    // The budget sentence closing a paragraph is cut off, the rest kept (Lyon, l. 378).
+    let lyon = project(&kit, "lyon-st-etienne-l-industrie-integree-et-re-connectee");
+    assert!(
+        lyon.ambition[1].text.ends_with("à son territoire et à ses habitants."),
+        "{:?}",
+        lyon.ambition[1]
+    );
+}
+
+#[test]
+fn vilagil_objectives_in_reading_order() {
+    // The fiche prints the end of its objectives list without heading right after the
+    // header (l. 1255–1257, the last item ending with « . »), and its beginning under
+    // « ## OBJECTIFS STRATÉGIQUES » after the ambition (l. 1285–1286, each ending with « ; »).
+    let kit = kit();
+    assert_eq!(
+        texts(&project(&kit, "vilagil").strategic_objectives),
+        [
+            "Développer des solutions de mobilité compatibles avec la croissance démographique et économique du territoire ;",
+            "Mettre en œuvre une approche écosystémique des mobilités pour gérer la pression subie par les infrastructures \
+             de transports liée à l'augmentation des flux quotidiens de personnes et de marchandises de la grande aire \
+             urbaine toulousaine ;",
+            "Décongestionner le territoire par le développement de services innovants alternatifs à la voiture individuelle ;",
+            "Favoriser la mobilité pour tous à un coût admissible en associant pleinement les citoyens à la gouvernance des \
+             solutions innovantes pour modifier progressivement les comportements d'usages et ainsi transformer la demande ;",
+            "Décarboner le territoire par la transformation des mobilités et la réduction des externalités négatives.",
+        ]
+    );
+    assert_eq!(kinds(&project(&kit, "vilagil").strategic_objectives), "IIIII");
+}
+
+#[test]
+fn subscripts_and_superscripts_are_kept_as_unicode() {
+    let kit = kit();
+    // l. 288: « … les émissions de CO<sub>2</sub> liées au transport ; »
+    assert_eq!(
+        project(&kit, "biovallee").impacts_2030[3],
+        "Réduire de 30 % les déplacements en voiture individuelle et les émissions de CO₂ liées au transport ;"
+    );
+    // l. 846: « … l'écosystème industrialo-portuaire du XXI<sup>e</sup> siècle … »
+    let dunkerque = project(&kit, "dunkerque-l-energie-creative");
+    assert!(dunkerque.ambition[0]
+        .text
+        .contains("l'écosystème industrialo-portuaire du XXIᵉ siècle en conjuguant"));
+    let rochelle = project(&kit, "la-rochelle-territoire-zero-carbone");
+    // l. 1158: « … devenir le 1<sup>er</sup> territoire urbain littoral français … »
+    assert!(rochelle.ambition[0]
+        .text
+        .contains("devenir le 1ᵉʳ territoire urbain littoral français"));
+    // l. 1164: « … la vente de 150 000 t.éq.CO<sub>2</sub>, … »
+    assert!(rochelle.strategic_objectives[0]
+        .text
+        .contains("la vente de 150 000 t.éq.CO₂, permettant"));
+    // l. 1173: « **Réhabiliter** plus d'1 M de m<sup>2</sup> de bâtis, … »
+    assert!(rochelle.impacts_2030[3].starts_with("Réhabiliter plus d'1 M de m² de bâtis, réduire"));
+}
+
+#[test]
+fn names_and_slugs() {
+    let kit = kit();
+    // l. 418: « # BELFORT- MONTBÉLIARD : … »: the space after the hyphen is a line break's.
+    let belfort = project(&kit, "belfort-montbeliard-transformation-d-un-territoire-industriel");
+    assert_eq!(belfort.name, "Belfort-Montbéliard : Transformation d'un Territoire Industriel");
+    assert_eq!(belfort.heading, "BELFORT- MONTBÉLIARD : TRANSFORMATION D'UN TERRITOIRE INDUSTRIEL");
+    // l. 1288: « # LITTORAL+ »: the `+` is part of the name, not noise.
+    let littoral = project(&kit, "littoral-plus");
+    assert_eq!(littoral.name, "Littoral+");
+    assert_eq!(littoral.heading, "LITTORAL+");
 }
 
 #[test]
@@ -390,6 +542,84 @@ fn bad_numbers_are_quoted() {
     assert_error(&e, 273, "planned_budget", &["« 5 3 M€ »"]);
     let e = error_of(&replace_line(258, "29 partenaires dont trois collectivités"));
     assert_error(&e, 258, "local_authorities", &["« trois »"]);
+}
+
+#[test]
+fn errors_inside_a_fiche_name_it() {
+    const BIOVALLEE: &str = "in fiche « BIOVALLÉE »: ";
+    let cases = [
+        // (edited document, line, field, text quoted)
+        (replace_line(265, "56.000 personnes concernées"), 265, "population", "« 56.000 »"),
+        (replace_line(265, "-56 000 personnes concernées"), 265, "population", "« -56 000 »"),
+        (
+            replace_line(258, "29 partenaires dont trois collectivités"),
+            258,
+            "local_authorities",
+            "« trois »",
+        ),
+        (
+            replace_line(258, "-29 partenaires dont 3 collectivités"),
+            258,
+            "partners",
+            "« -29 »",
+        ),
+        (replace_line(258, "29 associés"), 258, "partners", "« 29 associés »"),
+        (
+            replace_line(273, "Le budget prévisionnel du projet atteint -53 M€."),
+            273,
+            "planned_budget",
+            "« -53 M€ »",
+        ),
+        (
+            replace_line(263, "Territoires lunaires"),
+            263,
+            "territory_kinds",
+            "« Territoires lunaires »",
+        ),
+        (replace_line(283, "## CALENDRIER"), 283, "fiche", "« CALENDRIER »"),
+        (
+            EMBEDDED.replacen("5,7  \nM€", "-5,7  \nM€", 1),
+            294,
+            "subsidy_ceiling",
+            "« -5,7 M€ »",
+        ),
+    ];
+    for (text, line, field, quote) in cases {
+        let e = error_of(&text);
+        assert_error(&e, line, field, &[quote]);
+        assert!(e.message.starts_with(BIOVALLEE), "the message must name the fiche: {e}");
+    }
+    // Errors found after the fiche is read (duplicate, Sommaire) name it the same way.
+    let e = error_of(&replace_line(1244, "# TRAMWAY"));
+    assert!(e.message.starts_with("in fiche « TRAMWAY »: "), "{e}");
+    let ls = lines();
+    let doubled = [&ls[..311], &ls[250..310], &ls[311..]].concat().join("\n");
+    let e = error_of(&doubled);
+    assert!(e.message.starts_with(BIOVALLEE), "{e}");
+    // The heading is given verbatim, and said to be empty when it is.
+    let e = error_of(&replace_line(1336, "# "));
+    assert!(e.message.starts_with("in the fiche at line 1336 (empty heading): "), "{e}");
+}
+
+#[test]
+fn an_empty_document_is_said_to_be_empty() {
+    for text in ["", "\n\n", "  \n\u{a0}\n\u{200b}"] {
+        let e = error_of(text);
+        assert_eq!(
+            (e.line, e.field.as_str(), e.message.as_str()),
+            (1, "document", "the document is empty"),
+            "{e}"
+        );
+    }
+    // Some other Markdown document: the first sentence looked for is the programme's.
+    let e = error_of("# Compte rendu\n\nRien à signaler.\n");
+    assert_error(
+        &e,
+        1,
+        "name",
+        &["est une action du", "is this the Territoires d'Innovation press kit?"],
+    );
+    assert!(!e.message.contains("« »"), "no garbled quote: {e}");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! failure.
 
 use territoires_domain::programme::{Call, CallKind, ClaimSubject, Envelope, EnvelopeKind, HeadlineClaim, Source};
-use territoires_domain::project::FicheSource;
+use territoires_domain::project::{FicheSource, TextBlock};
 use territoires_domain::vocabulary::{Region, TerritoryKind, Theme};
 use territoires_domain::{Money, Programme, Project};
 use territoires_store::testing::fresh_database_url;
@@ -97,8 +97,14 @@ fn project(slug: &str, budget: Option<i64>) -> Project {
         territory_kinds_raw: "Territoires ruraux".into(),
         population: 162_000,
         planned_budget: budget.map(Money),
-        ambition: vec!["L'ambition stratégique…".into()],
-        strategic_objectives: vec!["Améliorer le bien-être animal".into()],
+        ambition: vec![
+            TextBlock::paragraph("L'ambition stratégique…"),
+            TextBlock::item("un enjeu économique"),
+        ],
+        strategic_objectives: vec![
+            TextBlock::paragraph("Deux axes :"),
+            TextBlock::item("Améliorer le bien-être animal ;"),
+        ],
         impacts_2030: vec!["Impliquer 50 % des éleveurs dans la démarche ;".into()],
         subsidy_ceiling: Money(450_000_000),
         investment_potential: Money(1_090_000_000),

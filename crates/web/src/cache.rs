@@ -24,6 +24,12 @@ pub struct Cache {
     pub checks: Option<Bytes>,
     /// `/a-propos`.
     pub about: Option<Bytes>,
+    /// `/accessibilite`.
+    pub accessibility: Option<Bytes>,
+    /// `/mentions-legales`.
+    pub legal_notice: Option<Bytes>,
+    /// `/donnees-personnelles`.
+    pub personal_data: Option<Bytes>,
     /// `/api/v1/programme`.
     pub api_programme: Bytes,
     /// `/api/v1/projects` with the default query and page.
@@ -67,6 +73,9 @@ impl Cache {
             fiches,
             checks: keep("checks", pages::checks::render(app)),
             about: keep("about", pages::about::render(app)),
+            accessibility: keep("accessibility", pages::legal::render_accessibility(app)),
+            legal_notice: keep("legal-notice", pages::legal::render_legal_notice(app)),
+            personal_data: keep("personal-data", pages::legal::render_personal_data()),
             api_programme: json(&ProgrammeResponse {
                 programme: &r.programme,
                 stats: &r.stats,

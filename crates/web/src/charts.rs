@@ -1,74 +1,50 @@
-//! Horizontal bar charts prepared for the templates, which draw them as inline SVG. Only
-//! geometry is computed here (from the domain's breakdown rows); every chart is followed on
-//! the page by the table of its numbers.
+//! Horizontal bar charts prepared for the templates, which draw them in HTML and CSS: each
+//! row is a label (ordinary text, which wraps, above its bar on a narrow screen) and a bar
+//! whose length is a percentage of the row's width, so that the chart stays readable on a
+//! 375 px phone where a scaled-down SVG's text shrank to about 6 px. Only the proportions are
+//! computed here (from the domain's breakdown rows); every chart is followed on the page by
+//! the table of its numbers.
 
 use crate::format;
 use territoires_domain::stats::BreakdownRow;
 
-/// Width of the label column (SVG user units; the SVG scales to its container).
-const LABEL_WIDTH: u32 = 290;
-/// Width of the longest bar.
-const BAR_AREA: u32 = 360;
-/// Room after a bar for its value.
-const VALUE_ROOM: u32 = 50;
-/// Height of a row, and of a bar inside it.
-const ROW_HEIGHT: u32 = 30;
-const BAR_HEIGHT: u32 = 20;
-
 /// One bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bar {
-    /// French label, left of the bar.
+    /// French label of the row.
     pub label: String,
     /// The value as displayed after the bar.
     pub value_text: String,
-    /// Top of the bar.
-    pub y: u32,
-    /// Baseline of the label and value texts.
-    pub text_y: u32,
-    /// Length of the bar (at least 2 for a non-zero value so that it stays visible).
-    pub width: u32,
-    /// Where the value text starts.
-    pub value_x: u32,
+    /// Length of the bar as a CSS percentage of the longest possible bar, one decimal,
+    /// rounded down (`37.5%`); `None` for a zero value (no bar drawn).
+    pub width: Option<String>,
 }
 
-/// A horizontal bar chart: an accessible title and description, the SVG size and the bars.
+/// A horizontal bar chart: an accessible title and description, and the bars.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BarChart {
     /// Element id prefix (`chart-theme` → `chart-theme-title`, `chart-theme-desc`).
     pub id: &'static str,
-    /// Short title (`<title>`).
+    /// Short title, the chart's accessible name.
     pub title: String,
-    /// Every value in words (`<desc>`), for assistive technologies.
+    /// Every value in words, the chart's accessible description.
     pub desc: String,
-    /// SVG width and height (viewBox).
-    pub width: u32,
-    /// SVG height.
-    pub height: u32,
-    /// x where bars start (end of the label column).
-    pub bar_x: u32,
-    /// x where labels end (they are right-aligned).
-    pub label_x: u32,
     /// The bars, in the rows' order.
     pub bars: Vec<Bar>,
 }
 
-/// A chart of the number of projects per row of a breakdown.
+/// A chart of the number of projects per row of a breakdown; the row with the most projects
+/// has the full-length bar.
 pub fn projects_per_row(id: &'static str, title: &str, rows: &[BreakdownRow]) -> BarChart {
-    let max = rows.iter().map(|r| r.projects).max().unwrap_or(0).max(1);
+    let max = rows.iter().map(|r| r.projects).max().unwrap_or(0).max(1) as u64;
     let bars = rows
         .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let y = i as u32 * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2;
-            let width = if r.projects == 0 { 0 } else { (r.projects * BAR_AREA / max).max(2) };
+        .map(|r| {
+            let permille = r.projects as u64 * 1000 / max;
             Bar {
                 label: r.label.clone(),
                 value_text: r.projects.to_string(),
-                y,
-                text_y: y + BAR_HEIGHT / 2 + 5,
-                width,
-                value_x: LABEL_WIDTH + width + 6,
+                width: (r.projects > 0).then(|| format!("{}.{}%", permille / 10, permille % 10)),
             }
         })
         .collect();
@@ -81,10 +57,6 @@ pub fn projects_per_row(id: &'static str, title: &str, rows: &[BreakdownRow]) ->
         id,
         title: title.to_owned(),
         desc: format!("{desc}."),
-        width: LABEL_WIDTH + BAR_AREA + VALUE_ROOM,
-        height: rows.len().max(1) as u32 * ROW_HEIGHT,
-        bar_x: LABEL_WIDTH,
-        label_x: LABEL_WIDTH - 8,
         bars,
     }
 }
@@ -106,11 +78,18 @@ mod tests {
     }
 
     #[test]
-    fn longest_bar_fills_the_area_and_others_are_proportional() {
-        let c = projects_per_row("chart-theme", "Projets par thématique", &[row("Santé", 8), row("Numérique", 2)]);
-        assert_eq!(c.bars[0].width, BAR_AREA);
-        assert_eq!(c.bars[1].width, BAR_AREA / 4);
-        assert_eq!(c.height, 2 * ROW_HEIGHT);
-        assert_eq!(c.desc, "Santé : 8 projets ; Numérique : 2 projets.");
+    fn longest_bar_is_full_length_and_others_are_proportional() {
+        let c = projects_per_row(
+            "chart-theme",
+            "Projets par thématique",
+            &[row("Santé", 8), row("Numérique", 3), row("Industrie", 0)],
+        );
+        let widths: Vec<_> = c.bars.iter().map(|b| b.width.as_deref()).collect();
+        // 8/8, 3/8 = 37.5 %, and no bar for zero.
+        assert_eq!(widths, vec![Some("100.0%"), Some("37.5%"), None]);
+        assert_eq!(c.desc, "Santé : 8 projets ; Numérique : 3 projets ; Industrie : 0 projet.");
+        // 1/3 = 33.33… % rounds down to 33.3 %.
+        let c = projects_per_row("x", "x", &[row("a", 3), row("b", 1)]);
+        assert_eq!(c.bars[1].width.as_deref(), Some("33.3%"));
     }
 }

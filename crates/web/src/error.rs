@@ -1,10 +1,13 @@
 //! One error type for every handler: [`AppError`] renders as a French HTML page or as a JSON
 //! body `{"error": {"code", "message", "parameter"?}}`, with the matching status code.
 
+use crate::format;
 use crate::pages::layout::Layout;
 use askama::Template;
 use axum::{
+    extract::Request,
     http::{header, StatusCode, Uri},
+    middleware::Next,
     response::{IntoResponse, Response},
     Json,
 };
@@ -28,6 +31,9 @@ pub enum Format {
 pub enum ErrorKind {
     /// 404: no such page, project or route.
     NotFound,
+    /// 405: the address exists but not for this HTTP method; the `allow` header lists the
+    /// methods it accepts.
+    MethodNotAllowed,
     /// 400: a query parameter has a value the API does not accept; names the parameter.
     InvalidParameter {
         /// The query parameter's name as the client sent it (`thematique`, `theme`…).
@@ -62,6 +68,26 @@ impl AppError {
         }
     }
 
+    /// 405 for a request with `method` on an address that accepts only `allow` (the value
+    /// of the `allow` header, `GET,HEAD`).
+    pub fn method_not_allowed(format: Format, method: &str, allow: &str) -> AppError {
+        let allowed: Vec<&str> = allow.split(',').map(str::trim).filter(|m| !m.is_empty()).collect();
+        let message = if allowed.is_empty() {
+            format!("La méthode {} n'est pas acceptée à cette adresse.", format::excerpt(method, 20))
+        } else {
+            format!(
+                "La méthode {} n'est pas acceptée à cette adresse. Méthodes acceptées : {}.",
+                format::excerpt(method, 20),
+                allowed.join(", ")
+            )
+        };
+        AppError {
+            format,
+            kind: ErrorKind::MethodNotAllowed,
+            message,
+        }
+    }
+
     /// 400 naming the query `parameter` and what is wrong with it.
     pub fn invalid_parameter(format: Format, parameter: &str, message: impl Into<String>) -> AppError {
         AppError {
@@ -87,6 +113,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self.kind {
             ErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorKind::InvalidParameter { .. } => StatusCode::BAD_REQUEST,
             ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -96,6 +123,7 @@ impl AppError {
     fn code(&self) -> &'static str {
         match self.kind {
             ErrorKind::NotFound => "not_found",
+            ErrorKind::MethodNotAllowed => "method_not_allowed",
             ErrorKind::InvalidParameter { .. } => "invalid_parameter",
             ErrorKind::Unavailable => "unavailable",
             ErrorKind::Internal => "internal",
@@ -120,7 +148,7 @@ pub struct ErrorBody {
 /// An API error.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// `not_found`, `invalid_parameter`, `unavailable` or `internal`.
+    /// `not_found`, `method_not_allowed`, `invalid_parameter`, `unavailable` or `internal`.
     pub code: String,
     /// What is wrong, in French.
     pub message: String,
@@ -156,6 +184,7 @@ impl IntoResponse for AppError {
             Format::Html => {
                 let title = match self.kind {
                     ErrorKind::NotFound => "Page non trouvée",
+                    ErrorKind::MethodNotAllowed => "Méthode non autorisée",
                     ErrorKind::InvalidParameter { .. } => "Paramètre de recherche invalide",
                     ErrorKind::Unavailable => "Service indisponible",
                     ErrorKind::Internal => "Erreur inattendue",
@@ -179,11 +208,43 @@ impl IntoResponse for AppError {
     }
 }
 
-/// The fallback route: a 404, in JSON under `/api/`, as a French page elsewhere.
+/// The format errors take at `path`: JSON under `/api/` and for `/healthz`, HTML elsewhere.
+pub fn format_for(path: &str) -> Format {
+    if path.starts_with("/api/") || path == "/healthz" {
+        Format::Json
+    } else {
+        Format::Html
+    }
+}
+
+/// The fallback route: a 404, in JSON under `/api/` (echoing the path, cut to
+/// [`format::ECHO_MAX`] characters), as a French page elsewhere.
 pub async fn fallback(uri: Uri) -> AppError {
-    if uri.path().starts_with("/api/") {
-        AppError::not_found(Format::Json, format!("Aucune ressource à l'adresse {}.", uri.path()))
+    if format_for(uri.path()) == Format::Json {
+        AppError::not_found(
+            Format::Json,
+            format!("Aucune ressource à l'adresse {}.", format::excerpt(uri.path(), format::ECHO_MAX)),
+        )
     } else {
         AppError::not_found(Format::Html, "La page que vous cherchez n'existe pas ou a été déplacée.")
     }
+}
+
+/// Middleware giving every 405 (a known address, another method) the error body of its
+/// format — `{"error": {"code": "method_not_allowed", …}}` under `/api/`, a French page
+/// elsewhere — instead of axum's empty body, keeping the `allow` header axum computed.
+pub async fn method_not_allowed(req: Request, next: Next) -> Response {
+    let format = format_for(req.uri().path());
+    let method = req.method().clone();
+    let res = next.run(req).await;
+    if res.status() != StatusCode::METHOD_NOT_ALLOWED {
+        return res;
+    }
+    let allow = res.headers().get(header::ALLOW).cloned();
+    let text = allow.as_ref().and_then(|v| v.to_str().ok()).unwrap_or("");
+    let mut out = AppError::method_not_allowed(format, method.as_str(), text).into_response();
+    if let Some(v) = allow {
+        out.headers_mut().insert(header::ALLOW, v);
+    }
+    out
 }

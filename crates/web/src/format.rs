@@ -77,6 +77,19 @@ pub fn plural(n: u64, singular: &str, plural: &str) -> String {
     format!("{} {}", group_thousands(n), if n > 1 { plural } else { singular })
 }
 
+/// How many characters of a client's input (slug, path, parameter value) an error message
+/// echoes at most.
+pub const ECHO_MAX: usize = 80;
+
+/// `s` cut to its first `max` characters (not bytes) followed by `…` when longer, so that an
+/// error message never echoes a client's whole (possibly huge) input.
+pub fn excerpt(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &s[..end]).into(),
+        None => s.into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,6 +113,15 @@ mod tests {
         assert_eq!(signed_figure(FigureUnit::Cents, 115_000_000), "+1,15\u{a0}M€");
         assert_eq!(signed_figure(FigureUnit::Count, -3), "−3");
         assert_eq!(signed_figure(FigureUnit::Count, 0), "0");
+    }
+
+    #[test]
+    fn excerpts_cut_long_input_on_characters() {
+        assert_eq!(excerpt("biovallee", 80), "biovallee");
+        assert_eq!(excerpt(&"a".repeat(80), 80), "a".repeat(80));
+        assert_eq!(excerpt(&"a".repeat(10_000), 80), format!("{}…", "a".repeat(80)));
+        // Multi-byte characters count as one.
+        assert_eq!(excerpt("éééé", 2), "éé…");
     }
 
     #[test]

@@ -23,6 +23,7 @@ use axum::{
     body::Body,
     extract::FromRequestParts,
     http::{request::Parts, Request},
+    middleware,
     routing::get,
     Router,
 };
@@ -97,14 +98,17 @@ impl FromRequestParts<LiveState> for Current {
     }
 }
 
-/// Every route of the portal and the API, with request tracing (method, path, status,
-/// latency in µs, at INFO) and gzip compression (only when the client sends
+/// Every route of the portal and the API, with request tracing (method, path without the
+/// query string, status, latency in µs, at INFO; never the client's address, as the
+/// *Données personnelles* page states) and gzip compression (only when the client sends
 /// `Accept-Encoding: gzip`).
 ///
-/// Routes: `/`, `/projets`, `/projets/{slug}`, `/coherence`, `/a-propos` (HTML);
+/// Routes: `/`, `/projets`, `/projets/{slug}`, `/coherence`, `/a-propos`, `/accessibilite`,
+/// `/mentions-legales`, `/donnees-personnelles` (HTML);
 /// `/api/v1/programme`, `/api/v1/projects`, `/api/v1/projects/{slug}`, `/api/v1/checks`,
 /// `/api/v1/openapi.json`, `/healthz` (JSON); `/static/dsfr-{version}/…` (embedded DSFR
-/// files, cached for a year). Anything else is a French 404 page (JSON under `/api/`).
+/// files, cached for a year). Anything else is a French 404 page (JSON under `/api/`); another
+/// method than GET/HEAD on a known address is a 405 with the same error body and `allow`.
 ///
 /// Building the router renders the query-independent pages and JSON documents of
 /// `state.registry` once (a few milliseconds for 24 projects).
@@ -113,17 +117,25 @@ pub fn router(state: AppState) -> Router {
 }
 
 fn routes(live: LiveState) -> Router {
-    Router::new()
+    let app = Router::new()
         .route("/", get(pages::dashboard::show))
         .route("/projets", get(pages::projects::list))
         .route("/projets/{slug}", get(pages::project::show))
         .route("/coherence", get(pages::checks::show))
         .route("/a-propos", get(pages::about::show))
+        .route("/accessibilite", get(pages::legal::accessibility))
+        .route("/mentions-legales", get(pages::legal::legal_notice))
+        .route("/donnees-personnelles", get(pages::legal::personal_data))
         .route("/healthz", get(api::health))
         .route(assets::ROUTE, get(assets::serve))
         .nest("/api/v1", api::router())
         .fallback(error::fallback)
-        .with_state(live)
+        .with_state(live);
+    // `Router::layer` wraps each route, inside the point where axum adds the `allow` header
+    // to a 405: the 405 middleware wraps the whole router instead.
+    Router::new()
+        .fallback_service(app)
+        .layer(middleware::from_fn(error::method_not_allowed))
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()

@@ -2,8 +2,15 @@
 //! [`ProjectQuery`]: every value is checked, and an unknown one is a 400 naming the
 //! parameter and listing the accepted values. An empty value means "no filter" (what a GET
 //! form sends for "Toutes").
+//!
+//! The query string is read by [`QueryValues::parse`], which refuses a parameter given twice
+//! (`?region=53&region=28`) with a French 400 naming it, rather than serde's English
+//! "duplicate field" message.
 
 use crate::error::{AppError, Format};
+use crate::format::{excerpt, ECHO_MAX};
+use axum::extract::Query;
+use axum::http::Uri;
 use territoires_domain::query::{ProjectQuery, SortKey};
 use territoires_domain::vocabulary::{Region, TerritoryKind, Theme, REGIONS};
 
@@ -16,6 +23,55 @@ pub const SORT_KEYS: &[(SortKey, &str)] = &[
     (SortKey::InvestmentPotential, "Potentiel d'investissement"),
     (SortKey::Partners, "Nombre de partenaires"),
 ];
+
+/// The values of a query string's known parameters, each given at most once.
+#[derive(Debug, Default, Clone)]
+pub struct QueryValues(Vec<(&'static str, String)>);
+
+impl QueryValues {
+    /// Reads the query string of `uri`, keeping the parameters named in `known` (others
+    /// are ignored, as before). Errors: [`AppError::invalid_parameter`] (400, in `format`)
+    /// naming the first known parameter given more than once.
+    pub fn parse(uri: &Uri, known: &[&'static str], format: Format) -> Result<QueryValues, AppError> {
+        let Query(pairs) = Query::<Vec<(String, String)>>::try_from_uri(uri).map_err(|_| {
+            AppError::invalid_parameter(
+                format,
+                "requête",
+                "L'adresse contient une chaîne de requête mal formée (après « ? »).",
+            )
+        })?;
+        let mut values: Vec<(&'static str, String)> = Vec::new();
+        for (name, value) in pairs {
+            let Some(&known_name) = known.iter().find(|k| **k == name) else {
+                continue;
+            };
+            if values.iter().any(|(n, _)| *n == known_name) {
+                return Err(AppError::invalid_parameter(
+                    format,
+                    known_name,
+                    format!("Le paramètre « {known_name} » est donné plusieurs fois dans l'adresse : donnez-le une seule fois."),
+                ));
+            }
+            values.push((known_name, value));
+        }
+        Ok(QueryValues(values))
+    }
+
+    /// The value of `name`, if given.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The value of `name` as an owned string, if given.
+    pub fn take(&self, name: &str) -> Option<String> {
+        self.get(name).map(str::to_owned)
+    }
+
+    /// True when no known parameter was given.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
 
 /// The raw values of the list's query parameters, whatever their names.
 #[derive(Debug, Default, Clone, Copy)]
@@ -32,6 +88,19 @@ pub struct RawListQuery<'a> {
     pub order: Option<&'a str>,
 }
 
+impl<'a> RawListQuery<'a> {
+    /// The list's values among `values`, read under `names`.
+    pub fn from_values(values: &'a QueryValues, names: ParamNames) -> RawListQuery<'a> {
+        RawListQuery {
+            region: values.get(names.region),
+            theme: values.get(names.theme),
+            territory_kind: values.get(names.territory_kind),
+            sort: values.get(names.sort),
+            order: values.get(names.order),
+        }
+    }
+}
+
 /// The parameter names one front end uses (French in the portal, English in the API).
 #[derive(Debug, Clone, Copy)]
 pub struct ParamNames {
@@ -45,6 +114,13 @@ pub struct ParamNames {
     pub sort: &'static str,
     /// Order parameter.
     pub order: &'static str,
+}
+
+impl ParamNames {
+    /// The five names, in the order of the fields.
+    pub const fn all(self) -> [&'static str; 5] {
+        [self.region, self.theme, self.territory_kind, self.sort, self.order]
+    }
 }
 
 /// The portal's names: `region`, `thematique`, `territoire`, `tri`, `ordre`.
@@ -73,7 +149,8 @@ fn unknown(format: Format, name: &str, value: &str, what: &str, accepted: Vec<St
         format,
         name,
         format!(
-            "Valeur non reconnue pour le paramètre « {name} » ({what}) : « {value} ». Valeurs acceptées : {}.",
+            "Valeur non reconnue pour le paramètre « {name} » ({what}) : « {} ». Valeurs acceptées : {}.",
+            excerpt(value, ECHO_MAX),
             accepted.join(", ")
         ),
     )
@@ -201,6 +278,45 @@ mod tests {
                 parameter: "region".into()
             }
         );
+    }
+
+    #[test]
+    fn a_parameter_given_twice_is_refused_in_french_naming_it() {
+        let uri: Uri = "/projets?region=53&thematique=health&region=28".parse().unwrap();
+        let e = QueryValues::parse(&uri, &["region", "thematique"], Format::Html).unwrap_err();
+        assert_eq!(
+            e.kind,
+            ErrorKind::InvalidParameter {
+                parameter: "region".into()
+            }
+        );
+        assert_eq!(
+            e.message,
+            "Le paramètre « region » est donné plusieurs fois dans l'adresse : donnez-le une seule fois."
+        );
+        // Unknown parameters are ignored, even repeated; known ones are percent-decoded.
+        let uri: Uri = "/x?utm=a&utm=b&theme=sant%C3%A9&region=".parse().unwrap();
+        let v = QueryValues::parse(&uri, &["region", "theme"], Format::Json).unwrap();
+        assert_eq!((v.get("theme"), v.get("region"), v.get("utm")), (Some("santé"), Some(""), None));
+        assert!(QueryValues::parse(&"/x".parse().unwrap(), &["region"], Format::Json)
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn long_values_are_echoed_cut() {
+        let long = "x".repeat(10_000);
+        let e = parse(
+            RawListQuery {
+                theme: Some(&long),
+                ..Default::default()
+            },
+            API,
+            Format::Json,
+        )
+        .unwrap_err();
+        assert!(e.message.contains(&format!("« {}… »", "x".repeat(80))), "{}", e.message);
+        assert!(e.message.chars().count() < 400, "{}", e.message);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
 use std::sync::Arc;
 use territoires_domain::programme::{Call, CallKind, Envelope, EnvelopeKind, Source};
-use territoires_domain::project::FicheSource;
+use territoires_domain::project::{FicheSource, TextBlock};
 use territoires_domain::vocabulary::{Region, TerritoryKind, Theme};
 use territoires_domain::{Money, Programme, Project, Registry};
 use time::macros::date;
@@ -35,8 +35,18 @@ fn project(slug: &str, name: &str, region: &str, themes: &[Theme], subsidy: Mone
         territory_kinds_raw: "Territoires ruraux".into(),
         population: 56_000,
         planned_budget: budget,
-        ambition: vec!["Une ambition.".into()],
-        strategic_objectives: vec!["Un objectif.".into()],
+        ambition: vec![
+            TextBlock::paragraph("Une ambition."),
+            TextBlock::item("Premier levier."),
+            TextBlock::item("Second levier."),
+            TextBlock::paragraph("Une conclusion."),
+        ],
+        strategic_objectives: vec![
+            TextBlock::paragraph("Trois objectifs :"),
+            TextBlock::item("Un objectif."),
+            TextBlock::item("Un autre objectif."),
+            TextBlock::item("Un dernier objectif."),
+        ],
         impacts_2030: vec!["Un impact.".into()],
         subsidy_ceiling: subsidy,
         investment_potential: m(128),
@@ -96,6 +106,12 @@ fn fixture() -> Registry {
 }
 
 async fn get(uri: &str) -> (StatusCode, String, String) {
+    let (s, ct, body, _) = send(Request::get(uri).body(Body::empty()).unwrap()).await;
+    (s, ct, body)
+}
+
+/// Sends `req` to a router over [`fixture`]; status, content type, body and headers.
+async fn send(req: Request<Body>) -> (StatusCode, String, String, axum::http::HeaderMap) {
     let store = territoires_store::Store::connect("sqlite::memory:")
         .await
         .expect("in-memory sqlite");
@@ -103,15 +119,16 @@ async fn get(uri: &str) -> (StatusCode, String, String) {
         registry: Arc::new(fixture()),
         store,
     });
-    let res = app.oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+    let res = app.oneshot(req).await.unwrap();
     let status = res.status();
+    let headers = res.headers().clone();
     let ct = res
         .headers()
         .get(header::CONTENT_TYPE)
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default();
     let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
-    (status, ct, body)
+    (status, ct, body, headers)
 }
 
 #[tokio::test]
@@ -190,4 +207,134 @@ async fn static_files_are_served_immutable() {
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()[header::CONTENT_TYPE], "text/css; charset=utf-8");
     assert_eq!(res.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+}
+
+#[tokio::test]
+async fn fiche_text_keeps_paragraphs_and_groups_consecutive_items_in_one_list() {
+    let (s, _, body) = get("/projets/alpha").await;
+    assert_eq!(s, StatusCode::OK);
+    let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+    let body = squeeze(&body);
+    assert!(
+        body.contains(&squeeze(
+            "<p>Une ambition.</p><ul><li>Premier levier.</li><li>Second levier.</li></ul><p>Une conclusion.</p>"
+        )),
+        "ambition in order, the two items in one list"
+    );
+    assert!(body.contains(&squeeze(
+        "<p>Trois objectifs :</p><ul><li>Un objectif.</li><li>Un autre objectif.</li><li>Un dernier objectif.</li></ul>"
+    )));
+}
+
+#[tokio::test]
+async fn other_methods_are_405_with_a_french_body_and_the_allow_header() {
+    let (s, ct, body, headers) = send(Request::post("/api/v1/projects").body(Body::empty()).unwrap()).await;
+    assert_eq!((s, ct.as_str()), (StatusCode::METHOD_NOT_ALLOWED, "application/json"));
+    assert_eq!(headers[header::ALLOW], "GET,HEAD");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["error"]["code"], "method_not_allowed");
+    assert_eq!(
+        v["error"]["message"],
+        "La méthode POST n'est pas acceptée à cette adresse. Méthodes acceptées : GET, HEAD."
+    );
+    let (s, ct, body, headers) = send(Request::delete("/projets/alpha").body(Body::empty()).unwrap()).await;
+    assert_eq!((s, ct.as_str()), (StatusCode::METHOD_NOT_ALLOWED, "text/html; charset=utf-8"));
+    assert_eq!(headers[header::ALLOW], "GET,HEAD");
+    assert!(
+        body.contains("Méthode non autorisée") && body.contains("La méthode DELETE n&#39;est pas acceptée"),
+        "{body}"
+    );
+    // GET and HEAD still answer.
+    let (s, _, _, _) = send(Request::head("/projets").body(Body::empty()).unwrap()).await;
+    assert_eq!(s, StatusCode::OK);
+}
+
+/// A `MakeWriter` collecting the log in memory.
+#[derive(Clone, Default)]
+struct LogBuffer(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogBuffer {
+    type Writer = LogBuffer;
+    fn make_writer(&'a self) -> LogBuffer {
+        self.clone()
+    }
+}
+
+/// What the *Données personnelles* page says: the request log keeps the method, the path,
+/// the status and the latency, and never the client's address, browser, referrer or query.
+#[tokio::test]
+async fn the_request_log_keeps_no_ip_address() {
+    let log = LogBuffer::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(log.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::TRACE)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    // While a single subscriber is registered, tracing-core caches the interest of a callsite
+    // first hit by another test's thread from that thread's (absent) subscriber, and this
+    // test's events are then lost; a second registered subscriber makes it ask both.
+    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
+    let mut req = Request::get("/projets?region=53")
+        .header("user-agent", "NavigateurDeTest/1.0")
+        .header("referer", "https://exemple.fr/venu-de")
+        .header("x-forwarded-for", "203.0.113.7")
+        .body(Body::empty())
+        .unwrap();
+    // What `into_make_service_with_connect_info` would attach.
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from(([198, 51, 100, 23], 54_321))));
+    let (s, _, _, _) = send(req).await;
+    assert_eq!(s, StatusCode::OK);
+    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    for kept in ["method=GET", "path=/projets", "status=200", "latency="] {
+        assert!(text.contains(kept), "{kept} in:\n{text}");
+    }
+    for secret in [
+        "203.0.113.7",
+        "198.51.100.23",
+        "54321",
+        "NavigateurDeTest",
+        "exemple.fr",
+        "region=53",
+    ] {
+        assert!(!text.contains(secret), "{secret} logged:\n{text}");
+    }
+}
+
+#[tokio::test]
+async fn no_page_sets_a_cookie_or_loads_another_site() {
+    for uri in [
+        "/",
+        "/projets",
+        "/projets/alpha",
+        "/coherence",
+        "/a-propos",
+        "/accessibilite",
+        "/mentions-legales",
+        "/donnees-personnelles",
+        "/nope",
+    ] {
+        let (_, _, body, headers) = send(Request::get(uri).body(Body::empty()).unwrap()).await;
+        assert!(headers.get(header::SET_COOKIE).is_none(), "{uri}");
+        for attr in ["src=\"", "<link rel=\"stylesheet\" href=\"", "<link rel=\"icon\" href=\""] {
+            for (i, _) in body.match_indices(attr) {
+                let target = &body[i + attr.len()..];
+                assert!(target.starts_with('/'), "{uri} loads {}", &target[..target.len().min(60)]);
+            }
+        }
+        // DSFR's script stores a colour-scheme choice in localStorage only on
+        // `:root[data-fr-theme]`; the portal does not set it.
+        assert!(!body.contains("data-fr-theme") && !body.contains("data-fr-scheme"), "{uri}");
+    }
 }

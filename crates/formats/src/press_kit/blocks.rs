@@ -1,7 +1,8 @@
 //! The Markdown of the press kit, cut into headings and paragraphs with their line numbers,
-//! and the markup removed. The conversion from PDF left irregular markup (bold across
-//! lines, icons as odd list markers, `<sub>`), so this is deliberately not a full Markdown
-//! parser: it knows only what the press kit uses.
+//! and the markup removed (its meaning kept: `CO<sub>2</sub>` is `CO₂`). The conversion
+//! from PDF left irregular markup (bold across lines, icons as odd list markers, `<sub>`),
+//! so this is deliberately not a full Markdown parser: it knows only what the press kit
+//! uses.
 
 use super::ParseError;
 
@@ -29,6 +30,19 @@ impl<'a> Doc<'a> {
         }
     }
 
+    /// An error inside the fiche whose heading is `heading` (verbatim) at 1-based line
+    /// `heading_line`: the message starts with `in fiche « HEADING »: `, so that every error
+    /// raised while reading a fiche names it.
+    pub fn fiche_err(&self, heading: &str, heading_line: u32, line: u32, field: &str, message: impl Into<String>) -> ParseError {
+        let message = message.into();
+        let message = if heading.is_empty() {
+            format!("in the fiche at line {heading_line} (empty heading): {message}")
+        } else {
+            format!("in fiche « {heading} »: {message}")
+        };
+        self.err(line, field, message)
+    }
+
     /// Number of lines, as a 1-based line number of the last line.
     pub fn last_line(&self) -> u32 {
         line_no(self.lines.len().saturating_sub(1))
@@ -52,6 +66,8 @@ pub(crate) enum Block {
 pub(crate) struct Para {
     /// 1-based line of its first line.
     pub line: u32,
+    /// True when it is an item of a bulleted list (its first line has a list marker).
+    pub item: bool,
     /// Each source line, cleaned (see [`clean`]), with its 1-based line number.
     pub lines: Vec<(u32, String)>,
 }
@@ -121,10 +137,14 @@ pub(crate) fn list_item(line: &str) -> Option<&str> {
 
 /// Removes the markup the press kit uses (`**bold**`, `*italics*`, `<sub>`/`<sup>`),
 /// invisible characters, and turns every run of spaces (including no-break ones) into one
-/// space; trims. `CO<sub>2</sub>` gives `CO2`, `*via*` gives `via`.
+/// space; trims. `*via*` gives `via`.
+///
+/// What `<sub>`/`<sup>` mean is kept with Unicode characters (see [`scripts`]):
+/// `CO<sub>2</sub>` gives `CO₂`, `m<sup>2</sup>` `m²`, `XXI<sup>e</sup>` `XXIᵉ`,
+/// `1<sup>er</sup>` `1ᵉʳ`.
 pub(crate) fn clean(line: &str) -> String {
-    let mut s = line.to_string();
-    for tag in ["<sub>", "</sub>", "<sup>", "</sup>", "**", "*"] {
+    let mut s = scripts(line);
+    for tag in ["**", "*"] {
         s = s.replace(tag, "");
     }
     let mut out = String::with_capacity(s.len());
@@ -144,6 +164,61 @@ pub(crate) fn clean(line: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// Replaces `<sub>…</sub>` and `<sup>…</sup>` by their content, written with Unicode
+/// subscript or superscript characters where Unicode has them: digits in `<sub>`
+/// (`₀`–`₉`); digits (`⁰`–`⁹`) and the letters of French ordinals, `e` → `ᵉ` and
+/// `r` → `ʳ` (as in `XXIᵉ`, `1ᵉʳ`), in `<sup>`. Any other character is kept as printed.
+/// A tag not closed on the same line, or a closing tag without its opening one, is dropped,
+/// the text after it kept as printed.
+fn scripts(line: &str) -> String {
+    /// A tag's opening and closing, and how it writes a character.
+    type Script = (&'static str, &'static str, fn(char) -> char);
+    const TAGS: [Script; 2] = [("<sub>", "</sub>", subscript), ("<sup>", "</sup>", superscript)];
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    'scan: while let Some(at) = rest.find('<') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        for (open, close, map) in TAGS {
+            if let Some(inner) = rest.strip_prefix(open) {
+                rest = match inner.split_once(close) {
+                    Some((content, after)) => {
+                        out.extend(content.chars().map(map));
+                        after
+                    }
+                    None => inner, // not closed on this line: the tag is dropped
+                };
+                continue 'scan;
+            }
+            if let Some(after) = rest.strip_prefix(close) {
+                rest = after; // a closing tag without its opening one
+                continue 'scan;
+            }
+        }
+        out.push('<');
+        rest = &rest[1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `c` as a subscript: digits only (`2` → `₂`); other characters unchanged.
+fn subscript(c: char) -> char {
+    const DIGITS: [char; 10] = ['₀', '₁', '₂', '₃', '₄', '₅', '₆', '₇', '₈', '₉'];
+    c.to_digit(10).and_then(|d| DIGITS.get(d as usize)).copied().unwrap_or(c)
+}
+
+/// `c` as a superscript: digits (`2` → `²`), `e` → `ᵉ`, `r` → `ʳ`; other characters
+/// unchanged.
+fn superscript(c: char) -> char {
+    const DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    match c {
+        'e' => 'ᵉ',
+        'r' => 'ʳ',
+        _ => c.to_digit(10).and_then(|d| DIGITS.get(d as usize)).copied().unwrap_or(c),
+    }
 }
 
 /// Cuts lines `from..to` (0-based, end excluded) into blocks. A list item starts a new
@@ -166,6 +241,7 @@ pub(crate) fn blocks(doc: &Doc<'_>, from: usize, to: usize) -> Vec<Block> {
             out.extend(current.take().map(Block::Para));
             current = Some(Para {
                 line: no,
+                item: true,
                 lines: vec![(no, clean(item))],
             });
         } else if let Some(p) = current.as_mut() {
@@ -173,6 +249,7 @@ pub(crate) fn blocks(doc: &Doc<'_>, from: usize, to: usize) -> Vec<Block> {
         } else {
             current = Some(Para {
                 line: no,
+                item: false,
                 lines: vec![(no, clean(raw))],
             });
         }
@@ -195,8 +272,23 @@ mod tests {
     #[test]
     fn markup_and_spaces() {
         assert_eq!(clean("**Chef de file :** Association  "), "Chef de file : Association");
-        assert_eq!(clean("CO<sub>2</sub> *via* 1\u{a0}900\u{202f}000"), "CO2 via 1 900 000");
+        assert_eq!(clean("CO<sub>2</sub> *via* 1\u{a0}900\u{202f}000"), "CO₂ via 1 900 000");
         assert_eq!(clean("\u{feff} a\u{200b}b "), "ab");
+    }
+
+    #[test]
+    fn subscripts_and_superscripts_keep_their_meaning() {
+        assert_eq!(clean("t.éq.CO<sub>2</sub>, H<sub>2</sub>O"), "t.éq.CO₂, H₂O");
+        assert_eq!(clean("C<sub>10</sub>"), "C₁₀");
+        assert_eq!(clean("m<sup>2</sup> et m<sup>3</sup>"), "m² et m³");
+        assert_eq!(
+            clean("du XXI<sup>e</sup> siècle, le 1<sup>er</sup> territoire"),
+            "du XXIᵉ siècle, le 1ᵉʳ territoire"
+        );
+        // Letters without a superscript form used here stay plain; so do other characters.
+        assert_eq!(clean("2<sup>nd</sup>, X<sub>a</sub>"), "2nd, Xa");
+        // An unclosed or stray tag is dropped, the text kept as printed; other `<` are text.
+        assert_eq!(clean("CO<sub>2 et </sup>a < b <su"), "CO2 et a < b <su");
     }
 
     #[test]

@@ -6,14 +6,16 @@
 //! partners, themes, territory kinds, population; then sections (`## AMBITION`,
 //! `## OBJECTIFS STRATÉGIQUES`, `## IMPACTS (ATTENDUS) À HORIZON 2030`) in any order, and
 //! the two amounts, each followed by its label, anywhere after the header.
+//!
+//! Every error raised here names the fiche (see [`Ctx::err`]).
 
 use super::blocks::{blocks, heading, line_no, Block, Doc};
 use super::header::{header_para, lead, partners, population, terms};
-use super::name::title_case;
+use super::name::name_of_heading;
 use super::numbers::parse_millions_of_euros;
 use super::ParseError;
-use territoires_domain::project::{FicheSource, Project};
-use territoires_domain::text::{fold, slugify};
+use territoires_domain::project::{FicheSource, Project, TextBlock};
+use territoires_domain::text::fold;
 use territoires_domain::vocabulary::{TerritoryKind, Theme};
 use territoires_domain::Money;
 
@@ -30,8 +32,10 @@ pub(super) struct Ctx<'d, 'a> {
 }
 
 impl Ctx<'_, '_> {
+    /// An error at 1-based `line` about `field`, its message prefixed with the fiche's
+    /// heading (`in fiche « BIOVALLÉE »: …`): messages given here do not repeat it.
     pub fn err(&self, line: u32, field: &str, message: impl Into<String>) -> ParseError {
-        self.doc.err(line, field, message)
+        self.doc.fiche_err(&self.heading, self.line, line, field, message)
     }
 
     /// A mandatory field the fiche does not have.
@@ -39,7 +43,7 @@ impl Ctx<'_, '_> {
         self.err(
             self.line,
             field,
-            format!("fiche « {} » (lines {}–{}) has no {what}", self.heading, self.line, self.last),
+            format!("the fiche (lines {}–{}) has no {what}", self.line, self.last),
         )
     }
 }
@@ -58,10 +62,10 @@ pub(crate) fn parse(doc: &Doc<'_>, at: usize, end: usize) -> Result<Project, Par
         line: line_no(at),
         last: line_no(end.saturating_sub(1).max(at)),
     };
-    let name = title_case(&raw_heading);
-    let slug = slugify(&name);
+    let name = name_of_heading(&raw_heading);
+    let slug = territoires_domain::text::slugify(&name);
     if slug.is_empty() {
-        return Err(cx.err(cx.line, "slug", format!("fiche heading « {raw_heading} » gives an empty name")));
+        return Err(cx.err(cx.line, "slug", "the heading gives no name (no letter or digit)"));
     }
     let blocks = blocks(doc, at + 1, end);
 
@@ -77,14 +81,15 @@ pub(crate) fn parse(doc: &Doc<'_>, at: usize, end: usize) -> Result<Project, Par
     let population = population(&cx, p)?;
 
     let body = blocks.get(5..).unwrap_or_default();
-    // The text of each body block still to be placed in a section; `None` once consumed.
+    // The text of each body block still to be placed in a section; `None` once consumed
+    // (the amounts and their labels, the planned-budget sentence).
     let mut texts: Vec<Option<String>> = body
         .iter()
         .map(|b| if let Block::Para(p) = b { Some(p.text()) } else { None })
         .collect();
     let (subsidy_ceiling, investment_potential) = amounts(&cx, body, &mut texts)?;
     let planned_budget = planned_budget(&cx, body, &mut texts)?;
-    let [ambition, strategic_objectives, impacts_2030] = sections(&cx, body, &texts)?;
+    let (ambition, strategic_objectives, impacts_2030) = sections(&cx, body, &texts)?;
 
     Ok(Project {
         slug,
@@ -140,24 +145,14 @@ fn amounts(cx: &Ctx<'_, '_>, body: &[Block], texts: &mut [Option<String>]) -> Re
                 (Block::Para(q), Some(t)) => Some((t, q.line)),
                 _ => None,
             });
-            prev.ok_or_else(|| {
-                cx.err(
-                    p.line,
-                    field,
-                    format!("no amount « N M€ » before « {label_text} » in fiche « {} »", cx.heading),
-                )
-            })?
+            prev.ok_or_else(|| cx.err(p.line, field, format!("no amount « N M€ » before « {label_text} »")))?
         } else {
             (amount.to_string(), p.line)
         };
         texts[i] = None;
-        let money = parse_millions_of_euros(&amount).map_err(|e| cx.err(amount_line, field, format!("{e} (fiche « {} »)", cx.heading)))?;
+        let money = parse_millions_of_euros(&amount).map_err(|e| cx.err(amount_line, field, e.to_string()))?;
         if let Some((_, first)) = found[slot] {
-            return Err(cx.err(
-                amount_line,
-                field,
-                format!("second « {label_text} » in fiche « {} » (first at line {first})", cx.heading),
-            ));
+            return Err(cx.err(amount_line, field, format!("second « {label_text} » (first at line {first})")));
         }
         found[slot] = Some((money, amount_line));
     }
@@ -183,11 +178,7 @@ fn planned_budget(cx: &Ctx<'_, '_>, body: &[Block], texts: &mut [Option<String>]
             .ok_or_else(|| cx.err(line, "planned_budget", format!("expected « … {BUDGET}N M€ » in « {text} »")))?;
         let money = parse_millions_of_euros(&after[..end]).map_err(|e| cx.err(line, "planned_budget", e.to_string()))?;
         if let Some((_, first)) = found {
-            return Err(cx.err(
-                line,
-                "planned_budget",
-                format!("second budget sentence in fiche « {} » (first at line {first})", cx.heading),
-            ));
+            return Err(cx.err(line, "planned_budget", format!("second budget sentence (first at line {first})")));
         }
         found = Some((money, line));
         let before = text[..at].trim_end();
@@ -199,47 +190,73 @@ fn planned_budget(cx: &Ctx<'_, '_>, body: &[Block], texts: &mut [Option<String>]
     Ok(found.map(|(m, _)| m))
 }
 
-/// Places every remaining paragraph in its section: ambition, objectives, impacts. Text
-/// before the first section heading is objectives (Vilagil prints its objectives first,
-/// without heading). A section may come twice (Vilagil again); its items are appended.
-fn sections(cx: &Ctx<'_, '_>, body: &[Block], texts: &[Option<String>]) -> Result<[Vec<String>; 3], ParseError> {
+/// The three sections of a fiche, in reading order: ambition, strategic objectives, impacts.
+type Sections = (Vec<TextBlock>, Vec<TextBlock>, Vec<String>);
+
+/// Places every remaining paragraph in its section: ambition, objectives, impacts. In
+/// ambition and objectives a list item is a [`TextBlock::item`], any other paragraph (an
+/// introductory or closing sentence, prose) a [`TextBlock::paragraph`]; impacts are list
+/// items, kept as text. A section may come twice; its blocks are appended.
+///
+/// Blocks before the first section heading are the end of the objectives: they follow the
+/// headed section's blocks. Vilagil (l. 1244–1287) is the case: the PDF's second column
+/// put the end of the objectives list at the top of the page, before the impacts and
+/// without heading (« Décongestionner… ; », « Favoriser… ; », « Décarboner … négatives. »),
+/// and the beginning after the ambition, under « ## OBJECTIFS STRATÉGIQUES »
+/// (« Développer… ; », « Mettre en œuvre… ; »). The punctuation gives the reading order:
+/// every item but the last ends with « ; », and the last one is the headless list's.
+fn sections(cx: &Ctx<'_, '_>, body: &[Block], texts: &[Option<String>]) -> Result<Sections, ParseError> {
     const FIELDS: [&str; 3] = ["ambition", "strategic_objectives", "impacts_2030"];
     const NAMES: [&str; 3] = ["« ## AMBITION »", "« ## OBJECTIFS STRATÉGIQUES »", "« ## IMPACTS À HORIZON 2030 »"];
-    let mut out: [Vec<String>; 3] = Default::default();
+    let mut out: [Vec<TextBlock>; 3] = Default::default();
+    let mut headless: Vec<TextBlock> = Vec::new();
     let mut headings: [Option<u32>; 3] = [None; 3];
-    let mut current = 1;
+    let mut current: Option<usize> = None;
     for (block, text) in body.iter().zip(texts) {
         match block {
             Block::Heading { text, line, .. } => {
                 let f = fold(text);
-                current = if f.starts_with("ambition") {
+                let k = if f.starts_with("ambition") {
                     0
                 } else if f.starts_with("objectifs strategiques") {
                     1
                 } else if f.starts_with("impacts") && f.contains("2030") {
                     2
                 } else {
-                    return Err(cx.err(*line, "fiche", format!("unknown section « {text} » in fiche « {} »", cx.heading)));
+                    return Err(cx.err(*line, "fiche", format!("unknown section « {text} »")));
                 };
-                headings[current].get_or_insert(*line);
+                headings[k].get_or_insert(*line);
+                current = Some(k);
             }
-            Block::Para(_) => out[current].extend(text.clone()),
+            Block::Para(p) => {
+                let Some(text) = text.clone() else {
+                    continue;
+                };
+                let block = if p.item {
+                    TextBlock::item(text)
+                } else {
+                    TextBlock::paragraph(text)
+                };
+                match current {
+                    Some(k) => out[k].push(block),
+                    None => headless.push(block),
+                }
+            }
         }
     }
+    out[1].append(&mut headless);
     for k in 0..3 {
         if out[k].is_empty() {
             return Err(match headings[k] {
                 Some(line) => cx.err(
                     line,
                     FIELDS[k],
-                    format!(
-                        "section {} of fiche « {} » is empty (the fiche ends at line {}): truncated?",
-                        NAMES[k], cx.heading, cx.last
-                    ),
+                    format!("section {} is empty (the fiche ends at line {}): truncated?", NAMES[k], cx.last),
                 ),
                 None => cx.missing(FIELDS[k], &format!("section {}", NAMES[k])),
             });
         }
     }
-    Ok(out)
+    let [ambition, objectives, impacts] = out;
+    Ok((ambition, objectives, impacts.into_iter().map(|b| b.text).collect()))
 }

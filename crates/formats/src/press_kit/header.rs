@@ -11,15 +11,11 @@ use super::ParseError;
 pub(super) fn header_para<'b>(cx: &Ctx<'_, '_>, blocks: &'b [Block], k: usize, field: &str, what: &str) -> Result<&'b Para, ParseError> {
     match blocks.get(k) {
         Some(Block::Para(p)) => Ok(p),
-        Some(Block::Heading { line, text, .. }) => Err(cx.err(
-            *line,
-            field,
-            format!("fiche « {} » has no {what} before its section « {text} »", cx.heading),
-        )),
+        Some(Block::Heading { line, text, .. }) => Err(cx.err(*line, field, format!("no {what} before the section « {text} »"))),
         None => Err(cx.err(
             cx.last,
             field,
-            format!("fiche « {} » ends at line {} before its {what}: truncated?", cx.heading, cx.last),
+            format!("the fiche ends at line {} before its {what}: truncated?", cx.last),
         )),
     }
 }
@@ -37,10 +33,7 @@ pub(super) fn lead(cx: &Ctx<'_, '_>, p: &Para) -> Result<(String, Option<String>
             cx.err(
                 p.line,
                 "lead",
-                format!(
-                    "expected « Chef de file : … » under the heading of fiche « {} », found « {text} »",
-                    cx.heading
-                ),
+                format!("expected « Chef de file : … » under the heading, found « {text} »"),
             )
         })?;
     let rest = rest.trim_start().trim_start_matches(':').trim();
@@ -49,11 +42,7 @@ pub(super) fn lead(cx: &Ctx<'_, '_>, p: &Para) -> Result<(String, Option<String>
         _ => (rest, None),
     };
     if lead.is_empty() {
-        return Err(cx.err(
-            p.line,
-            "lead",
-            format!("« Chef de file : » names no organisation in fiche « {} »", cx.heading),
-        ));
+        return Err(cx.err(p.line, "lead", "« Chef de file : » names no organisation"));
     }
     Ok((lead.to_string(), detail))
 }
@@ -127,13 +116,7 @@ pub(super) fn terms<T>(
         if term.is_empty() {
             return Err(cx.err(p.line, field, format!("empty {what} in « {raw} »")));
         }
-        out.push(parse(term).ok_or_else(|| {
-            cx.err(
-                p.line_of(term),
-                field,
-                format!("unknown {what} « {term} » in fiche « {} »", cx.heading),
-            )
-        })?);
+        out.push(parse(term).ok_or_else(|| cx.err(p.line_of(term), field, format!("unknown {what} « {term} »")))?);
     }
     Ok((out, raw))
 }

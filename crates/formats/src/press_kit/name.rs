@@ -1,4 +1,26 @@
-//! A readable project name from a fiche heading printed in capitals.
+//! A readable project name from a fiche heading printed in capitals, and its slug.
+
+use super::blocks::clean;
+
+/// The project name of a fiche heading: markup removed (see [`clean`]), a space left after
+/// a hyphen by a line break of the PDF removed (`BELFORT- MONTBÉLIARD` →
+/// `BELFORT-MONTBÉLIARD`: a hyphen glued to a letter before it and followed by spaces joins
+/// the two words; ` - ` between spaces is a dash and stays), then [`title_case`]d.
+pub(super) fn name_of_heading(heading: &str) -> String {
+    let cleaned = clean(heading);
+    let mut joined = String::with_capacity(cleaned.len());
+    let mut after_glued_hyphen = false;
+    let mut prev: Option<char> = None;
+    for c in cleaned.chars() {
+        if after_glued_hyphen && c == ' ' {
+            continue;
+        }
+        after_glued_hyphen = c == '-' && prev.is_some_and(char::is_alphabetic);
+        joined.push(c);
+        prev = Some(c);
+    }
+    title_case(&joined)
+}
 
 /// Short words written in lower case inside a title (articles, prepositions, elided
 /// `l'`, `d'`, `s'`), as French titles do.
@@ -85,5 +107,17 @@ mod tests {
             "Lyon St-Étienne : L'Industrie Intégrée et (Re)connectée"
         );
         assert_eq!(title_case("Déjà Écrit"), "Déjà Écrit");
+    }
+
+    #[test]
+    fn names_join_hyphens_broken_by_a_line() {
+        use super::name_of_heading;
+        assert_eq!(
+            name_of_heading("BELFORT- MONTBÉLIARD : TRANSFORMATION"),
+            "Belfort-Montbéliard : Transformation"
+        );
+        assert_eq!(name_of_heading("SAINT-  DENIS - PLAINE"), "Saint-Denis - Plaine");
+        // Markup removed with its meaning (`ᵉ` is a lower-case letter: `XXIᵉ` is kept as is).
+        assert_eq!(name_of_heading("**LE XXI<sup>e</sup> SIÈCLE**"), "Le XXIᵉ Siècle");
     }
 }

@@ -33,13 +33,21 @@ pub(crate) fn parse(doc: &Doc<'_>, end: usize) -> Result<Programme, ParseError> 
         lines
             .iter()
             .find(|(_, l)| l.contains(needle))
-            .ok_or_else(|| doc.err(1, field, format!("no sentence containing « {needle} »")))
+            .ok_or_else(|| doc.err(1, field, format!("no sentence containing « {} »", needle.trim())))
     };
     let bad = |line: u32, field: &str, what: &str, text: &str| doc.err(line, field, format!("cannot read {what} in « {text} »"));
 
     // « Territoires d'Innovation » est une action du …, adossée à la troisième vague du
     // Programme d'investissements d'avenir (PIA). … à hauteur de 450 M€ sur 10 ans, …
-    let (n, action) = find("» est une action du", "name")?;
+    // The first anchor: when it is missing, the document is most likely something else.
+    let (n, action) = lines.iter().find(|(_, l)| l.contains("» est une action du")).ok_or_else(|| {
+        doc.err(
+            1,
+            "name",
+            "found no sentence « … est une action du … » naming the programme: \
+             is this the Territoires d'Innovation press kit?",
+        )
+    })?;
     let name = between(action, "« ", " »")
         .ok_or_else(|| bad(*n, "name", "the name between « »", action))?
         .to_string();

@@ -92,7 +92,7 @@ fn significant_words(s: &str) -> BTreeSet<String> {
 
 /// The index of the entry sharing the most significant words with `fiche_heading` (after
 /// [`fold`], without [`STOPWORDS`]). `Err` holds a message when no entry shares a word or
-/// when several tie for best.
+/// when several tie for best; it does not repeat the heading (the caller names the fiche).
 pub(crate) fn best_match(fiche_heading: &str, entries: &[Entry]) -> Result<usize, String> {
     let words = significant_words(fiche_heading);
     let scores: Vec<usize> = entries
@@ -101,9 +101,7 @@ pub(crate) fn best_match(fiche_heading: &str, entries: &[Entry]) -> Result<usize
         .collect();
     let best = scores.iter().copied().max().unwrap_or(0);
     if best == 0 {
-        return Err(format!(
-            "fiche « {fiche_heading} » matches no Sommaire entry (no significant word in common)"
-        ));
+        return Err("matches no Sommaire entry (no significant word in common)".to_string());
     }
     let tied: Vec<&str> = entries
         .iter()
@@ -112,10 +110,7 @@ pub(crate) fn best_match(fiche_heading: &str, entries: &[Entry]) -> Result<usize
         .map(|(e, _)| e.title.as_str())
         .collect();
     if tied.len() > 1 {
-        return Err(format!(
-            "fiche « {fiche_heading} » matches several Sommaire entries equally: « {} »",
-            tied.join(" », « ")
-        ));
+        return Err(format!("matches several Sommaire entries equally: « {} »", tied.join(" », « ")));
     }
     scores.iter().position(|&s| s == best).ok_or_else(|| "no match".to_string())
 }

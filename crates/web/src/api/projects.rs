@@ -2,11 +2,13 @@
 
 use super::{json_bytes, to_bytes};
 use crate::error::{AppError, AppResult, ErrorBody, Format};
-use crate::params::{self, RawListQuery};
+use crate::format::{excerpt, ECHO_MAX};
+use crate::params::{self, QueryValues, RawListQuery};
 use crate::{AppState, Current};
-use axum::extract::{rejection::QueryRejection, Path, Query};
+use axum::extract::Path;
+use axum::http::Uri;
 use axum::response::Response;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use territoires_domain::query::{Page, ProjectQuery, SortKey};
 use territoires_domain::vocabulary::{TerritoryKind, Theme};
 use territoires_domain::Project;
@@ -19,7 +21,7 @@ pub const MAX_LIMIT: usize = 100;
 
 /// Query parameters of the list. Unknown codes and out-of-range numbers are a 400
 /// `invalid_parameter` error naming the parameter; empty values are ignored.
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Debug, Default, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListProjectsParams {
     /// INSEE code of a region the project acts in (`53` Bretagne, `988` Nouvelle-Calédonie).
@@ -37,11 +39,11 @@ pub struct ListProjectsParams {
     /// `asc` (default) or `desc`.
     #[param(value_type = Option<String>, pattern = "^(asc|desc)$")]
     pub order: Option<String>,
-    /// Items to skip (default 0).
-    #[param(value_type = Option<u32>, minimum = 0)]
+    /// Items to skip (default 0): any integer ≥ 0; past the last project, the page is empty.
+    #[param(value_type = Option<usize>, minimum = 0)]
     pub offset: Option<String>,
     /// Items to return, 1–100 (default 50).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    #[param(value_type = Option<usize>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
 }
 
@@ -58,11 +60,37 @@ pub struct ProjectPage<'a> {
     pub items: Vec<&'a Project>,
 }
 
+impl ListProjectsParams {
+    /// The names of the parameters, as the query string spells them.
+    pub const NAMES: [&'static str; 7] = ["region", "theme", "territory_kind", "sort", "order", "offset", "limit"];
+
+    /// The parameters read from `values` (parsed with [`Self::NAMES`]).
+    pub fn from_values(values: &QueryValues) -> ListProjectsParams {
+        ListProjectsParams {
+            region: values.take("region"),
+            theme: values.take("theme"),
+            territory_kind: values.take("territory_kind"),
+            sort: values.take("sort"),
+            order: values.take("order"),
+            offset: values.take("offset"),
+            limit: values.take("limit"),
+        }
+    }
+}
+
+/// `value` as an integer in `min..=max`, `default` when absent or empty. A string of digits
+/// too large for `usize` counts as `usize::MAX` (so that every integer ≥ `min` is accepted
+/// when `max` is `usize::MAX`, as the OpenAPI document says).
 fn number(name: &str, value: Option<&str>, default: usize, min: usize, max: usize) -> Result<usize, AppError> {
     let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(default);
     };
-    match v.parse::<usize>() {
+    let parsed = match v.parse::<usize>() {
+        Err(e) if *e.kind() == std::num::IntErrorKind::PosOverflow && v.bytes().all(|b| b.is_ascii_digit()) => Ok(usize::MAX),
+        r => r,
+    };
+    let v = excerpt(v, ECHO_MAX);
+    match parsed {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
         _ if max == usize::MAX => Err(AppError::invalid_parameter(
             Format::Json,
@@ -111,12 +139,12 @@ pub fn render(app: &AppState, query: &ProjectQuery, page: Page) -> AppResult<axu
     params(ListProjectsParams),
     responses(
         (status = 200, description = "A page of projects; amounts in integer euro cents", body = ProjectPage),
-        (status = 400, description = "A parameter has an unknown code or is out of range (`invalid_parameter`, naming it)", body = ErrorBody),
+        (status = 400, description = "A parameter has an unknown code, is out of range or is given twice (`invalid_parameter`, naming it)", body = ErrorBody),
     )
 )]
-pub async fn list_projects(Current(ctx): Current, query: Result<Query<ListProjectsParams>, QueryRejection>) -> AppResult<Response> {
-    let Query(p) = query.map_err(|e| AppError::invalid_parameter(Format::Json, "query", e.body_text()))?;
-    let (q, page) = parse(&p)?;
+pub async fn list_projects(Current(ctx): Current, uri: Uri) -> AppResult<Response> {
+    let values = QueryValues::parse(&uri, &ListProjectsParams::NAMES, Format::Json)?;
+    let (q, page) = parse(&ListProjectsParams::from_values(&values))?;
     if q == ProjectQuery::default()
         && page
             == (Page {
@@ -145,7 +173,7 @@ pub async fn find_project(Current(ctx): Current, Path(slug): Path<String>) -> Ap
         Some(b) => Ok(json_bytes(b.clone())),
         None => Err(AppError::not_found(
             Format::Json,
-            format!("Aucun projet lauréat n'a l'identifiant « {slug} »."),
+            format!("Aucun projet lauréat n'a l'identifiant « {} ».", excerpt(&slug, ECHO_MAX)),
         )),
     }
 }

@@ -7,7 +7,8 @@ use crate::assets::{DSFR_PREFIX, DSFR_VERSION};
 pub struct Layout {
     /// Page title (before " — Territoires d'Innovation").
     pub title: String,
-    /// Current main-navigation entry: `dashboard`, `projects`, `checks`, `about`, or `""`.
+    /// Current navigation entry: `dashboard`, `projects`, `checks`, `about` (header), or
+    /// `accessibility`, `legal-notice`, `personal-data` (footer), or `""`.
     pub nav: &'static str,
     /// URL prefix of the DSFR files.
     pub dsfr: &'static str,

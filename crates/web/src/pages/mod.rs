@@ -4,6 +4,7 @@ pub mod about;
 pub mod checks;
 pub mod dashboard;
 pub mod layout;
+pub mod legal;
 pub mod project;
 pub mod projects;
 

@@ -3,19 +3,47 @@
 
 use super::{filters, html, layout::Layout};
 use crate::error::{AppError, AppResult, Format};
+use crate::format::{excerpt, ECHO_MAX};
 use crate::{format, AppState, Current};
 use askama::Template;
-use axum::extract::Path;
+use axum::extract::{rejection::PathRejection, Path};
 use axum::response::Response;
 use territoires_domain::programme::Source;
+use territoires_domain::project::{BlockKind, TextBlock};
 use territoires_domain::text::fold;
 use territoires_domain::Project;
+
+/// A piece of a fiche's free text as the page shows it: a paragraph, or a bulleted list
+/// made of consecutive list items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block<'a> {
+    /// `<p>`.
+    Paragraph(&'a str),
+    /// `<ul>`, one `<li>` per item.
+    List(Vec<&'a str>),
+}
+
+/// Groups `text` in document order: each paragraph on its own, each run of consecutive
+/// items in one list.
+pub fn blocks(text: &[TextBlock]) -> Vec<Block<'_>> {
+    let mut out: Vec<Block<'_>> = Vec::new();
+    for b in text {
+        match (b.kind, out.last_mut()) {
+            (BlockKind::Paragraph, _) => out.push(Block::Paragraph(&b.text)),
+            (BlockKind::Item, Some(Block::List(items))) => items.push(&b.text),
+            (BlockKind::Item, _) => out.push(Block::List(vec![&b.text])),
+        }
+    }
+    out
+}
 
 #[derive(Template)]
 #[template(path = "project.html")]
 struct FichePage<'a> {
     layout: Layout,
     p: &'a Project,
+    ambition: Vec<Block<'a>>,
+    strategic_objectives: Vec<Block<'a>>,
     source: &'a Source,
     published_on: String,
     show_heading: bool,
@@ -28,6 +56,8 @@ pub fn render(app: &AppState, p: &Project) -> AppResult<String> {
     let page = FichePage {
         layout: Layout::new(p.name.clone(), "projects"),
         p,
+        ambition: blocks(&p.ambition),
+        strategic_objectives: blocks(&p.strategic_objectives),
         source,
         published_on: format::date(source.published_on),
         // Case and accents aside, the name is the heading; show the verbatim texts only when
@@ -38,15 +68,49 @@ pub fn render(app: &AppState, p: &Project) -> AppResult<String> {
     page.render().map_err(|e| AppError::internal(Format::Html, e))
 }
 
-/// `GET /projets/{slug}`.
-pub async fn show(Current(ctx): Current, Path(slug): Path<String>) -> AppResult<Response> {
+/// `GET /projets/{slug}`. The 404 message echoes at most [`ECHO_MAX`] characters of the
+/// slug; a slug that is not valid percent-encoded UTF-8 is a 404 too.
+pub async fn show(Current(ctx): Current, slug: Result<Path<String>, PathRejection>) -> AppResult<Response> {
+    let Ok(Path(slug)) = slug else {
+        return Err(AppError::not_found(Format::Html, "Aucun projet lauréat n'a cet identifiant."));
+    };
     if let Some(b) = ctx.cache.fiches.get(&slug) {
         return Ok(html(b.clone()));
     }
-    let p = ctx
-        .app
-        .registry
-        .project(&slug)
-        .ok_or_else(|| AppError::not_found(Format::Html, format!("Aucun projet lauréat n'a l'identifiant « {slug} ».")))?;
+    let p = ctx.app.registry.project(&slug).ok_or_else(|| {
+        AppError::not_found(
+            Format::Html,
+            format!("Aucun projet lauréat n'a l'identifiant « {} ».", excerpt(&slug, ECHO_MAX)),
+        )
+    })?;
     Ok(html(render(&ctx.app, p)?.into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consecutive_items_make_one_list_between_paragraphs() {
+        let text = [
+            TextBlock::paragraph("Intro."),
+            TextBlock::item("Un."),
+            TextBlock::item("Deux."),
+            TextBlock::paragraph("Entre."),
+            TextBlock::paragraph("Encore."),
+            TextBlock::item("Trois."),
+        ];
+        assert_eq!(
+            blocks(&text),
+            vec![
+                Block::Paragraph("Intro."),
+                Block::List(vec!["Un.", "Deux."]),
+                Block::Paragraph("Entre."),
+                Block::Paragraph("Encore."),
+                Block::List(vec!["Trois."]),
+            ]
+        );
+        assert_eq!(blocks(&[TextBlock::item("Seul.")]), vec![Block::List(vec!["Seul."])]);
+        assert!(blocks(&[]).is_empty());
+    }
 }

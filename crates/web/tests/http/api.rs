@@ -76,6 +76,84 @@ async fn bad_parameters_are_400_naming_the_parameter() {
 }
 
 #[tokio::test]
+async fn a_parameter_given_twice_is_400_naming_it_in_french() {
+    let app = spawn_app().await;
+    for (uri, param) in [
+        ("/api/v1/projects?theme=health&theme=digital", "theme"),
+        ("/api/v1/projects?region=53&region=28", "region"),
+        ("/api/v1/projects?limit=5&offset=0&limit=6", "limit"),
+    ] {
+        let r = app.get(uri).await;
+        assert_eq!(
+            (r.status, r.content_type.as_str()),
+            (StatusCode::BAD_REQUEST, "application/json"),
+            "{uri}"
+        );
+        let v = r.json();
+        assert_eq!(v["error"]["code"], "invalid_parameter", "{uri}");
+        assert_eq!(v["error"]["parameter"], param, "{uri}");
+        assert_eq!(
+            v["error"]["message"],
+            format!("Le paramètre « {param} » est donné plusieurs fois dans l'adresse : donnez-le une seule fois."),
+        );
+    }
+}
+
+#[tokio::test]
+async fn other_methods_are_405_with_the_json_error_body_and_allow() {
+    let app = spawn_app().await;
+    for (method, uri) in [
+        ("POST", "/api/v1/projects"),
+        ("DELETE", "/api/v1/projects/biovallee"),
+        ("PUT", "/healthz"),
+    ] {
+        let req = axum::http::Request::builder()
+            .method(method)
+            .uri(uri)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let r = app.request(req).await;
+        assert_eq!(
+            (r.status, r.content_type.as_str()),
+            (StatusCode::METHOD_NOT_ALLOWED, "application/json"),
+            "{method} {uri}"
+        );
+        assert_eq!(r.headers["allow"], "GET,HEAD", "{method} {uri}");
+        assert_eq!(
+            r.json(),
+            serde_json::json!({"error": {
+                "code": "method_not_allowed",
+                "message": format!("La méthode {method} n'est pas acceptée à cette adresse. Méthodes acceptées : GET, HEAD."),
+            }})
+        );
+    }
+}
+
+#[tokio::test]
+async fn offsets_beyond_32_bits_are_accepted_as_documented() {
+    let app = spawn_app().await;
+    for offset in ["2147483648", "18446744073709551615", "99999999999999999999999"] {
+        let r = app.get(&format!("/api/v1/projects?offset={offset}")).await;
+        assert_eq!(r.status, StatusCode::OK, "offset={offset}: {}", r.body);
+        let v = r.json();
+        assert_eq!((v["total"].as_u64(), v["items"].as_array().map(Vec::len)), (Some(24), Some(0)));
+    }
+    assert_eq!(app.get("/api/v1/projects?limit=100").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_huge_slug_is_echoed_cut_to_80_characters() {
+    let app = spawn_app().await;
+    let r = app.get(&format!("/api/v1/projects/{}", "z".repeat(10_000))).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let message = r.json()["error"]["message"].as_str().unwrap().to_owned();
+    assert_eq!(message, format!("Aucun projet lauréat n'a l'identifiant « {}… ».", "z".repeat(80)));
+    let r = app.get(&format!("/api/v1/{}", "y".repeat(10_000))).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(!r.body.contains(&"y".repeat(81)), "unknown route echoed whole");
+}
+
+#[tokio::test]
 async fn one_project_or_404() {
     let app = spawn_app().await;
     let v = app.get("/api/v1/projects/biovallee").await.json();

@@ -58,6 +58,15 @@ fn openapi_describes_every_route_and_cents() {
             .unwrap_or_else(|| panic!("unexpected $ref {r}"));
         assert!(v["components"]["schemas"][name].is_object(), "$ref {r} does not resolve");
     }
+    // The paging parameters say what the handler accepts: any integer ≥ 0 for `offset`
+    // (2147483648 included, so not int32), 1 to 100 for `limit`.
+    let params = v["paths"]["/api/v1/projects"]["get"]["parameters"].as_array().unwrap();
+    let schema = |name: &str| params.iter().find(|p| p["name"] == name).unwrap()["schema"].clone();
+    assert_eq!(schema("offset"), serde_json::json!({"type": "integer", "minimum": 0}));
+    assert_eq!(
+        schema("limit"),
+        serde_json::json!({"type": "integer", "minimum": 1, "maximum": 100})
+    );
     let money = v["components"]["schemas"]["Money"]["description"].as_str().unwrap_or_default();
     assert!(money.contains("cents"), "Money says it is cents: {money:?}");
 }
