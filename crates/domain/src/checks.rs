@@ -70,6 +70,8 @@ pub struct Check {
     pub reference: Option<i64>,
     /// French name of the reference (*Chiffre annoncé*, *Plafond de l'enveloppe*…).
     pub reference_label: String,
+    /// French name of what it is compared with (*Selon les fiches*, *Somme des fiches*…).
+    pub computed_label: String,
     /// What the fiches add up to; `None` when they give nothing.
     pub computed: Option<i64>,
     /// `computed − reference` when both are known.
@@ -88,6 +90,7 @@ impl Check {
             unit,
             reference: Some(reference),
             reference_label: "Chiffre annoncé".into(),
+            computed_label: "Selon les fiches".into(),
             computed: Some(computed),
             difference: computed.checked_sub(reference),
             verdict: if reference == computed {
@@ -148,14 +151,17 @@ pub fn run(programme: &Programme, projects: &[Project]) -> Vec<Check> {
                     (EnvelopeKind::Equity, "claim-equity-envelope", "Enveloppe de fonds propres")
                 };
                 match cap(kind) {
-                    Some(c) => Check::compare(
-                        code,
-                        label,
-                        FigureUnit::Cents,
-                        claim.value,
-                        c,
-                        format!("{src} Comparé au plafond de l'enveloppe décrit dans le texte."),
-                    ),
+                    Some(c) => Check {
+                        computed_label: "Plafond décrit dans le texte".into(),
+                        ..Check::compare(
+                            code,
+                            label,
+                            FigureUnit::Cents,
+                            claim.value,
+                            c,
+                            format!("{src} Comparé au plafond de l'enveloppe décrit dans le texte."),
+                        )
+                    },
                     None => not_verifiable(
                         code,
                         label,
@@ -196,6 +202,7 @@ pub fn run(programme: &Programme, projects: &[Project]) -> Vec<Check> {
                         ),
                     );
                     c.reference_label = format!("Chiffre du texte (ligne {})", claim.line);
+                    c.computed_label = format!("Chiffre clé (ligne {})", first.line);
                     c
                 }
                 _ => not_verifiable(
@@ -248,6 +255,7 @@ pub fn run(programme: &Programme, projects: &[Project]) -> Vec<Check> {
             "Somme des plafonds des enveloppes de subventions et de fonds propres, comparée au montant total de l'action.".into(),
         );
         c.reference_label = "Montant total de l'action".into();
+        c.computed_label = "Somme des enveloppes".into();
         out.push(c);
     }
     for (kind, code, label, field) in [
@@ -276,6 +284,7 @@ pub fn run(programme: &Programme, projects: &[Project]) -> Vec<Check> {
                 unit: FigureUnit::Cents,
                 reference: Some(cap),
                 reference_label: "Plafond de l'enveloppe".into(),
+                computed_label: "Somme des fiches".into(),
                 computed,
                 difference: computed.and_then(|v| v.checked_sub(cap)),
                 verdict,
@@ -295,6 +304,7 @@ pub fn run(programme: &Programme, projects: &[Project]) -> Vec<Check> {
         unit: FigureUnit::Count,
         reference: Some(n),
         reference_label: "Fiches".into(),
+        computed_label: "Fiches cohérentes".into(),
         computed: Some(n - over.len() as i64),
         difference: Some(-(over.len() as i64)),
         verdict: if over.is_empty() {
@@ -320,6 +330,7 @@ pub fn run(programme: &Programme, projects: &[Project]) -> Vec<Check> {
                 unit: FigureUnit::Cents,
                 reference: None,
                 reference_label: "Budget prévisionnel".into(),
+                computed_label: "Selon la fiche".into(),
                 computed: None,
                 difference: None,
                 verdict: Verdict::Missing,
@@ -337,6 +348,7 @@ fn not_verifiable(code: &str, label: &str, unit: FigureUnit, value: i64, note: S
         unit,
         reference: Some(value),
         reference_label: "Chiffre annoncé".into(),
+        computed_label: "Selon les fiches".into(),
         computed: None,
         difference: None,
         verdict: Verdict::NotVerifiable,

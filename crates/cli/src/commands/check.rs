@@ -13,9 +13,10 @@ pub async fn run(database_url: &str) -> Result<ExitCode, CliError> {
     for c in &registry.checks {
         println!("[{}] {}", c.verdict.label(), c.label);
         println!(
-            "    {} : {}   calculé : {}   écart : {}",
+            "    {} : {}   {} : {}   écart : {}",
             c.reference_label,
             figure(c, c.reference),
+            c.computed_label.to_lowercase(),
             figure(c, c.computed),
             c.difference.map(|d| signed(c, d)).unwrap_or_else(|| "—".into())
         );
