@@ -19,6 +19,7 @@ mod params;
 #[cfg(test)]
 mod tests;
 
+use arc_swap::ArcSwap;
 use axum::{
     body::Body,
     extract::FromRequestParts,
@@ -27,7 +28,7 @@ use axum::{
     routing::get,
     Router,
 };
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 use territoires_domain::Registry;
 use tower_http::{
@@ -70,20 +71,24 @@ impl Ctx {
 pub(crate) type SharedCtx = Arc<Ctx>;
 
 /// The router's state: the current [`Ctx`], replaced whole when a new import lands, so a
-/// request always sees one consistent snapshot.
-pub(crate) struct Live(RwLock<SharedCtx>);
+/// request always sees one consistent snapshot. `ArcSwap` makes the read lock-free: every
+/// request reads it, and a lock's shared counter would bounce between cores.
+pub(crate) struct Live(ArcSwap<Ctx>);
 
 /// Shared handle on [`Live`].
 pub(crate) type LiveState = Arc<Live>;
 
 impl Live {
+    fn new(ctx: Ctx) -> LiveState {
+        Arc::new(Live(ArcSwap::from_pointee(ctx)))
+    }
+
     fn current(&self) -> SharedCtx {
-        // A poisoned lock only means a writer panicked mid-swap; the Arc inside is whole.
-        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.0.load_full()
     }
 
     fn replace(&self, ctx: Ctx) {
-        *self.0.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(ctx);
+        self.0.store(Arc::new(ctx));
     }
 }
 
@@ -113,7 +118,7 @@ impl FromRequestParts<LiveState> for Current {
 /// Building the router renders the query-independent pages and JSON documents of
 /// `state.registry` once (a few milliseconds for 24 projects).
 pub fn router(state: AppState) -> Router {
-    routes(Arc::new(Live(RwLock::new(Arc::new(Ctx::new(state))))))
+    routes(Live::new(Ctx::new(state)))
 }
 
 fn routes(live: LiveState) -> Router {
@@ -158,7 +163,7 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState, reload_ev
         tracing::info!(%addr, "listening");
     }
     let store = state.store.clone();
-    let live = Arc::new(Live(RwLock::new(Arc::new(Ctx::new(state)))));
+    let live = Live::new(Ctx::new(state));
     let watcher = reload_every.map(|every| tokio::spawn(watch_imports(live.clone(), store, every)));
     let result = axum::serve(listener, routes(live)).with_graceful_shutdown(shutdown_signal()).await;
     if let Some(w) = watcher {

@@ -10,8 +10,8 @@ use axum::http::Uri;
 use axum::response::Response;
 use serde::Serialize;
 use territoires_domain::query::{Page, ProjectQuery, SortKey};
-use territoires_domain::vocabulary::{TerritoryKind, Theme};
-use territoires_domain::Project;
+use territoires_domain::vocabulary::{Region, TerritoryKind, Theme};
+use territoires_domain::{Money, Project};
 use utoipa::{IntoParams, ToSchema};
 
 /// Default page size.
@@ -56,8 +56,58 @@ pub struct ProjectPage<'a> {
     pub offset: usize,
     /// Page size asked for.
     pub limit: usize,
-    /// The projects of this page; amounts in integer euro cents.
-    pub items: Vec<&'a Project>,
+    /// The projects of this page, summarised (the fiche's free text — ambition,
+    /// objectives, 2030 impacts — is at `/api/v1/projects/{slug}`); amounts in integer
+    /// euro cents.
+    pub items: Vec<ProjectSummary<'a>>,
+}
+
+/// A project in a list: every figure and vocabulary of its fiche, without the free text.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProjectSummary<'a> {
+    /// Stable identifier; the whole fiche is at `/api/v1/projects/{slug}`.
+    pub slug: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// Regions (INSEE codes and names).
+    pub regions: &'a [Region],
+    /// Lead organisation (*chef de file*).
+    pub lead: &'a str,
+    /// Number of partners.
+    pub partners: u32,
+    /// Of which local authorities.
+    pub local_authorities: u32,
+    /// Themes.
+    pub themes: &'a [Theme],
+    /// Territory kinds.
+    pub territory_kinds: &'a [TerritoryKind],
+    /// Population concerned (persons).
+    pub population: u64,
+    /// Planned budget (cents); null when the fiche gives none.
+    pub planned_budget: Option<Money>,
+    /// Subsidy ceiling (cents).
+    pub subsidy_ceiling: Money,
+    /// Investment potential (cents).
+    pub investment_potential: Money,
+}
+
+impl<'a> From<&'a Project> for ProjectSummary<'a> {
+    fn from(p: &'a Project) -> Self {
+        ProjectSummary {
+            slug: &p.slug,
+            name: &p.name,
+            regions: &p.regions,
+            lead: &p.lead,
+            partners: p.partners,
+            local_authorities: p.local_authorities,
+            themes: &p.themes,
+            territory_kinds: &p.territory_kinds,
+            population: p.population,
+            planned_budget: p.planned_budget,
+            subsidy_ceiling: p.subsidy_ceiling,
+            investment_potential: p.investment_potential,
+        }
+    }
 }
 
 impl ListProjectsParams {
@@ -127,7 +177,7 @@ pub fn render(app: &AppState, query: &ProjectQuery, page: Page) -> AppResult<axu
         total: all.len(),
         offset: page.offset,
         limit: page.limit,
-        items: page.slice(&all).to_vec(),
+        items: page.slice(&all).iter().map(|p| ProjectSummary::from(*p)).collect(),
     })
 }
 

@@ -212,3 +212,18 @@ async fn health_is_503_when_the_database_is_gone() {
     // Pages are served from memory and do not need the database.
     assert_eq!(app.get("/projets/biovallee").await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn list_items_are_summaries_and_the_fiche_text_is_on_the_project() {
+    let app = spawn_app().await;
+    let v = app.get("/api/v1/projects?limit=1").await.json();
+    let first = &v["items"][0];
+    // Sorted by name: « Alimentation Durable 2030 » (Dijon Métropole, 30 partners).
+    assert_eq!(
+        (first["slug"].as_str(), first["partners"].as_u64()),
+        (Some("alimentation-durable-2030"), Some(30))
+    );
+    assert!(first.get("ambition").is_none() && first.get("impacts_2030").is_none(), "{first}");
+    let full = app.get("/api/v1/projects/alimentation-durable-2030").await.json();
+    assert_eq!(full["impacts_2030"].as_array().map(Vec::len), Some(5));
+}
