@@ -46,13 +46,38 @@ enum Command {
         #[command(subcommand)]
         what: ImportWhat,
     },
+    /// Manage accounts.
+    Account {
+        #[command(subcommand)]
+        what: AccountWhat,
+    },
     /// Run the consistency checks and print them. Exit code 0 when every check agrees,
     /// 3 when some report a discrepancy, an exceeded ceiling or a missing field.
     Check,
+    /// The tamper-evident audit trail: verify its hash chain, export it.
+    Audit {
+        #[command(subcommand)]
+        what: AuditWhat,
+    },
     /// Export data to stdout or a file.
     Export {
         #[command(subcommand)]
         what: ExportWhat,
+    },
+}
+
+#[derive(Subcommand)]
+enum AccountWhat {
+    /// Create an operator administrator with a local password (from
+    /// TERRITOIRES_ADMIN_PASSWORD, a hidden prompt, or the first line of stdin; 12
+    /// characters at least).
+    CreateAdmin {
+        /// Login e-mail.
+        #[arg(long)]
+        email: String,
+        /// Name shown in the portal and the audit trail.
+        #[arg(long, default_value = "Administrateur")]
+        name: String,
     },
 }
 
@@ -66,6 +91,19 @@ enum ImportWhat {
         /// fiche). Without it, such an import is refused and nothing is written.
         #[arg(long)]
         remove_absent: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditWhat {
+    /// Recompute every hash and link. Exit code 0 when the chain is intact, 1 when an
+    /// entry was edited, deleted or reordered (each finding is printed with its seq).
+    Verify,
+    /// Every entry as JSON Lines (one JSON object per line, by seq).
+    Export {
+        /// Output file (stdout when absent).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -117,7 +155,14 @@ async fn main() -> ExitCode {
         Command::Import {
             what: ImportWhat::PressKit { file, remove_absent },
         } => commands::import::press_kit(&cli.database_url, &file, remove_absent).await,
+        Command::Account {
+            what: AccountWhat::CreateAdmin { email, name },
+        } => commands::account::create_admin(&cli.database_url, &email, &name).await,
         Command::Check => commands::check::run(&cli.database_url).await,
+        Command::Audit { what: AuditWhat::Verify } => commands::audit::verify(&cli.database_url).await,
+        Command::Audit {
+            what: AuditWhat::Export { out },
+        } => commands::audit::export(&cli.database_url, out.as_deref()).await,
         Command::Export {
             what: ExportWhat::Projects { format, out },
         } => {

@@ -192,3 +192,116 @@ fn an_unsupported_database_url_is_a_configuration_error_with_the_password_masked
     assert!(stderr(&out).contains("mysql://user:***@127.0.0.1/db"), "{}", stderr(&out));
     assert!(!stderr(&out).contains("s3cret"));
 }
+
+#[tokio::test]
+async fn the_first_administrator_is_created_from_the_cli() {
+    let db = database().await;
+    let create = |password: &str| {
+        Command::new(BIN)
+            .args(["account", "create-admin", "--email", "anne@example.fr", "--name", "Anne Martin"])
+            .env("DATABASE_URL", &db)
+            .env("TERRITOIRES_ADMIN_PASSWORD", password)
+            .output()
+            .unwrap()
+    };
+    let out = create("correct horse battery");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("administrateur créé : anne@example.fr"), "{}", stdout(&out));
+    assert!(
+        !stdout(&out).contains("correct horse") && !stderr(&out).contains("correct horse"),
+        "the password is never printed"
+    );
+    let again = create("another long password");
+    assert_eq!(again.status.code(), Some(65));
+    assert!(stderr(&again).contains("already uses anne@example.fr"), "{}", stderr(&again));
+    let store = territoires_store::Store::connect(&db).await.unwrap();
+    let email = territoires_domain::access::Email::parse("anne@example.fr").unwrap();
+    let account = store
+        .verify_password(&email, "correct horse battery")
+        .await
+        .unwrap()
+        .expect("signs in");
+    assert_eq!(account.role, territoires_domain::access::Role::OperatorAdmin);
+}
+
+#[tokio::test]
+async fn a_short_password_or_a_bad_e_mail_creates_nothing() {
+    let db = database().await;
+    let run_with = |email: &str, password: &str| {
+        Command::new(BIN)
+            .args(["account", "create-admin", "--email", email])
+            .env("DATABASE_URL", &db)
+            .env("TERRITOIRES_ADMIN_PASSWORD", password)
+            .output()
+            .unwrap()
+    };
+    let short = run_with("anne@example.fr", "short");
+    assert_eq!(short.status.code(), Some(65));
+    assert!(stderr(&short).contains("at least 12 characters"), "{}", stderr(&short));
+    let bad = run_with("anne.example.fr", "correct horse battery");
+    assert_eq!(bad.status.code(), Some(65));
+    assert!(stderr(&bad).contains("invalid e-mail address"), "{}", stderr(&bad));
+    let store = territoires_store::Store::connect(&db).await.unwrap();
+    assert!(store.accounts().await.unwrap().is_empty());
+}
+
+// ---- The audit trail ----
+
+#[tokio::test]
+async fn audit_verify_passes_after_imports_and_export_gives_one_line_per_entry() {
+    let db = database().await;
+    let kit = press_kit();
+    let out = Command::new(BIN)
+        .args(["import", "press-kit", kit.to_str().unwrap()])
+        .env("DATABASE_URL", &db)
+        .env("RUST_LOG", "warn")
+        .env("USER", "alice")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        run(&db, &["import", "press-kit", kit.to_str().unwrap()]).status.success(),
+        "no-op import"
+    );
+    let verify = run(&db, &["audit", "verify"]);
+    assert_eq!(verify.status.code(), Some(0), "{}{}", stdout(&verify), stderr(&verify));
+    assert!(
+        stdout(&verify).contains("audit trail: 1 entries, chain intact"),
+        "{}",
+        stdout(&verify)
+    );
+
+    let export = run(&db, &["audit", "export"]);
+    assert!(export.status.success(), "{}", stderr(&export));
+    let text = stdout(&export);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1, "one JSON line per entry: {text}");
+    let entry: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(entry["seq"], 1);
+    assert_eq!(entry["actor"], "cli:alice");
+    assert_eq!(entry["action"], "registry.import");
+    assert_eq!(entry["after"]["counts"]["inserted"], 24);
+    assert_eq!(entry["hash"].as_str().map(str::len), Some(64));
+    assert!(!text.to_lowercase().contains("password"), "{text}");
+
+    let file = std::env::temp_dir().join(format!("territoires-cli-{}-audit.jsonl", std::process::id()));
+    let out = run(&db, &["audit", "export", "--out", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text, "same lines in the file");
+}
+
+#[tokio::test]
+async fn audit_verify_names_the_seq_of_an_entry_edited_in_the_database() {
+    let db = database().await;
+    // `check` on an empty database imports the embedded press kit: entry 1.
+    run(&db, &["check"]);
+    let store = territoires_store::Store::connect(&db).await.unwrap();
+    let edited = territoires_store::testing::execute(&store, "UPDATE audit_log SET actor = 'mallory' WHERE seq = 1")
+        .await
+        .unwrap();
+    assert_eq!(edited, 1);
+    let out = run(&db, &["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("seq 1: edited"), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("chain intact"), "{}", stdout(&out));
+}

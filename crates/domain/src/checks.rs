@@ -4,6 +4,7 @@
 //! The product reports what the data says: a check shows both values, the difference and
 //! a verdict, and never adjusts a figure to match a claim.
 
+use crate::call::Call;
 use crate::money::Money;
 use crate::programme::{ClaimSubject, EnvelopeKind, Programme};
 use crate::project::Project;
@@ -108,8 +109,10 @@ fn checked_total(projects: &[Project], f: impl Fn(&Project) -> Money) -> Option<
 }
 
 /// Runs every check on a programme and its projects, in a fixed order: the headline
-/// claims, the envelopes against the total, the ceilings against the envelopes, then
-/// one check per missing field.
+/// claims, the envelopes against the total, the ceilings against the envelopes, the
+/// local authorities within the partners, one check per call (projects linked to it
+/// against its `selected` figure: code `call-selected:{slug}`), then one check per missing
+/// field.
 pub fn run(programme: &Programme, projects: &[Project]) -> Vec<Check> {
     let mut out = Vec::new();
     let n = projects.len() as i64;
@@ -322,6 +325,10 @@ pub fn run(programme: &Programme, projects: &[Project]) -> Vec<Check> {
         },
     });
 
+    for call in &programme.calls {
+        out.push(call_selected(call, projects));
+    }
+
     for p in projects {
         if p.planned_budget.is_none() {
             out.push(Check {
@@ -339,6 +346,45 @@ pub fn run(programme: &Programme, projects: &[Project]) -> Vec<Check> {
         }
     }
     out
+}
+
+/// The number of projects linked to `call` (their `call` field) against the number the
+/// call selected. With no project linked, the check is not verifiable: the registry holds
+/// the laureates' fiches, and the press kit names no project of the 2017 AMI.
+fn call_selected(call: &Call, projects: &[Project]) -> Check {
+    let code = format!("call-selected:{}", call.slug);
+    let label = format!("Projets retenus par l'{} {}", call.kind.label().to_lowercase(), call.year);
+    let linked = projects.iter().filter(|p| p.call.as_deref() == Some(call.slug.as_str())).count() as i64;
+    let selected = i64::from(call.selected);
+    if linked == 0 {
+        let mut c = not_verifiable(
+            &code,
+            &label,
+            FigureUnit::Count,
+            selected,
+            format!(
+                "Aucune fiche n'est rattachée à l'appel « {} » : les {} projets retenus n'y sont pas nommés.",
+                call.title, call.selected
+            ),
+        );
+        c.reference_label = "Nombre retenu par l'appel".into();
+        c.computed_label = "Fiches rattachées à l'appel".into();
+        return c;
+    }
+    let mut c = Check::compare(
+        &code,
+        &label,
+        FigureUnit::Count,
+        selected,
+        linked,
+        format!(
+            "Nombre de fiches rattachées à l'appel « {} », comparé au nombre de projets qu'il a retenus.",
+            call.title
+        ),
+    );
+    c.reference_label = "Nombre retenu par l'appel".into();
+    c.computed_label = "Fiches rattachées à l'appel".into();
+    c
 }
 
 fn not_verifiable(code: &str, label: &str, unit: FigureUnit, value: i64, note: String) -> Check {

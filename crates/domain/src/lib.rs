@@ -5,6 +5,9 @@
 //! integer cents ([`money::Money`]); every vocabulary (themes, territory kinds, regions) is a
 //! closed enum whose raw source text is kept beside it by the types that use it.
 
+pub mod access;
+pub mod audit;
+pub mod call;
 pub mod checks;
 pub mod money;
 pub mod programme;

@@ -1,6 +1,7 @@
 //! The programme (the *action* Territoires d'Innovation): its operator, envelopes, calls
 //! and the headline figures it publishes about itself.
 
+pub use crate::call::{Call, CallKind};
 use crate::money::Money;
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -80,43 +81,6 @@ pub struct Envelope {
     pub kind: EnvelopeKind,
     /// The cap (cents): "pouvant aller jusqu'à".
     pub cap: Money,
-}
-
-/// The kind of a call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "kebab-case")]
-pub enum CallKind {
-    /// *Appel à manifestation d'intérêt* (AMI).
-    ExpressionOfInterest,
-    /// *Appel à projets* (AAP).
-    CallForProjects,
-}
-
-impl CallKind {
-    /// French label.
-    pub fn label(self) -> &'static str {
-        match self {
-            CallKind::ExpressionOfInterest => "Appel à manifestation d'intérêt",
-            CallKind::CallForProjects => "Appel à projets",
-        }
-    }
-}
-
-/// A call and its outcome as published.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Call {
-    /// AMI or AAP.
-    pub kind: CallKind,
-    /// Year it was launched.
-    pub year: i32,
-    /// Opening date when the document gives one (23 November 2018 for the AAP).
-    pub opened_on: Option<Date>,
-    /// Number of candidates / applications received.
-    pub applications: u32,
-    /// Number supported (AMI) or laureates (AAP).
-    pub selected: u32,
 }
 
 /// What a headline figure counts, so that it can be checked against the fiches.

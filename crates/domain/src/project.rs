@@ -58,6 +58,9 @@ pub struct Project {
     pub subsidy_ceiling: Money,
     /// The State's investment potential (*potentiel d'investissement*, cents).
     pub investment_potential: Money,
+    /// Slug of the call the project was selected in (`aap-2018` for the 24 laureates of
+    /// the 2019 press kit); `None` when not known.
+    pub call: Option<String>,
     /// Where the fiche was read from.
     pub source: FicheSource,
 }

@@ -1,6 +1,7 @@
 //! The registry: a programme, its projects, and what is derived from them (dashboard and
 //! checks), computed once so that every page and endpoint reads the same figures.
 
+use crate::call::Call;
 use crate::checks::{self, Check};
 use crate::programme::Programme;
 use crate::project::Project;
@@ -37,5 +38,16 @@ impl Registry {
     /// The project whose slug is `slug`.
     pub fn project(&self, slug: &str) -> Option<&Project> {
         self.projects.iter().find(|p| p.slug == slug)
+    }
+
+    /// The programme's call whose slug is `slug` (`ami-2017`, `aap-2018`).
+    pub fn call(&self, slug: &str) -> Option<&Call> {
+        self.programme.calls.iter().find(|c| c.slug == slug)
+    }
+
+    /// The projects selected in the call `slug` (their [`Project::call`]), in document
+    /// order; empty when none is linked to it.
+    pub fn projects_of_call(&self, slug: &str) -> Vec<&Project> {
+        self.projects.iter().filter(|p| p.call.as_deref() == Some(slug)).collect()
     }
 }

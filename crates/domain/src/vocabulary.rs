@@ -63,21 +63,31 @@ vocabulary! {
 }
 
 impl Theme {
-    /// Parses one theme as written in a fiche or in the press kit's headline figures.
+    /// Parses one theme as written in a fiche, in the press kit's headline figures or in
+    /// its list of target themes (« La transition numérique », « L'énergie durable »…: a
+    /// leading French article, *la*, *le*, *les* or *l'*, is ignored).
     /// Returns `None` for an unknown term (the caller reports it with its line).
     pub fn parse(raw: &str) -> Option<Theme> {
-        let f = fold(raw);
-        Some(match f.as_str() {
-            "agroecologie" | "agriculture transition alimentaire" | "agriculture" => Theme::Agroecology,
+        let folded = fold(raw);
+        let f = ["la ", "le ", "les ", "l "]
+            .iter()
+            .find_map(|a| folded.strip_prefix(a))
+            .unwrap_or(&folded);
+        Some(match f {
+            "agroecologie"
+            | "agriculture transition alimentaire"
+            | "agriculture"
+            // The target themes of the press kit (l. 119–124), article removed.
+            | "transformation du secteur agricole et notamment l agroecologie" => Theme::Agroecology,
             "transition ecologique et energetique"
             | "transition energetique et ecologique"
             | "transition ecologique"
             | "transition energetique"
             | "energie durable" => Theme::EcologicalEnergyTransition,
-            "sante" => Theme::Health,
+            "sante" | "transformation du systeme de sante" => Theme::Health,
             "mobilite" | "mobilite propre" => Theme::Mobility,
             "numerique" | "transition numerique" => Theme::Digital,
-            "competences" => Theme::Skills,
+            "competences" | "adaptation des competences aux evolutions du marche du travail" => Theme::Skills,
             "industrie" => Theme::Industry,
             "handicap" => Theme::Disability,
             _ => return None,
@@ -296,6 +306,22 @@ mod tests {
         );
         assert_eq!(Theme::parse("santé"), Some(Theme::Health));
         assert_eq!(Theme::parse("Cuisine"), None);
+        // The six target themes of the press kit, l. 119–124, verbatim.
+        let targets = [
+            ("La transition numérique", Theme::Digital),
+            ("L'énergie durable", Theme::EcologicalEnergyTransition),
+            ("La mobilité propre", Theme::Mobility),
+            (
+                "La transformation du secteur agricole et notamment l'agroécologie",
+                Theme::Agroecology,
+            ),
+            ("La transformation du système de santé", Theme::Health),
+            ("L'adaptation des compétences aux évolutions du marché du travail", Theme::Skills),
+        ];
+        for (raw, theme) in targets {
+            assert_eq!(Theme::parse(raw), Some(theme), "{raw}");
+        }
+        assert_eq!(Theme::parse("La cuisine"), None);
     }
 
     #[test]

@@ -48,6 +48,7 @@ fn project(
         impacts_2030: vec![],
         subsidy_ceiling: m(subsidy),
         investment_potential: m(invest),
+        call: None,
         source: FicheSource { line: 100, page: None },
     }
 }
@@ -190,6 +191,55 @@ fn checks_compare_claims_and_ceilings_and_report_missing_fields() {
         (Some(3), Some(3), Verdict::Consistent)
     );
     assert!(r.checks.iter().all(|c| !c.code.starts_with("missing-planned-budget:zeta")));
+}
+
+#[test]
+fn each_call_is_checked_against_the_projects_linked_to_it() {
+    use territoires_domain::call::{Call, CallKind};
+    let base = registry();
+    let call = |slug: &str, kind, year, applications, selected| Call {
+        slug: slug.into(),
+        title: format!("Appel {slug}"),
+        kind,
+        year,
+        opened_on: None,
+        closes_at: None,
+        time_zone: Call::TIME_ZONE.into(),
+        themes: vec![],
+        eligibility: vec![],
+        applications,
+        selected,
+    };
+    let mut programme = base.programme.clone();
+    programme.calls = vec![
+        call("ami-2017", CallKind::ExpressionOfInterest, 2017, 117, 24),
+        call("aap-2018", CallKind::CallForProjects, 2018, 10, 3),
+    ];
+    let mut projects = base.projects.clone();
+    for p in &mut projects {
+        p.call = Some("aap-2018".into());
+    }
+    let r = Registry::new(programme.clone(), projects.clone());
+    let get = |r: &Registry, code: &str| r.checks.iter().find(|c| c.code == code).cloned().unwrap();
+    // Three fiches linked, three selected.
+    let aap = get(&r, "call-selected:aap-2018");
+    assert_eq!((aap.reference, aap.computed, aap.verdict), (Some(3), Some(3), Verdict::Consistent));
+    // No fiche names a project of the AMI: nothing to count, not zero.
+    let ami = get(&r, "call-selected:ami-2017");
+    assert_eq!((ami.reference, ami.computed, ami.verdict), (Some(24), None, Verdict::NotVerifiable));
+    assert_eq!(r.call("aap-2018").map(Call::not_selected), Some(7), "10 applications − 3 laureates");
+    assert_eq!(r.projects_of_call("aap-2018").len(), 3);
+    assert!(r.projects_of_call("ami-2017").is_empty());
+    assert!(r.call("aap-2019").is_none());
+
+    // One fiche unlinked: 2 against 3.
+    projects[0].call = None;
+    let r = Registry::new(programme, projects);
+    let aap = get(&r, "call-selected:aap-2018");
+    assert_eq!(
+        (aap.computed, aap.difference, aap.verdict),
+        (Some(2), Some(-1), Verdict::Discrepancy)
+    );
 }
 
 #[test]

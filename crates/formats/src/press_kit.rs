@@ -23,6 +23,7 @@ mod toc;
 pub use name::title_case;
 
 use blocks::{heading, is_blank, line_no, Doc};
+use territoires_domain::call::CallKind;
 use territoires_domain::text::fold;
 use territoires_domain::vocabulary::Region;
 use territoires_domain::{Programme, Project};
@@ -58,7 +59,9 @@ pub struct ParseError {
 /// Parses a whole press kit. `file` names the source in errors and in the programme's
 /// `source.file`.
 ///
-/// Returns the programme and the projects in document order. Each fiche is matched to the
+/// Returns the programme and the projects in document order. Every fiche is linked to the
+/// programme's call for projects (`Project::call`, `aap-2018`): the press kit lists its
+/// laureates. Each fiche is matched to the
 /// Sommaire entry sharing the most significant words with its heading; its regions are the
 /// Sommaire section's region followed by every region its text names
 /// ([`Region::named_in`] over heading, ambition, objectives and impacts).
@@ -79,6 +82,13 @@ pub fn parse(text: &str, file: &str) -> Result<PressKit, ParseError> {
         .position(|l| heading(l).is_some_and(|(_, t)| fold(t) == "sommaire"))
         .unwrap_or(doc.lines.len());
     let programme = programme::parse(&doc, toc_at)?;
+    // The fiches are the laureates of the call for projects (the document's title: « 24
+    // projets lauréats »; l. 111: « l'appel à projets … lancé le 23 novembre 2018 »).
+    let laureates_call = programme
+        .calls
+        .iter()
+        .find(|c| c.kind == CallKind::CallForProjects)
+        .map(|c| c.slug.clone());
     let entries = toc::parse(&doc)?;
     let mut matched: Vec<Option<u32>> = vec![None; entries.len()];
     let mut projects: Vec<Project> = Vec::new();
@@ -107,6 +117,7 @@ pub fn parse(text: &str, file: &str) -> Result<PressKit, ParseError> {
             ));
         }
         p.toc_title = entry.title.clone();
+        p.call = laureates_call.clone();
         p.region_raw = entry.region_raw.clone();
         p.source.page = Some(entry.page);
         p.regions = regions(entry.region, &p);

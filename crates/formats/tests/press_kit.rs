@@ -123,6 +123,8 @@ fn every_fiche_has_the_figures_printed_in_the_document() {
         );
         assert_eq!(p.impacts_2030.len(), row.impacts, "{s}: impacts {:#?}", p.impacts_2030);
         assert_eq!(p.source.page, Some(row.page), "{s}: page");
+        // The press kit lists the laureates of the 2018 call for projects.
+        assert_eq!(p.call.as_deref(), Some("aap-2018"), "{s}: call");
     }
 }
 
@@ -411,6 +413,40 @@ fn programme_as_printed() {
     assert_eq!(
         (aap.kind, aap.year, aap.opened_on, aap.applications, aap.selected),
         (CallKind::CallForProjects, 2018, opened, 48, 24)
+    );
+    // l. 111: « un premier appel à manifestation d'intérêt, lancé en 2017 … 24 projets
+    // retenus sur 117 candidats, l'appel à projets « Territoires d'Innovation » lancé le
+    // 23 novembre 2018 ». No closing date, no eligibility rule in the document.
+    assert_eq!(
+        (ami.slug.as_str(), ami.title.as_str(), ami.not_selected()),
+        ("ami-2017", "Appel à manifestation d'intérêt Territoires d'Innovation 2017", 93)
+    );
+    assert_eq!(
+        (aap.slug.as_str(), aap.title.as_str(), aap.not_selected()),
+        ("aap-2018", "Appel à projets Territoires d'Innovation 2018", 24)
+    );
+    for call in &p.calls {
+        assert_eq!(call.time_zone, "Europe/Paris");
+        assert_eq!(call.closes_at, None, "{}: the press kit gives no closing date", call.slug);
+        assert!(
+            call.eligibility.is_empty(),
+            "{}: the press kit gives no eligibility rule",
+            call.slug
+        );
+    }
+    assert!(ami.themes.is_empty(), "the document gives the AMI no themes");
+    // l. 119–124, the six target themes, in the document's order.
+    use territoires_domain::vocabulary::Theme;
+    assert_eq!(
+        aap.themes,
+        [
+            Theme::Digital,
+            Theme::EcologicalEnergyTransition,
+            Theme::Mobility,
+            Theme::Agroecology,
+            Theme::Health,
+            Theme::Skills,
+        ]
     );
     assert_eq!(
         p.target_themes,

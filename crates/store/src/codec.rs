@@ -4,7 +4,8 @@
 
 use crate::StoreError;
 use serde::{de::DeserializeOwned, Serialize};
-use time::Date;
+use time::format_description::well_known::Rfc3339;
+use time::{Date, OffsetDateTime, UtcOffset};
 
 /// The serde name of a unit enum variant (`EnvelopeKind::Subsidy` → `"subsidy"`).
 pub fn code<T: Serialize>(value: &T) -> String {
@@ -45,4 +46,17 @@ pub fn from_date(text: &str, what: &str) -> Result<Date, StoreError> {
 /// A non-negative stored integer as `u32`.
 pub fn u32_of(v: i64, what: &str) -> Result<u32, StoreError> {
     u32::try_from(v).map_err(|_| StoreError::Invalid(format!("{what}: {v} is out of range")))
+}
+
+/// An instant as RFC 3339 text in UTC (`2019-03-15T11:00:00Z`), per `DESIGN.md`
+/// (timestamps stored in UTC; the zone to show them in is stored beside them).
+pub fn instant(t: OffsetDateTime) -> String {
+    t.to_offset(UtcOffset::UTC)
+        .format(&Rfc3339)
+        .unwrap_or_else(|e| unreachable!("a UTC instant of years 0–9999 formats as RFC 3339: {e}"))
+}
+
+/// Parses an instant stored by [`instant`] (any RFC 3339 offset is accepted).
+pub fn from_instant(text: &str, what: &str) -> Result<OffsetDateTime, StoreError> {
+    OffsetDateTime::parse(text, &Rfc3339).map_err(|e| StoreError::Invalid(format!("{what}: instant {text:?}: {e}")))
 }

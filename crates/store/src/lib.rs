@@ -6,11 +6,17 @@
 //! its own migration folder (`migrations/sqlite`, `migrations/postgres`). This crate
 //! holds no business rule: it stores and loads domain values as they are.
 
+mod accounts;
+mod audit;
 mod codec;
 mod registry;
+mod sessions;
 pub mod testing;
 
+pub use accounts::{hash_password, Account, NewAccount};
+pub use audit::AuditVerification;
 pub use registry::{AbsentProjects, ImportReport};
+pub use sessions::{random_token, Session};
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
@@ -34,12 +40,19 @@ pub enum StoreError {
     /// or removed fiche): nothing was written. The slugs are listed.
     #[error("stored projects absent from the imported data: {}", .0.join(", "))]
     AbsentFromSource(Vec<String>),
+    /// A record with the same key exists already (e.g. an account with this e-mail).
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// The database said no (connection refused, constraint violated, …).
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     /// A migration failed; the database is left at the last migration that succeeded.
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// An audit entry was refused (a key named like a secret, a float, an empty field):
+    /// the change it was recording is rolled back with it.
+    #[error("{0}")]
+    AuditRefused(#[from] territoires_domain::audit::AuditError),
     /// A stored row could not be read back into the domain (corrupt or foreign data):
     /// names the table, the key and what is wrong.
     #[error("stored data is invalid: {0}")]

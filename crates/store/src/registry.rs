@@ -1,9 +1,10 @@
 //! Storing and loading the registry: a programme and its projects.
 
-use crate::codec::{code, date, from_code, from_date, from_json, json, u32_of};
+use crate::codec::{code, date, from_code, from_date, from_instant, from_json, instant, json, u32_of};
 use crate::{Store, StoreError};
 use sqlx::{Any, Row, Transaction};
 use std::collections::HashMap;
+use territoires_domain::audit::AuditDraft;
 use territoires_domain::programme::{Call, Envelope, HeadlineClaim, Source};
 use territoires_domain::project::FicheSource;
 use territoires_domain::vocabulary::{Region, TerritoryKind, Theme};
@@ -43,7 +44,7 @@ impl ImportReport {
     }
 }
 
-const PROJECT_COLUMNS: &str = "slug, programme_slug, position, name, heading, toc_title, region_raw, lead, lead_detail, partners, local_authorities, themes_raw, territory_kinds_raw, population, planned_budget_cents, subsidy_ceiling_cents, investment_potential_cents, ambition, strategic_objectives, impacts_2030, source_line, source_page";
+const PROJECT_COLUMNS: &str = "slug, programme_slug, position, name, heading, toc_title, region_raw, lead, lead_detail, partners, local_authorities, themes_raw, territory_kinds_raw, population, planned_budget_cents, subsidy_ceiling_cents, investment_potential_cents, ambition, strategic_objectives, impacts_2030, source_line, source_page, call_slug";
 
 impl Store {
     /// Imports a programme and its projects in one transaction: everything is written or
@@ -51,10 +52,24 @@ impl Store {
     /// second import of the same data writes nothing (see [`ImportReport`]).
     ///
     /// Projects are keyed by slug; a changed project is replaced whole; stored projects
-    /// absent from `projects` are handled as `absent` says. Errors (the transaction is
-    /// rolled back, the database is as it was): [`StoreError::AbsentFromSource`],
-    /// [`StoreError::Database`].
-    pub async fn import(&self, programme: &Programme, projects: &[Project], absent: AbsentProjects) -> Result<ImportReport, StoreError> {
+    /// absent from `projects` are handled as `absent` says.
+    ///
+    /// An import that changes something appends one `registry.import` entry to the audit
+    /// trail in the same transaction, by `actor` (`cli:<user>`, an account id, `system`),
+    /// on `programme:<slug>`: `before` the stored programme's project count and source
+    /// file (`null` when it was not stored), `after` the new ones with the counts and
+    /// slugs inserted, updated and removed. A no-op import appends nothing.
+    ///
+    /// Errors (the transaction is rolled back, the database is as it was):
+    /// [`StoreError::AbsentFromSource`], [`StoreError::Database`] (including a concurrent
+    /// audit append that won the same `seq`).
+    pub async fn import(
+        &self,
+        programme: &Programme,
+        projects: &[Project],
+        absent: AbsentProjects,
+        actor: &str,
+    ) -> Result<ImportReport, StoreError> {
         let mut tx = self.pool().begin().await?;
         let mut report = ImportReport::default();
         let stored = load_programmes(&mut tx).await?;
@@ -69,6 +84,7 @@ impl Store {
             .map(|(_, p)| (p.slug.clone(), p))
             .collect();
         let stored_positions = load_positions(&mut tx, &programme.slug).await?;
+        let (mut inserted, mut updated) = (Vec::new(), Vec::new());
         for (position, project) in projects.iter().enumerate() {
             let position = position as i64;
             match existing.get(&project.slug) {
@@ -77,10 +93,12 @@ impl Store {
                     delete_project(&mut tx, &project.slug).await?;
                     insert_project(&mut tx, &programme.slug, position, project).await?;
                     report.updated += 1;
+                    updated.push(project.slug.clone());
                 }
                 None => {
                     insert_project(&mut tx, &programme.slug, position, project).await?;
                     report.inserted += 1;
+                    inserted.push(project.slug.clone());
                 }
             }
         }
@@ -103,17 +121,44 @@ impl Store {
             }
         }
         if !report.is_noop() {
-            let now = time::OffsetDateTime::now_utc()
-                .format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default();
+            let now = crate::audit::now();
             sqlx::query("INSERT INTO imports (source_file, imported_at, inserted, updated, unchanged) VALUES ($1, $2, $3, $4, $5)")
                 .bind(programme.source.file.clone())
-                .bind(now)
+                .bind(now.clone())
                 .bind(report.inserted as i64)
                 .bind(report.updated as i64)
                 .bind(report.unchanged as i64)
                 .execute(&mut *tx)
                 .await?;
+            let before = stored_programme.as_ref().map(|p| {
+                serde_json::json!({
+                    "programme": p.slug,
+                    "projects": existing.len(),
+                    "source_file": p.source.file,
+                })
+            });
+            let after = serde_json::json!({
+                "programme": programme.slug,
+                "projects": projects.len(),
+                "source_file": programme.source.file,
+                "programme_changed": report.programme_changed,
+                "counts": {
+                    "inserted": report.inserted,
+                    "updated": report.updated,
+                    "removed": report.removed.len(),
+                    "unchanged": report.unchanged,
+                },
+                "slugs": { "inserted": inserted, "updated": updated, "removed": report.removed },
+            });
+            let draft = AuditDraft::new(
+                now,
+                actor,
+                "registry.import",
+                format!("programme:{}", programme.slug),
+                before.unwrap_or(serde_json::Value::Null),
+                after,
+            )?;
+            crate::audit::append(&mut tx, draft).await?;
         }
         tx.commit().await?;
         Ok(report)
@@ -193,7 +238,7 @@ async fn write_programme(tx: &mut Transaction<'_, Any>, p: &Programme, exists: b
             .await?;
     }
     for (i, c) in p.calls.iter().enumerate() {
-        sqlx::query("INSERT INTO calls (programme_slug, position, kind, year, opened_on, applications, selected) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        sqlx::query("INSERT INTO calls (programme_slug, position, kind, year, opened_on, applications, selected, slug, title, closes_at, time_zone, themes, eligibility) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)")
             .bind(p.slug.clone())
             .bind(i as i64)
             .bind(code(&c.kind))
@@ -201,6 +246,12 @@ async fn write_programme(tx: &mut Transaction<'_, Any>, p: &Programme, exists: b
             .bind(c.opened_on.map(date))
             .bind(c.applications as i64)
             .bind(c.selected as i64)
+            .bind(c.slug.clone())
+            .bind(c.title.clone())
+            .bind(c.closes_at.map(instant))
+            .bind(c.time_zone.clone())
+            .bind(json(&c.themes))
+            .bind(json(&c.eligibility))
             .execute(&mut **tx)
             .await?;
     }
@@ -238,13 +289,23 @@ async fn load_programmes(tx: &mut Transaction<'_, Any>) -> Result<Vec<Programme>
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
         let calls =
-            sqlx::query("SELECT kind, year, opened_on, applications, selected FROM calls WHERE programme_slug = $1 ORDER BY position")
+            sqlx::query("SELECT kind, year, opened_on, applications, selected, slug, title, closes_at, time_zone, themes, eligibility FROM calls WHERE programme_slug = $1 ORDER BY position")
                 .bind(slug.clone())
                 .fetch_all(&mut **tx)
                 .await?
                 .into_iter()
                 .map(|c| {
+                    let slug: String = c.try_get("slug")?;
+                    let what = |field: &str| format!("call {slug}: {field}");
                     Ok(Call {
+                        title: c.try_get("title")?,
+                        closes_at: c
+                            .try_get::<Option<String>, _>("closes_at")?
+                            .map(|t| from_instant(&t, &what("closes_at")))
+                            .transpose()?,
+                        time_zone: c.try_get("time_zone")?,
+                        themes: from_json(&c.try_get::<String, _>("themes")?, &what("themes"))?,
+                        eligibility: from_json(&c.try_get::<String, _>("eligibility")?, &what("eligibility"))?,
                         kind: from_code(&c.try_get::<String, _>("kind")?, "call kind")?,
                         year: i32::try_from(c.try_get::<i64, _>("year")?)
                             .map_err(|_| StoreError::Invalid("call year out of range".into()))?,
@@ -254,6 +315,7 @@ async fn load_programmes(tx: &mut Transaction<'_, Any>) -> Result<Vec<Programme>
                             .transpose()?,
                         applications: u32_of(c.try_get("applications")?, "call applications")?,
                         selected: u32_of(c.try_get("selected")?, "call selected")?,
+                        slug,
                     })
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?;
@@ -295,7 +357,7 @@ async fn load_programmes(tx: &mut Transaction<'_, Any>) -> Result<Vec<Programme>
 }
 
 async fn insert_project(tx: &mut Transaction<'_, Any>, programme: &str, position: i64, p: &Project) -> Result<(), StoreError> {
-    sqlx::query(&format!("INSERT INTO projects ({PROJECT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"))
+    sqlx::query(&format!("INSERT INTO projects ({PROJECT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)"))
         .bind(p.slug.clone())
         .bind(programme.to_owned())
         .bind(position)
@@ -318,6 +380,7 @@ async fn insert_project(tx: &mut Transaction<'_, Any>, programme: &str, position
         .bind(json(&p.impacts_2030))
         .bind(p.source.line as i64)
         .bind(p.source.page.map(i64::from))
+        .bind(p.call.clone())
         .execute(&mut **tx)
         .await?;
     let links: [(&str, &str, Vec<&str>); 3] = [
@@ -429,6 +492,7 @@ async fn load_projects(tx: &mut Transaction<'_, Any>, programme: &str) -> Result
             impacts_2030: from_json(&r.try_get::<String, _>("impacts_2030")?, &what("impacts_2030"))?,
             subsidy_ceiling: Money(r.try_get("subsidy_ceiling_cents")?),
             investment_potential: Money(r.try_get("investment_potential_cents")?),
+            call: r.try_get("call_slug")?,
             source: FicheSource {
                 line: u32_of(r.try_get("source_line")?, &what("source_line"))?,
                 page: r

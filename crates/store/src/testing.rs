@@ -35,3 +35,10 @@ pub async fn fresh_database_url(base: Option<&str>) -> Result<String, StoreError
         }
     }
 }
+
+/// Runs one raw SQL statement on `store`'s database and returns the rows it affected:
+/// for tests that tamper with stored data behind the store's back (e.g. `UPDATE audit_log
+/// SET actor = 'mallory' WHERE seq = 1`). Errors: [`StoreError::Database`].
+pub async fn execute(store: &crate::Store, sql: &str) -> Result<u64, StoreError> {
+    Ok(sqlx::query(sql).execute(store.pool()).await?.rows_affected())
+}

@@ -5,7 +5,12 @@
 //! A page whose rendering fails is left out (and logged): its handler then renders per
 //! request and answers the error.
 
-use crate::api::{self, checks::ChecksResponse, programme::ProgrammeResponse};
+use crate::api::{
+    self,
+    calls::{CallDetail, CallsResponse},
+    checks::ChecksResponse,
+    programme::ProgrammeResponse,
+};
 use crate::pages;
 use crate::AppState;
 use axum::body::Bytes;
@@ -20,6 +25,10 @@ pub struct Cache {
     pub projects: Option<Bytes>,
     /// `/projets/{slug}` by slug.
     pub fiches: HashMap<String, Bytes>,
+    /// `/appels`.
+    pub calls: Option<Bytes>,
+    /// `/appels/{slug}` by slug.
+    pub call_pages: HashMap<String, Bytes>,
     /// `/coherence`.
     pub checks: Option<Bytes>,
     /// `/a-propos`.
@@ -36,6 +45,10 @@ pub struct Cache {
     pub api_projects: Bytes,
     /// `/api/v1/projects/{slug}` by slug.
     pub api_project: HashMap<String, Bytes>,
+    /// `/api/v1/calls`.
+    pub api_calls: Bytes,
+    /// `/api/v1/calls/{slug}` by slug.
+    pub api_call: HashMap<String, Bytes>,
     /// `/api/v1/checks`.
     pub api_checks: Bytes,
     /// `/api/v1/openapi.json`.
@@ -63,6 +76,18 @@ impl Cache {
             .filter_map(|p| keep(&p.slug, pages::project::render(app, p)).map(|b| (p.slug.clone(), b)))
             .collect();
         let api_project = r.projects.iter().map(|p| (p.slug.clone(), json(p))).collect();
+        let call_pages = r
+            .programme
+            .calls
+            .iter()
+            .filter_map(|c| keep(&c.slug, pages::calls::render_call(app, c)).map(|b| (c.slug.clone(), b)))
+            .collect();
+        let api_call = r
+            .programme
+            .calls
+            .iter()
+            .map(|c| (c.slug.clone(), json(&CallDetail::new(app, c))))
+            .collect();
         let default_page = Page {
             offset: 0,
             limit: api::projects::DEFAULT_LIMIT,
@@ -71,6 +96,8 @@ impl Cache {
             dashboard: keep("dashboard", pages::dashboard::render(app)),
             projects: keep("projects", pages::projects::render(app, &ProjectQuery::default())),
             fiches,
+            calls: keep("calls", pages::calls::render_list(app)),
+            call_pages,
             checks: keep("checks", pages::checks::render(app)),
             about: keep("about", pages::about::render(app)),
             accessibility: keep("accessibility", pages::legal::render_accessibility(app)),
@@ -82,6 +109,8 @@ impl Cache {
             }),
             api_projects: api::projects::render(app, &ProjectQuery::default(), default_page).unwrap_or_else(|_| json(&())),
             api_project,
+            api_calls: json(&CallsResponse::new(app)),
+            api_call,
             api_checks: json(&ChecksResponse {
                 checks: &r.checks,
                 problems: r.checks.iter().filter(|c| c.verdict.is_problem()).count(),

@@ -39,6 +39,13 @@ pub enum ErrorKind {
         /// The query parameter's name as the client sent it (`thematique`, `theme`…).
         parameter: String,
     },
+    /// 401: the request needs a signed-in account (JSON; pages redirect to the sign-in form).
+    Unauthorized,
+    /// 403: the signed-in account's role does not allow this, or the form's anti-CSRF
+    /// token or origin is wrong.
+    Forbidden,
+    /// 429: too many failed sign-ins for this login; try again later.
+    TooManyRequests,
     /// 503: a dependency (the database) does not answer.
     Unavailable,
     /// 500: a bug (e.g. a template failed to render); details go to the logs only.
@@ -99,6 +106,15 @@ impl AppError {
         }
     }
 
+    /// An error of `kind` with `message` (French, shown to the reader).
+    pub fn new(format: Format, kind: ErrorKind, message: impl Into<String>) -> AppError {
+        AppError {
+            format,
+            kind,
+            message: message.into(),
+        }
+    }
+
     /// 500; `cause` is logged, not shown.
     pub fn internal(format: Format, cause: impl std::fmt::Display) -> AppError {
         tracing::error!(error = %cause, "internal error");
@@ -115,6 +131,9 @@ impl AppError {
             ErrorKind::NotFound => StatusCode::NOT_FOUND,
             ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorKind::InvalidParameter { .. } => StatusCode::BAD_REQUEST,
+            ErrorKind::Unauthorized => StatusCode::UNAUTHORIZED,
+            ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+            ErrorKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -125,6 +144,9 @@ impl AppError {
             ErrorKind::NotFound => "not_found",
             ErrorKind::MethodNotAllowed => "method_not_allowed",
             ErrorKind::InvalidParameter { .. } => "invalid_parameter",
+            ErrorKind::Unauthorized => "unauthorized",
+            ErrorKind::Forbidden => "forbidden",
+            ErrorKind::TooManyRequests => "too_many_requests",
             ErrorKind::Unavailable => "unavailable",
             ErrorKind::Internal => "internal",
         }
@@ -186,6 +208,9 @@ impl IntoResponse for AppError {
                     ErrorKind::NotFound => "Page non trouvée",
                     ErrorKind::MethodNotAllowed => "Méthode non autorisée",
                     ErrorKind::InvalidParameter { .. } => "Paramètre de recherche invalide",
+                    ErrorKind::Unauthorized => "Connexion nécessaire",
+                    ErrorKind::Forbidden => "Accès refusé",
+                    ErrorKind::TooManyRequests => "Trop de tentatives",
                     ErrorKind::Unavailable => "Service indisponible",
                     ErrorKind::Internal => "Erreur inattendue",
                 };

@@ -9,6 +9,7 @@
 
 mod api;
 mod assets;
+mod auth;
 mod cache;
 mod charts;
 mod error;
@@ -73,17 +74,17 @@ pub(crate) type SharedCtx = Arc<Ctx>;
 /// The router's state: the current [`Ctx`], replaced whole when a new import lands, so a
 /// request always sees one consistent snapshot. `ArcSwap` makes the read lock-free: every
 /// request reads it, and a lock's shared counter would bounce between cores.
-pub(crate) struct Live(ArcSwap<Ctx>);
+pub(crate) struct Live(ArcSwap<Ctx>, pub(crate) auth::Throttle);
 
 /// Shared handle on [`Live`].
 pub(crate) type LiveState = Arc<Live>;
 
 impl Live {
     fn new(ctx: Ctx) -> LiveState {
-        Arc::new(Live(ArcSwap::from_pointee(ctx)))
+        Arc::new(Live(ArcSwap::from_pointee(ctx), auth::Throttle::default()))
     }
 
-    fn current(&self) -> SharedCtx {
+    pub(crate) fn current(&self) -> SharedCtx {
         self.0.load_full()
     }
 
@@ -108,9 +109,10 @@ impl FromRequestParts<LiveState> for Current {
 /// *Données personnelles* page states) and gzip compression (only when the client sends
 /// `Accept-Encoding: gzip`).
 ///
-/// Routes: `/`, `/projets`, `/projets/{slug}`, `/coherence`, `/a-propos`, `/accessibilite`,
+/// Routes: `/`, `/projets`, `/projets/{slug}`, `/appels`, `/appels/{slug}`, `/coherence`, `/a-propos`, `/accessibilite`,
 /// `/mentions-legales`, `/donnees-personnelles` (HTML);
-/// `/api/v1/programme`, `/api/v1/projects`, `/api/v1/projects/{slug}`, `/api/v1/checks`,
+/// `/api/v1/programme`, `/api/v1/projects`, `/api/v1/projects/{slug}`, `/api/v1/calls`,
+/// `/api/v1/calls/{slug}`, `/api/v1/checks`,
 /// `/api/v1/openapi.json`, `/healthz` (JSON); `/static/dsfr-{version}/…` (embedded DSFR
 /// files, cached for a year). Anything else is a French 404 page (JSON under `/api/`); another
 /// method than GET/HEAD on a known address is a 405 with the same error body and `allow`.
@@ -126,11 +128,18 @@ fn routes(live: LiveState) -> Router {
         .route("/", get(pages::dashboard::show))
         .route("/projets", get(pages::projects::list))
         .route("/projets/{slug}", get(pages::project::show))
+        .route("/appels", get(pages::calls::list))
+        .route("/appels/{slug}", get(pages::calls::show))
         .route("/coherence", get(pages::checks::show))
         .route("/a-propos", get(pages::about::show))
         .route("/accessibilite", get(pages::legal::accessibility))
         .route("/mentions-legales", get(pages::legal::legal_notice))
         .route("/donnees-personnelles", get(pages::legal::personal_data))
+        .route("/connexion", get(pages::account::sign_in_form).post(pages::account::sign_in))
+        .route("/deconnexion", axum::routing::post(pages::account::sign_out))
+        .route("/espace", get(pages::account::home))
+        .route("/admin/comptes", get(pages::account::accounts))
+        .route("/admin/journal", get(pages::audit::show))
         .route("/healthz", get(api::health))
         .route(assets::ROUTE, get(assets::serve))
         .nest("/api/v1", api::router())

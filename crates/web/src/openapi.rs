@@ -9,12 +9,14 @@ use utoipa::OpenApi;
 #[openapi(
     info(
         title = "Territoires API",
-        description = "Read-only JSON API of Territoires: the *Territoires d'Innovation* programme (France, Programme d'investissements d'avenir), its 24 laureate projects, dashboard figures and reconciliation checks.\n\nEvery amount is an **integer number of euro cents** (`605000000` is 6 050 000 €). A figure the source does not give is `null`, never 0. Data: press kit of 13 September 2019, Licence Ouverte / Etalab 2.0."
+        description = "Read-only JSON API of Territoires: the *Territoires d'Innovation* programme (France, Programme d'investissements d'avenir), its calls, its 24 laureate projects, dashboard figures and reconciliation checks.\n\nEvery amount is an **integer number of euro cents** (`605000000` is 6 050 000 €). A figure the source does not give is `null`, never 0. Data: press kit of 13 September 2019, Licence Ouverte / Etalab 2.0."
     ),
     paths(
         api::programme::find_programme,
         api::projects::list_projects,
         api::projects::find_project,
+        api::calls::list_calls,
+        api::calls::find_call,
         api::checks::list_checks,
         openapi_json,
         api::health,
@@ -23,6 +25,7 @@ use utoipa::OpenApi;
     tags(
         (name = "programme", description = "The programme and its dashboard figures"),
         (name = "projects", description = "The laureate projects"),
+        (name = "calls", description = "The calls (AMI 2017, AAP 2018): dates, time zone, themes, figures and linked projects"),
         (name = "checks", description = "Reconciliation checks"),
         (name = "meta", description = "This document"),
         (name = "health", description = "Service health"),

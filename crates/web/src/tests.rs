@@ -50,6 +50,7 @@ fn project(slug: &str, name: &str, region: &str, themes: &[Theme], subsidy: Mone
         impacts_2030: vec!["Un impact.".into()],
         subsidy_ceiling: subsidy,
         investment_potential: m(128),
+        call: Some("aap-2018".into()),
         source: FicheSource { line: 251, page: Some(10) },
     }
 }
@@ -75,16 +76,28 @@ fn fixture() -> Registry {
         ],
         calls: vec![
             Call {
+                slug: "ami-2017".into(),
+                title: "Appel à manifestation d'intérêt Territoires d'Innovation 2017".into(),
                 kind: CallKind::ExpressionOfInterest,
                 year: 2017,
                 opened_on: None,
+                closes_at: None,
+                time_zone: Call::TIME_ZONE.into(),
+                themes: vec![],
+                eligibility: vec![],
                 applications: 117,
                 selected: 24,
             },
             Call {
+                slug: "aap-2018".into(),
+                title: "Appel à projets Territoires d'Innovation 2018".into(),
                 kind: CallKind::CallForProjects,
                 year: 2018,
                 opened_on: Some(date!(2018 - 11 - 23)),
+                closes_at: None,
+                time_zone: Call::TIME_ZONE.into(),
+                themes: vec![Theme::Health],
+                eligibility: vec![],
                 applications: 48,
                 selected: 24,
             },

@@ -41,7 +41,7 @@ pub async fn press_kit(database_url: &str, file: &Path, remove_absent: bool) -> 
     } else {
         AbsentProjects::Refuse
     };
-    let report = store.import(&kit.programme, &kit.projects, absent).await.map_err(|e| {
+    let report = store.import(&kit.programme, &kit.projects, absent, &super::actor()).await.map_err(|e| {
         spinner.finish_and_clear();
         match e {
             StoreError::AbsentFromSource(slugs) => CliError::Data(format!(

@@ -114,6 +114,7 @@ pub(crate) fn parse(doc: &Doc<'_>, at: usize, end: usize) -> Result<Project, Par
         subsidy_ceiling: subsidy_ceiling.ok_or_else(|| cx.missing("subsidy_ceiling", &format!("amount labelled « {SUBSIDY_LABEL} »")))?,
         investment_potential: investment_potential
             .ok_or_else(|| cx.missing("investment_potential", &format!("amount labelled « {INVESTMENT_LABEL} »")))?,
+        call: None,
         source: FicheSource { line: cx.line, page: None },
     })
 }

@@ -11,6 +11,7 @@ use super::numbers::{self, parse_integer};
 use super::ParseError;
 use territoires_domain::programme::{Call, CallKind, ClaimSubject, Envelope, EnvelopeKind, HeadlineClaim, Programme, Source};
 use territoires_domain::text::{fold, slugify};
+use territoires_domain::vocabulary::Theme;
 use time::{Date, Month};
 
 /// The licence of the press kit as published on data.gouv.fr; the document does not print
@@ -82,7 +83,8 @@ pub(crate) fn parse(doc: &Doc<'_>, end: usize) -> Result<Programme, ParseError> 
 
     // « … un premier appel à manifestation d'intérêt, lancé en 2017 et ayant conduit à
     // accompagner … 24 projets retenus sur 117 candidats, l'appel à projets … lancé le
-    // 23 novembre 2018 »
+    // 23 novembre 2018 ». Neither call's closing date nor its eligibility rules are in the
+    // document: they stay unknown (`None`, empty), never invented.
     let (n, calls_text) = find("appel à manifestation d'intérêt", "calls")?;
     let ami_year = between(calls_text, "lancé en ", " ").ok_or_else(|| bad(*n, "calls", "« lancé en YYYY »", calls_text))?;
     let head = calls_text
@@ -95,24 +97,37 @@ pub(crate) fn parse(doc: &Doc<'_>, end: usize) -> Result<Programme, ParseError> 
         between(calls_text, "retenus sur ", " candidats").ok_or_else(|| bad(*n, "calls", "« retenus sur N candidats »", calls_text))?;
     let opened = between(calls_text, "lancé le ", ",").ok_or_else(|| bad(*n, "calls", "« lancé le <date> »", calls_text))?;
     let opened_on = french_date(opened).ok_or_else(|| bad(*n, "calls", "a date", opened))?;
+    let ami_year: i32 = int(doc, *n, "calls", ami_year)?;
+    let target_themes = target_themes(doc, &lines)?;
     let calls = vec![
         Call {
+            slug: Call::slug_for(CallKind::ExpressionOfInterest, ami_year),
+            title: format!("{} {name} {ami_year}", CallKind::ExpressionOfInterest.label()),
             kind: CallKind::ExpressionOfInterest,
-            year: int(doc, *n, "calls", ami_year)?,
+            year: ami_year,
             opened_on: None,
+            closes_at: None,
+            time_zone: Call::TIME_ZONE.to_string(),
+            // The document gives the AMI no themes of its own.
+            themes: Vec::new(),
+            eligibility: Vec::new(),
             applications: int(doc, *n, "calls", candidates)?,
             selected: int(doc, *n, "calls", retained)?,
         },
         Call {
+            slug: Call::slug_for(CallKind::CallForProjects, opened_on.year()),
+            title: format!("{} {name} {}", CallKind::CallForProjects.label(), opened_on.year()),
             kind: CallKind::CallForProjects,
             year: opened_on.year(),
             opened_on: Some(opened_on),
+            closes_at: None,
+            time_zone: Call::TIME_ZONE.to_string(),
+            themes: call_themes(&target_themes),
+            eligibility: Vec::new(),
             applications,
             selected: laureates,
         },
     ];
-
-    let target_themes = target_themes(doc, &lines)?;
 
     // « Dossier de presse - Vendredi 13 septembre 2019 », under the title and subtitle.
     let (n, dated) = find("Dossier de presse - ", "source")?;
@@ -213,6 +228,21 @@ fn envelopes(doc: &Doc<'_>, lines: &[Line]) -> Result<Vec<Envelope>, ParseError>
     }
     out.sort_by_key(|e| e.kind);
     Ok(out)
+}
+
+/// The themes of the call for projects: the target themes (« … les grandes thématiques
+/// retenues : », l. 117–124, which the applicants answered) through [`Theme::parse`], in
+/// the document's order, without duplicates. A wording `Theme::parse` does not know is
+/// left out (it stays in `Programme::target_themes`); the six of the 2019 press kit all
+/// parse.
+fn call_themes(target_themes: &[String]) -> Vec<Theme> {
+    let mut out: Vec<Theme> = Vec::new();
+    for t in target_themes.iter().filter_map(|raw| Theme::parse(raw)) {
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
 }
 
 /// The list items after « … grandes thématiques retenues : », without the closing `;`/`.`.

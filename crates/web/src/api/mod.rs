@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`. Amounts are integer euro cents; errors are
 //! `{"error": {"code", "message", "parameter"?}}` (see [`crate::error::ErrorBody`]).
 
+pub mod calls;
 pub mod checks;
 pub mod programme;
 pub mod projects;
@@ -22,6 +23,8 @@ pub fn router() -> Router<LiveState> {
         .route("/programme", get(programme::find_programme))
         .route("/projects", get(projects::list_projects))
         .route("/projects/{slug}", get(projects::find_project))
+        .route("/calls", get(calls::list_calls))
+        .route("/calls/{slug}", get(calls::find_call))
         .route("/checks", get(checks::list_checks))
         .route("/openapi.json", get(openapi::openapi_json))
 }

@@ -1,6 +1,9 @@
 //! The portal's pages: French, DSFR, server-rendered, usable without JavaScript.
 
 pub mod about;
+pub mod account;
+pub mod audit;
+pub mod calls;
 pub mod checks;
 pub mod dashboard;
 pub mod layout;

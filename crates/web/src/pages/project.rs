@@ -1,4 +1,5 @@
-//! `GET /projets/{slug}` — a laureate's fiche with every field of [`Project`]. Unknown slug:
+//! `GET /projets/{slug}` — a laureate's fiche with every field of [`Project`] and a link to
+//! the call it was selected in. Unknown slug:
 //! a French 404 page.
 
 use super::{filters, html, layout::Layout};
@@ -8,6 +9,7 @@ use crate::{format, AppState, Current};
 use askama::Template;
 use axum::extract::{rejection::PathRejection, Path};
 use axum::response::Response;
+use territoires_domain::call::Call;
 use territoires_domain::programme::Source;
 use territoires_domain::project::{BlockKind, TextBlock};
 use territoires_domain::text::fold;
@@ -45,6 +47,8 @@ struct FichePage<'a> {
     ambition: Vec<Block<'a>>,
     strategic_objectives: Vec<Block<'a>>,
     source: &'a Source,
+    /// The call the project was selected in, when it is one of the programme's.
+    call: Option<&'a Call>,
     published_on: String,
     show_heading: bool,
     show_toc_title: bool,
@@ -59,6 +63,7 @@ pub fn render(app: &AppState, p: &Project) -> AppResult<String> {
         ambition: blocks(&p.ambition),
         strategic_objectives: blocks(&p.strategic_objectives),
         source,
+        call: p.call.as_deref().and_then(|slug| app.registry.call(slug)),
         published_on: format::date(source.published_on),
         // Case and accents aside, the name is the heading; show the verbatim texts only when
         // they say something else.

@@ -4,6 +4,8 @@
 //! press kit (`data/territoires-d-innovation-2019-dossier-de-presse.md`), not off the code.
 
 mod api;
+mod auth;
+mod calls;
 mod openapi;
 mod pages;
 mod reload;
@@ -49,7 +51,7 @@ pub async fn spawn_app() -> TestApp {
     let store = territoires_store::Store::connect(&url).await.expect("connect to the test database");
     let kit = parse(EMBEDDED, EMBEDDED_FILE).expect("the embedded press kit parses");
     store
-        .import(&kit.programme, &kit.projects, territoires_store::AbsentProjects::Refuse)
+        .import(&kit.programme, &kit.projects, territoires_store::AbsentProjects::Refuse, "system")
         .await
         .expect("import");
     let registry = store

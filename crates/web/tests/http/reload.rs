@@ -36,7 +36,7 @@ async fn a_new_import_is_served_without_a_restart() {
     let edited = EMBEDDED.replacen("29 partenaires dont 3 collectivités", "31 partenaires dont 3 collectivités", 1);
     let kit = parse(&edited, EMBEDDED_FILE).unwrap();
     app.store
-        .import(&kit.programme, &kit.projects, AbsentProjects::Refuse)
+        .import(&kit.programme, &kit.projects, AbsentProjects::Refuse, "system")
         .await
         .unwrap();
 

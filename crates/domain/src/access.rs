@@ -1,0 +1,233 @@
+//! Accounts' roles and what each may do: the authorisation policy, enforced server-side by
+//! every page and endpoint that acts (issue 3, section 1).
+//!
+//! A role is what an account is in the programme; an [`Action`] is what a request wants
+//! to do. [`allows`] is the single place that decides. Scoping (an expert never sees an
+//! application of a partner organisation; a project lead only their project) is decided on
+//! top of it by the code that knows the record, never instead of it.
+
+use serde::{Deserialize, Serialize};
+
+/// The role of an account (*rôle*), from the most to the least trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// *Administrateur de l'opérateur*: manages accounts and the platform.
+    OperatorAdmin,
+    /// *Chargé de programme*: runs calls, decisions, the registry.
+    ProgrammeManager,
+    /// *Instructeur* (operator, ministry or regional State service): reviews applications.
+    Instructor,
+    /// *Expert du comité*: scores the applications assigned to them, absent a conflict.
+    Expert,
+    /// *Porteur de projet*: applies and, once laureate, runs a project.
+    ProjectLead,
+    /// *Partenaire*: reads and contributes to the projects it is a partner of.
+    Partner,
+    /// *Public*: anyone not signed in.
+    Public,
+}
+
+impl Role {
+    /// Every role, most trusted first.
+    pub const ALL: [Role; 7] = [
+        Role::OperatorAdmin,
+        Role::ProgrammeManager,
+        Role::Instructor,
+        Role::Expert,
+        Role::ProjectLead,
+        Role::Partner,
+        Role::Public,
+    ];
+
+    /// Stable code (kebab-case), as stored and in the API.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::OperatorAdmin => "operator-admin",
+            Role::ProgrammeManager => "programme-manager",
+            Role::Instructor => "instructor",
+            Role::Expert => "expert",
+            Role::ProjectLead => "project-lead",
+            Role::Partner => "partner",
+            Role::Public => "public",
+        }
+    }
+
+    /// The role whose [`code`](Self::code) is `code`.
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// French label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::OperatorAdmin => "Administrateur de l'opérateur",
+            Role::ProgrammeManager => "Chargé de programme",
+            Role::Instructor => "Instructeur",
+            Role::Expert => "Expert du comité",
+            Role::ProjectLead => "Porteur de projet",
+            Role::Partner => "Partenaire",
+            Role::Public => "Public",
+        }
+    }
+}
+
+/// What a request wants to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Read the public registry, calls and checks.
+    ReadPublic,
+    /// Create, disable or change the role of accounts.
+    ManageAccounts,
+    /// Import data into the registry.
+    ImportData,
+    /// Read and export the audit trail.
+    ReadAuditTrail,
+    /// Create, edit and publish calls.
+    ManageCalls,
+    /// Create and submit an application (to an open call).
+    Apply,
+    /// Read applications under review, request opinions, return for completion.
+    Review,
+    /// Score an application (experts, absent a conflict of interest).
+    Score,
+    /// Record the committee's deliberation and decide (selected, rejected).
+    Decide,
+}
+
+impl Action {
+    /// French label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::ReadPublic => "Consulter le registre public",
+            Action::ManageAccounts => "Gérer les comptes",
+            Action::ImportData => "Importer des données",
+            Action::ReadAuditTrail => "Consulter le journal d'audit",
+            Action::ManageCalls => "Gérer et publier les appels",
+            Action::Apply => "Déposer une candidature",
+            Action::Review => "Instruire les candidatures",
+            Action::Score => "Noter les candidatures",
+            Action::Decide => "Délibérer et décider",
+        }
+    }
+
+    /// Every action.
+    pub const ALL: [Action; 9] = [
+        Action::ReadPublic,
+        Action::ManageAccounts,
+        Action::ImportData,
+        Action::ReadAuditTrail,
+        Action::ManageCalls,
+        Action::Apply,
+        Action::Review,
+        Action::Score,
+        Action::Decide,
+    ];
+}
+
+/// Whether `role` may take `action`, before any scoping to a record.
+///
+/// The rules (issue 3): everyone reads what is public; only the operator's administrator
+/// manages accounts; administrators and programme managers import data, read the audit
+/// trail, manage calls and decide; instructors and programme managers review; experts
+/// score; project leads apply. Partners act only through the projects they belong to
+/// (record scoping), so they hold no programme-wide action beyond reading.
+pub fn allows(role: Role, action: Action) -> bool {
+    use Action::*;
+    use Role::*;
+    match action {
+        ReadPublic => true,
+        ManageAccounts => role == OperatorAdmin,
+        ImportData | ReadAuditTrail | ManageCalls | Decide => matches!(role, OperatorAdmin | ProgrammeManager),
+        Review => matches!(role, ProgrammeManager | Instructor),
+        Score => role == Expert,
+        Apply => role == ProjectLead,
+    }
+}
+
+/// An e-mail address, the login of a local account: trimmed, with exactly one `@`, a
+/// non-empty local part, a domain with a dot, no whitespace; the domain is lower-cased.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Email(String);
+
+/// Why an e-mail address was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid e-mail address {0:?}: expected name@domain.tld")]
+pub struct EmailError(pub String);
+
+impl Email {
+    /// Parses an address; errors name the input.
+    pub fn parse(raw: &str) -> Result<Email, EmailError> {
+        let s = raw.trim();
+        let bad = || EmailError(raw.to_owned());
+        let (local, domain) = s.split_once('@').ok_or_else(bad)?;
+        if local.is_empty()
+            || domain.contains('@')
+            || !domain.contains('.')
+            || domain.starts_with('.')
+            || domain.ends_with('.')
+            || s.chars().any(char::is_whitespace)
+            || s.len() > 254
+        {
+            return Err(bad());
+        }
+        Ok(Email(format!("{local}@{}", domain.to_lowercase())))
+    }
+
+    /// The address.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Minimum length of a local account's password (characters), after ANSSI's guidance
+/// for passwords protecting non-critical accounts combined with throttling.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_administrator_manages_accounts() {
+        let who: Vec<Role> = Role::ALL.into_iter().filter(|r| allows(*r, Action::ManageAccounts)).collect();
+        assert_eq!(who, [Role::OperatorAdmin]);
+    }
+
+    #[test]
+    fn the_public_only_reads() {
+        let what: Vec<Action> = Action::ALL.into_iter().filter(|a| allows(Role::Public, *a)).collect();
+        assert_eq!(what, [Action::ReadPublic]);
+        assert!(!allows(Role::Partner, Action::Apply), "partners act through their project's lead");
+    }
+
+    #[test]
+    fn experts_score_but_neither_review_nor_decide() {
+        assert!(allows(Role::Expert, Action::Score));
+        assert!(!allows(Role::Expert, Action::Review));
+        assert!(!allows(Role::Expert, Action::Decide));
+        assert!(!allows(Role::Instructor, Action::Decide));
+    }
+
+    #[test]
+    fn roles_round_trip_through_their_codes() {
+        for r in Role::ALL {
+            assert_eq!(Role::from_code(r.code()), Some(r));
+        }
+        assert_eq!(Role::from_code("root"), None);
+    }
+
+    #[test]
+    fn emails_are_checked_and_domains_lower_cased() {
+        assert_eq!(
+            Email::parse(" Anne.Martin@Banque-Territoires.FR ").unwrap().as_str(),
+            "Anne.Martin@banque-territoires.fr"
+        );
+        for bad in ["", "anne", "@x.fr", "anne@", "anne@x", "a b@x.fr", "a@b@x.fr", "anne@.fr"] {
+            assert!(Email::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+}

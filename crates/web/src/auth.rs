@@ -1,0 +1,246 @@
+//! Signing in with a local account: the session cookie, the signed-in extractor, the
+//! authorisation check of every protected page, anti-CSRF checks and sign-in throttling.
+//!
+//! The policy itself (which role may take which action) is
+//! `territoires_domain::access::allows`; this module only enforces it on requests.
+
+use crate::error::format_for;
+use crate::error::{AppError, ErrorKind, Format};
+use crate::LiveState;
+use axum::extract::FromRequestParts;
+use axum::http::{header, request::Parts, HeaderMap};
+use axum::response::{IntoResponse, Redirect, Response};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use territoires_domain::access::{allows, Action};
+use territoires_store::Session;
+
+/// Name of the session cookie.
+pub const COOKIE: &str = "territoires_session";
+
+/// How long a session lasts without signing in again: 8 hours (a working day).
+pub const SESSION_TTL: time::Duration = time::Duration::hours(8);
+
+/// Failed sign-ins allowed per login within [`THROTTLE_WINDOW`] before refusing (429).
+pub const THROTTLE_MAX_FAILURES: usize = 5;
+
+/// The sliding window of the throttle: 15 minutes.
+pub const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// The `Set-Cookie` value opening a session. `Secure` unless the environment variable
+/// `TERRITOIRES_INSECURE_COOKIES=1` says the portal is served over plain HTTP on a
+/// network (browsers accept `Secure` cookies from `http://localhost`).
+pub fn session_cookie(id: &str) -> String {
+    let secure = if std::env::var("TERRITOIRES_INSECURE_COOKIES").as_deref() == Ok("1") {
+        ""
+    } else {
+        "; Secure"
+    };
+    format!(
+        "{COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        SESSION_TTL.whole_seconds()
+    )
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn expired_cookie() -> String {
+    format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+/// The session identifier the request carries, if any.
+pub fn session_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// A request from a signed-in account: its session (account and anti-CSRF token) and the
+/// cookie's identifier. Extracting it from a request without a live session answers 401
+/// (JSON) or redirects to `/connexion` (pages).
+pub struct SignedIn {
+    /// The session.
+    pub session: Session,
+    /// The identifier in the cookie (to close the session).
+    pub id: String,
+}
+
+impl FromRequestParts<LiveState> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, live: &LiveState) -> Result<Self, Self::Rejection> {
+        let format = format_for(parts.uri.path());
+        let unauthenticated = || match format {
+            Format::Json => AppError::new(
+                Format::Json,
+                ErrorKind::Unauthorized,
+                "Connectez-vous pour accéder à cette ressource.",
+            )
+            .into_response(),
+            Format::Html => Redirect::to(&format!("/connexion?retour={}", encode_path(parts.uri.path()))).into_response(),
+        };
+        let Some(id) = session_id(&parts.headers) else {
+            return Err(unauthenticated());
+        };
+        let store = live.current().app.store.clone();
+        match store.session(&id).await {
+            Ok(Some(session)) => Ok(SignedIn { session, id }),
+            Ok(None) => Err(unauthenticated()),
+            Err(e) => Err(AppError::internal(format, e).into_response()),
+        }
+    }
+}
+
+impl SignedIn {
+    /// Ok when the account's role allows `action`; a 403 naming the role otherwise.
+    pub fn require(&self, action: Action, format: Format) -> Result<(), AppError> {
+        let role = self.session.account.role;
+        if allows(role, action) {
+            Ok(())
+        } else {
+            Err(AppError::new(
+                format,
+                ErrorKind::Forbidden,
+                format!("Votre rôle ({}) ne permet pas d'accéder à cette page.", role.label()),
+            ))
+        }
+    }
+
+    /// Ok when `token` is the session's anti-CSRF token (compared in constant time).
+    pub fn check_csrf(&self, token: &str) -> Result<(), AppError> {
+        if constant_time_eq(token.as_bytes(), self.session.csrf_token.as_bytes()) {
+            Ok(())
+        } else {
+            Err(AppError::new(
+                Format::Html,
+                ErrorKind::Forbidden,
+                "Le formulaire a expiré ou ne vient pas de ce site : rechargez la page et recommencez.",
+            ))
+        }
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Ok when a form post comes from this site: its `Origin` (or, failing that, `Referer`)
+/// names the same host as `Host`. A post carrying neither is accepted: browsers send
+/// `Origin` on every cross-site POST, so its absence means a non-browser client.
+pub fn check_same_origin(headers: &HeaderMap) -> Result<(), AppError> {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let source = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|v| v.to_str().ok());
+    match source {
+        None => Ok(()),
+        Some(url) => {
+            let authority = url
+                .split_once("://")
+                .map(|(_, rest)| rest.split('/').next().unwrap_or_default())
+                .unwrap_or_default();
+            if !host.is_empty() && authority == host {
+                Ok(())
+            } else {
+                Err(AppError::new(
+                    Format::Html,
+                    ErrorKind::Forbidden,
+                    "Ce formulaire a été envoyé depuis un autre site : il est refusé.",
+                ))
+            }
+        }
+    }
+}
+
+/// Percent-encodes a path for the `retour` parameter (only what is unsafe in a query).
+fn encode_path(path: &str) -> String {
+    path.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Counts failed sign-ins per login (lower-cased e-mail) over a sliding window. In memory:
+/// one instance per server process, reset on restart.
+#[derive(Default)]
+pub struct Throttle {
+    failures: Mutex<HashMap<String, Vec<Instant>>>,
+}
+
+impl Throttle {
+    /// `Some(wait)` when `login` has had [`THROTTLE_MAX_FAILURES`] failures within the
+    /// window: how long until the oldest leaves it.
+    pub fn blocked(&self, login: &str, now: Instant) -> Option<Duration> {
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let list = map.entry(login.to_lowercase()).or_default();
+        list.retain(|t| now.duration_since(*t) < THROTTLE_WINDOW);
+        (list.len() >= THROTTLE_MAX_FAILURES).then(|| THROTTLE_WINDOW.saturating_sub(now.duration_since(list[0])))
+    }
+
+    /// Records a failure for `login`.
+    pub fn fail(&self, login: &str, now: Instant) {
+        self.failures
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(login.to_lowercase())
+            .or_default()
+            .push(now);
+    }
+
+    /// Forgets `login`'s failures (after a successful sign-in).
+    pub fn clear(&self, login: &str) {
+        self.failures
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&login.to_lowercase());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn five_failures_block_for_the_rest_of_the_window() {
+        let t = Throttle::default();
+        let start = Instant::now();
+        for i in 0..4 {
+            t.fail("Anne@x.fr", start + Duration::from_secs(i));
+        }
+        assert_eq!(t.blocked("anne@x.fr", start + Duration::from_secs(5)), None);
+        t.fail("anne@x.fr", start + Duration::from_secs(5));
+        assert_eq!(
+            t.blocked("anne@x.fr", start + Duration::from_secs(60)),
+            Some(THROTTLE_WINDOW - Duration::from_secs(60))
+        );
+        // Past the window the oldest failures no longer count.
+        assert_eq!(t.blocked("anne@x.fr", start + THROTTLE_WINDOW + Duration::from_secs(1)), None);
+    }
+
+    #[test]
+    fn the_session_cookie_is_read_among_others() {
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, "a=1; territoires_session=abc; b=2".parse().unwrap());
+        assert_eq!(session_id(&h).as_deref(), Some("abc"));
+        assert!(session_cookie("abc").contains("HttpOnly; SameSite=Lax"));
+    }
+
+    #[test]
+    fn cross_site_posts_are_refused() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, "portail.example.fr".parse().unwrap());
+        h.insert(header::ORIGIN, "https://evil.example".parse().unwrap());
+        assert!(check_same_origin(&h).is_err());
+        h.insert(header::ORIGIN, "https://portail.example.fr".parse().unwrap());
+        assert!(check_same_origin(&h).is_ok());
+    }
+}

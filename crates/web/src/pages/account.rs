@@ -1,0 +1,203 @@
+//! Signing in and out, the signed-in home (`/espace`) and the accounts list
+//! (`/admin/comptes`, administrators only). These pages depend on who asks: they are never
+//! cached (`Cache-Control: no-store`).
+
+use super::layout::Layout;
+use crate::auth::{self, SignedIn};
+use crate::error::{AppError, AppResult, ErrorKind, Format};
+use crate::{Current, LiveState};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+use std::time::Instant;
+use territoires_domain::access::{allows, Action, Email};
+use territoires_store::Account;
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage<'a> {
+    layout: Layout,
+    retour: &'a str,
+    email: &'a str,
+    error: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "account_home.html")]
+struct HomePage<'a> {
+    layout: Layout,
+    account: &'a Account,
+    role: &'static str,
+    actions: Vec<&'static str>,
+    manage_accounts: bool,
+    csrf: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "accounts.html")]
+struct AccountsPage<'a> {
+    layout: Layout,
+    accounts: Vec<(&'a Account, &'static str)>,
+}
+
+/// Where to go after signing in: a local path only (`/…` but not `//…`), else `/espace`.
+fn safe_return(retour: Option<&str>) -> &str {
+    match retour {
+        Some(r) if r.starts_with('/') && !r.starts_with("//") && !r.contains('\\') => r,
+        _ => "/espace",
+    }
+}
+
+fn page(status: StatusCode, html: Result<String, askama::Error>) -> AppResult<Response> {
+    let body = html.map_err(|e| AppError::internal(Format::Html, e))?;
+    Ok((
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// The query of `/connexion`.
+#[derive(Deserialize)]
+pub struct ReturnTo {
+    retour: Option<String>,
+}
+
+/// `GET /connexion`: the sign-in form (or straight to the destination when signed in).
+pub async fn sign_in_form(Current(ctx): Current, headers: HeaderMap, Query(q): Query<ReturnTo>) -> AppResult<Response> {
+    let retour = safe_return(q.retour.as_deref());
+    if let Some(id) = auth::session_id(&headers) {
+        if ctx
+            .app
+            .store
+            .session(&id)
+            .await
+            .map_err(|e| AppError::internal(Format::Html, e))?
+            .is_some()
+        {
+            return Ok(Redirect::to(retour).into_response());
+        }
+    }
+    page(
+        StatusCode::OK,
+        SignInPage {
+            layout: Layout::new("Connexion", ""),
+            retour,
+            email: "",
+            error: None,
+        }
+        .render(),
+    )
+}
+
+/// The sign-in form's fields.
+#[derive(Deserialize)]
+pub struct SignInForm {
+    email: String,
+    password: String,
+    retour: Option<String>,
+}
+
+/// `POST /connexion`: checks the origin, the throttle and the password; opens a session
+/// and redirects (303) on success; answers the form again with 401 on failure, 429 after
+/// too many failures for this login.
+pub async fn sign_in(State(live): State<LiveState>, headers: HeaderMap, Form(form): Form<SignInForm>) -> AppResult<Response> {
+    auth::check_same_origin(&headers)?;
+    let retour = safe_return(form.retour.as_deref());
+    let now = Instant::now();
+    if let Some(wait) = live.1.blocked(&form.email, now) {
+        let minutes = wait.as_secs().div_ceil(60);
+        return Err(AppError::new(
+            Format::Html,
+            ErrorKind::TooManyRequests,
+            format!("Trop de tentatives de connexion pour cette adresse : réessayez dans {minutes} minute(s)."),
+        ));
+    }
+    let store = live.current().app.store.clone();
+    let account = match Email::parse(&form.email) {
+        Ok(email) => store
+            .verify_password(&email, &form.password)
+            .await
+            .map_err(|e| AppError::internal(Format::Html, e))?,
+        Err(_) => None,
+    };
+    let Some(account) = account else {
+        live.1.fail(&form.email, now);
+        let error = Some("Adresse électronique ou mot de passe incorrect.");
+        return page(
+            StatusCode::UNAUTHORIZED,
+            SignInPage {
+                layout: Layout::new("Connexion", ""),
+                retour,
+                email: &form.email,
+                error,
+            }
+            .render(),
+        );
+    };
+    live.1.clear(&form.email);
+    let id = store
+        .open_session(account.id, auth::SESSION_TTL)
+        .await
+        .map_err(|e| AppError::internal(Format::Html, e))?;
+    tracing::info!(account = account.id, role = account.role.code(), "signed in");
+    Ok(([(header::SET_COOKIE, auth::session_cookie(&id))], Redirect::to(retour)).into_response())
+}
+
+/// The sign-out form's field.
+#[derive(Deserialize)]
+pub struct TokenForm {
+    csrf: String,
+}
+
+/// `POST /deconnexion`: closes the session (anti-CSRF token required) and removes the
+/// cookie.
+pub async fn sign_out(Current(ctx): Current, signed_in: SignedIn, headers: HeaderMap, Form(form): Form<TokenForm>) -> AppResult<Response> {
+    auth::check_same_origin(&headers)?;
+    signed_in.check_csrf(&form.csrf)?;
+    ctx.app
+        .store
+        .close_session(&signed_in.id)
+        .await
+        .map_err(|e| AppError::internal(Format::Html, e))?;
+    Ok(([(header::SET_COOKIE, auth::expired_cookie())], Redirect::to("/")).into_response())
+}
+
+/// `GET /espace`: the signed-in account, its role and what the role allows.
+pub async fn home(signed_in: SignedIn) -> AppResult<Response> {
+    let account = &signed_in.session.account;
+    let actions = Action::ALL
+        .into_iter()
+        .filter(|a| allows(account.role, *a))
+        .map(Action::label)
+        .collect();
+    let html = HomePage {
+        layout: Layout::new("Mon espace", ""),
+        account,
+        role: account.role.label(),
+        actions,
+        manage_accounts: allows(account.role, Action::ManageAccounts),
+        csrf: &signed_in.session.csrf_token,
+    }
+    .render();
+    page(StatusCode::OK, html)
+}
+
+/// `GET /admin/comptes`: every account (never a password hash). Administrators only.
+pub async fn accounts(Current(ctx): Current, signed_in: SignedIn) -> AppResult<Response> {
+    signed_in.require(Action::ManageAccounts, Format::Html)?;
+    let all = ctx.app.store.accounts().await.map_err(|e| AppError::internal(Format::Html, e))?;
+    let html = AccountsPage {
+        layout: Layout::new("Comptes", ""),
+        accounts: all.iter().map(|a| (a, a.role.label())).collect(),
+    }
+    .render();
+    page(StatusCode::OK, html)
+}
