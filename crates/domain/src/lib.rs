@@ -6,14 +6,17 @@
 //! closed enum whose raw source text is kept beside it by the types that use it.
 
 pub mod access;
+pub mod application;
 pub mod audit;
 pub mod call;
 pub mod checks;
+pub mod conflicts;
 pub mod money;
 pub mod programme;
 pub mod project;
 pub mod query;
 pub mod registry;
+pub mod scoring;
 pub mod stats;
 pub mod text;
 pub mod vocabulary;
