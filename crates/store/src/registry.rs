@@ -194,40 +194,29 @@ async fn write_programme(tx: &mut Transaction<'_, Any>, p: &Programme, exists: b
                 .execute(&mut **tx)
                 .await?;
         }
-        sqlx::query(
-            "UPDATE programmes SET name = $2, parent_programme = $3, operator = $4, total_amount_cents = $5, duration_years = $6, target_themes = $7, source_title = $8, source_file = $9, source_published_on = $10, source_licence = $11 WHERE slug = $1",
-        )
-        .bind(p.slug.clone())
-        .bind(p.name.clone())
-        .bind(p.parent_programme.clone())
-        .bind(p.operator.clone())
-        .bind(p.total_amount.cents())
-        .bind(p.duration_years as i64)
-        .bind(json(&p.target_themes))
-        .bind(p.source.title.clone())
-        .bind(p.source.file.clone())
-        .bind(date(p.source.published_on))
-        .bind(p.source.licence.clone())
-        .execute(&mut **tx)
-        .await?;
-    } else {
-        sqlx::query(
-            "INSERT INTO programmes (slug, name, parent_programme, operator, total_amount_cents, duration_years, target_themes, source_title, source_file, source_published_on, source_licence) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(p.slug.clone())
-        .bind(p.name.clone())
-        .bind(p.parent_programme.clone())
-        .bind(p.operator.clone())
-        .bind(p.total_amount.cents())
-        .bind(p.duration_years as i64)
-        .bind(json(&p.target_themes))
-        .bind(p.source.title.clone())
-        .bind(p.source.file.clone())
-        .bind(date(p.source.published_on))
-        .bind(p.source.licence.clone())
-        .execute(&mut **tx)
-        .await?;
     }
+    // One statement for both cases: SQLite (3.24+) and PostgreSQL share this upsert.
+    sqlx::query(
+        "INSERT INTO programmes (slug, name, parent_programme, operator, total_amount_cents, duration_years, target_themes, source_title, source_file, source_published_on, source_licence) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, parent_programme = excluded.parent_programme, operator = excluded.operator, \
+         total_amount_cents = excluded.total_amount_cents, duration_years = excluded.duration_years, target_themes = excluded.target_themes, \
+         source_title = excluded.source_title, source_file = excluded.source_file, source_published_on = excluded.source_published_on, \
+         source_licence = excluded.source_licence",
+    )
+    .bind(p.slug.clone())
+    .bind(p.name.clone())
+    .bind(p.parent_programme.clone())
+    .bind(p.operator.clone())
+    .bind(p.total_amount.cents())
+    .bind(p.duration_years as i64)
+    .bind(json(&p.target_themes))
+    .bind(p.source.title.clone())
+    .bind(p.source.file.clone())
+    .bind(date(p.source.published_on))
+    .bind(p.source.licence.clone())
+    .execute(&mut **tx)
+    .await?;
     for (i, e) in p.envelopes.iter().enumerate() {
         sqlx::query("INSERT INTO envelopes (programme_slug, position, kind, cap_cents) VALUES ($1, $2, $3, $4)")
             .bind(p.slug.clone())
