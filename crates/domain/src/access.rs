@@ -147,8 +147,12 @@ pub fn allows(role: Role, action: Action) -> bool {
     }
 }
 
-/// An e-mail address, the login of a local account: trimmed, with exactly one `@`, a
-/// non-empty local part, a domain with a dot, no whitespace; the domain is lower-cased.
+/// An e-mail address, the login of a local account, normalised so that one mailbox is one
+/// login: trimmed and lower-cased, ASCII only (an internationalised domain is written in
+/// its `xn--` form, so that look-alike letters cannot make a second login), exactly one
+/// `@`, a non-empty local part of printable characters, a domain of at least two
+/// dot-separated labels of letters, digits and inner hyphens; 254 characters at most
+/// (RFC 5321).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Email(String);
@@ -159,22 +163,21 @@ pub struct Email(String);
 pub struct EmailError(pub String);
 
 impl Email {
-    /// Parses an address; errors name the input.
+    /// Parses and normalises an address; errors name the input (cut to 80 characters).
     pub fn parse(raw: &str) -> Result<Email, EmailError> {
-        let s = raw.trim();
-        let bad = || EmailError(raw.to_owned());
-        let (local, domain) = s.split_once('@').ok_or_else(bad)?;
-        if local.is_empty()
-            || domain.contains('@')
-            || !domain.contains('.')
-            || domain.starts_with('.')
-            || domain.ends_with('.')
-            || s.chars().any(char::is_whitespace)
-            || s.len() > 254
-        {
+        let bad = || EmailError(raw.chars().take(80).collect());
+        let s = raw.trim().to_ascii_lowercase();
+        if s.len() > 254 || !s.chars().all(|c| c.is_ascii_graphic()) {
             return Err(bad());
         }
-        Ok(Email(format!("{local}@{}", domain.to_lowercase())))
+        let (local, domain) = s.split_once('@').ok_or_else(bad)?;
+        let label_ok =
+            |l: &str| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-') && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        let labels: Vec<&str> = domain.split('.').collect();
+        if local.is_empty() || local.contains('@') || labels.len() < 2 || !labels.iter().all(|l| label_ok(l)) {
+            return Err(bad());
+        }
+        Ok(Email(s))
     }
 
     /// The address.
@@ -221,12 +224,30 @@ mod tests {
     }
 
     #[test]
-    fn emails_are_checked_and_domains_lower_cased() {
+    fn emails_are_normalised_ascii_logins() {
+        // One mailbox, one login: case folded, spaces trimmed.
         assert_eq!(
             Email::parse(" Anne.Martin@Banque-Territoires.FR ").unwrap().as_str(),
-            "Anne.Martin@banque-territoires.fr"
+            "anne.martin@banque-territoires.fr"
         );
-        for bad in ["", "anne", "@x.fr", "anne@", "anne@x", "a b@x.fr", "a@b@x.fr", "anne@.fr"] {
+        assert_eq!(Email::parse("ANNE@x.fr"), Email::parse("anne@X.FR"));
+        assert_eq!(Email::parse("anne@xn--bcher-kva.de").unwrap().as_str(), "anne@xn--bcher-kva.de");
+        // A Cyrillic « е » in « tеst » would make a look-alike second login.
+        for bad in [
+            "",
+            "anne",
+            "@x.fr",
+            "anne@",
+            "anne@x",
+            "a b@x.fr",
+            "a@b@x.fr",
+            "anne@.fr",
+            "a@b..fr",
+            "a@-b.fr",
+            "a@x.fr;drop",
+            "admin@t\u{435}st.fr",
+            "a\t@x.fr",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?}");
         }
     }

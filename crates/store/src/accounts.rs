@@ -50,7 +50,7 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 /// OWASP minimum) and a random salt. Errors: the password is shorter than
 /// [`MIN_PASSWORD_CHARS`].
 pub fn hash_password(password: &str) -> Result<String, StoreError> {
-    if password.chars().count() < MIN_PASSWORD_CHARS {
+    if password.chars().count() < MIN_PASSWORD_CHARS || password.trim().is_empty() {
         return Err(StoreError::Invalid(format!(
             "the password must have at least {MIN_PASSWORD_CHARS} characters"
         )));

@@ -120,7 +120,9 @@ impl Store {
     /// the log with `after_seq` = the last `seq` returned (start with `i64::MIN`) until an
     /// empty page. Errors: as [`Store::audit_entries`].
     pub async fn audit_page(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
-        self.page(after_seq, limit, false).await
+        // Read leniently, as `verify_audit` does: a row edited into invalid JSON is shown
+        // (and reported as edited) rather than making the page fail.
+        self.page(after_seq, limit, true).await
     }
 
     async fn page(&self, after_seq: i64, limit: i64, lenient: bool) -> Result<Vec<AuditEntry>, StoreError> {

@@ -7,6 +7,7 @@
 //! holds no business rule: it stores and loads domain values as they are.
 
 mod accounts;
+mod applications;
 mod audit;
 mod codec;
 mod registry;
@@ -14,6 +15,7 @@ mod sessions;
 pub mod testing;
 
 pub use accounts::{hash_password, Account, NewAccount};
+pub use applications::{Application, ApplicationEvent};
 pub use audit::AuditVerification;
 pub use registry::{AbsentProjects, ImportReport};
 pub use sessions::{random_token, Session};
@@ -43,6 +45,15 @@ pub enum StoreError {
     /// A record with the same key exists already (e.g. an account with this e-mail).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The record asked for does not exist (an application, a call): what was looked
+    /// for, in French.
+    #[error("{0}")]
+    NotFound(String),
+    /// A workflow transition was refused — by the domain's rules (role, status, missing
+    /// reason, deadline passed) or because a concurrent change took the status first —
+    /// and nothing was written. Carries the French message to show the user.
+    #[error("{0}")]
+    Refused(String),
     /// The database said no (connection refused, constraint violated, …).
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),

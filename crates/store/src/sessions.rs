@@ -39,6 +39,11 @@ impl Store {
     pub async fn open_session(&self, account_id: i64, ttl: Duration) -> Result<String, StoreError> {
         let id = random_token();
         let now = OffsetDateTime::now_utc();
+        // Expired sessions are dead already; drop them while we write.
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(rfc3339(now))
+            .execute(self.pool())
+            .await?;
         sqlx::query("INSERT INTO sessions (id_hash, account_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(digest(&id))
             .bind(account_id)

@@ -7,7 +7,7 @@
 use crate::error::format_for;
 use crate::error::{AppError, ErrorKind, Format};
 use crate::LiveState;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::{header, request::Parts, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::HashMap;
@@ -75,7 +75,13 @@ impl FromRequestParts<LiveState> for SignedIn {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, live: &LiveState) -> Result<Self, Self::Rejection> {
-        let format = format_for(parts.uri.path());
+        // Inside a nested router `parts.uri` lost its prefix (`/api/v1`): use the original.
+        let path = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map(|u| u.0.path().to_owned())
+            .unwrap_or_else(|| parts.uri.path().to_owned());
+        let format = format_for(&path);
         let unauthenticated = || match format {
             Format::Json => AppError::new(
                 Format::Json,
@@ -83,7 +89,7 @@ impl FromRequestParts<LiveState> for SignedIn {
                 "Connectez-vous pour accéder à cette ressource.",
             )
             .into_response(),
-            Format::Html => Redirect::to(&format!("/connexion?retour={}", encode_path(parts.uri.path()))).into_response(),
+            Format::Html => Redirect::to(&format!("/connexion?retour={}", encode_path(&path))).into_response(),
         };
         let Some(id) = session_id(&parts.headers) else {
             return Err(unauthenticated());
@@ -169,39 +175,45 @@ fn encode_path(path: &str) -> String {
         .collect()
 }
 
-/// Counts failed sign-ins per login (lower-cased e-mail) over a sliding window. In memory:
-/// one instance per server process, reset on restart.
+/// Logins tracked at most; past it, expired entries are dropped, and if the map is still
+/// full every new login is refused for the window (a flood, not a user).
+const THROTTLE_MAX_LOGINS: usize = 10_000;
+
+/// Counts sign-in attempts per normalised login over a sliding window. In memory: one
+/// instance per server process, reset on restart.
+///
+/// An attempt is counted *before* its password is checked ([`Throttle::begin`]) and
+/// forgotten only on success ([`Throttle::clear`]), so attempts sent all at once cannot
+/// slip past the limit.
 #[derive(Default)]
 pub struct Throttle {
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
+    attempts: Mutex<HashMap<String, Vec<Instant>>>,
 }
 
 impl Throttle {
-    /// `Some(wait)` when `login` has had [`THROTTLE_MAX_FAILURES`] failures within the
-    /// window: how long until the oldest leaves it.
-    pub fn blocked(&self, login: &str, now: Instant) -> Option<Duration> {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let list = map.entry(login.to_lowercase()).or_default();
+    /// Counts an attempt for `login` (an already normalised e-mail) at `now`, or refuses it
+    /// with how long to wait when [`THROTTLE_MAX_FAILURES`] attempts are already in the
+    /// window.
+    pub fn begin(&self, login: &str, now: Instant) -> Result<(), Duration> {
+        let mut map = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= THROTTLE_MAX_LOGINS && !map.contains_key(login) {
+            map.retain(|_, list| list.iter().any(|t| now.duration_since(*t) < THROTTLE_WINDOW));
+            if map.len() >= THROTTLE_MAX_LOGINS {
+                return Err(THROTTLE_WINDOW);
+            }
+        }
+        let list = map.entry(login.to_owned()).or_default();
         list.retain(|t| now.duration_since(*t) < THROTTLE_WINDOW);
-        (list.len() >= THROTTLE_MAX_FAILURES).then(|| THROTTLE_WINDOW.saturating_sub(now.duration_since(list[0])))
+        if list.len() >= THROTTLE_MAX_FAILURES {
+            return Err(THROTTLE_WINDOW.saturating_sub(now.duration_since(list[0])));
+        }
+        list.push(now);
+        Ok(())
     }
 
-    /// Records a failure for `login`.
-    pub fn fail(&self, login: &str, now: Instant) {
-        self.failures
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(login.to_lowercase())
-            .or_default()
-            .push(now);
-    }
-
-    /// Forgets `login`'s failures (after a successful sign-in).
+    /// Forgets `login`'s attempts (after a successful sign-in).
     pub fn clear(&self, login: &str) {
-        self.failures
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&login.to_lowercase());
+        self.attempts.lock().unwrap_or_else(|e| e.into_inner()).remove(login);
     }
 }
 
@@ -210,20 +222,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn five_failures_block_for_the_rest_of_the_window() {
+    fn five_attempts_block_for_the_rest_of_the_window() {
         let t = Throttle::default();
         let start = Instant::now();
-        for i in 0..4 {
-            t.fail("Anne@x.fr", start + Duration::from_secs(i));
+        for i in 0..5 {
+            assert_eq!(t.begin("anne@x.fr", start + Duration::from_secs(i)), Ok(()));
         }
-        assert_eq!(t.blocked("anne@x.fr", start + Duration::from_secs(5)), None);
-        t.fail("anne@x.fr", start + Duration::from_secs(5));
+        // The sixth, 60 s after the first, waits until the first leaves the window.
         assert_eq!(
-            t.blocked("anne@x.fr", start + Duration::from_secs(60)),
-            Some(THROTTLE_WINDOW - Duration::from_secs(60))
+            t.begin("anne@x.fr", start + Duration::from_secs(60)),
+            Err(THROTTLE_WINDOW - Duration::from_secs(60))
         );
-        // Past the window the oldest failures no longer count.
-        assert_eq!(t.blocked("anne@x.fr", start + THROTTLE_WINDOW + Duration::from_secs(1)), None);
+        assert_eq!(t.begin("anne@x.fr", start + THROTTLE_WINDOW + Duration::from_secs(1)), Ok(()));
+        // A success forgets the attempts.
+        t.clear("anne@x.fr");
+        assert_eq!(t.begin("anne@x.fr", start + THROTTLE_WINDOW + Duration::from_secs(2)), Ok(()));
     }
 
     #[test]

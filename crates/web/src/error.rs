@@ -44,6 +44,10 @@ pub enum ErrorKind {
     /// 403: the signed-in account's role does not allow this, or the form's anti-CSRF
     /// token or origin is wrong.
     Forbidden,
+    /// 409: the action is not possible in the record's current state (a workflow
+    /// transition refused: wrong status, missing reason, deadline passed, a concurrent
+    /// change); the message says why, in French.
+    Conflict,
     /// 429: too many failed sign-ins for this login; try again later.
     TooManyRequests,
     /// 503: a dependency (the database) does not answer.
@@ -133,6 +137,7 @@ impl AppError {
             ErrorKind::InvalidParameter { .. } => StatusCode::BAD_REQUEST,
             ErrorKind::Unauthorized => StatusCode::UNAUTHORIZED,
             ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+            ErrorKind::Conflict => StatusCode::CONFLICT,
             ErrorKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -146,6 +151,7 @@ impl AppError {
             ErrorKind::InvalidParameter { .. } => "invalid_parameter",
             ErrorKind::Unauthorized => "unauthorized",
             ErrorKind::Forbidden => "forbidden",
+            ErrorKind::Conflict => "conflict",
             ErrorKind::TooManyRequests => "too_many_requests",
             ErrorKind::Unavailable => "unavailable",
             ErrorKind::Internal => "internal",
@@ -170,7 +176,8 @@ pub struct ErrorBody {
 /// An API error.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// `not_found`, `method_not_allowed`, `invalid_parameter`, `unavailable` or `internal`.
+    /// `not_found`, `method_not_allowed`, `invalid_parameter`, `unauthorized`, `forbidden`,
+    /// `conflict`, `too_many_requests`, `unavailable` or `internal`.
     pub code: String,
     /// What is wrong, in French.
     pub message: String,
@@ -210,6 +217,7 @@ impl IntoResponse for AppError {
                     ErrorKind::InvalidParameter { .. } => "Paramètre de recherche invalide",
                     ErrorKind::Unauthorized => "Connexion nécessaire",
                     ErrorKind::Forbidden => "Accès refusé",
+                    ErrorKind::Conflict => "Action impossible",
                     ErrorKind::TooManyRequests => "Trop de tentatives",
                     ErrorKind::Unavailable => "Service indisponible",
                     ErrorKind::Internal => "Erreur inattendue",
@@ -222,7 +230,23 @@ impl IntoResponse for AppError {
                     parameter: self.parameter(),
                 };
                 match page.render() {
-                    Ok(html) => (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
+                    Ok(html) => {
+                        // Answers about who may do what are personal: never cached.
+                        let cache = if matches!(
+                            self.kind,
+                            ErrorKind::Unauthorized | ErrorKind::Forbidden | ErrorKind::TooManyRequests
+                        ) {
+                            "no-store"
+                        } else {
+                            "no-cache"
+                        };
+                        (
+                            status,
+                            [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, cache)],
+                            html,
+                        )
+                            .into_response()
+                    }
                     Err(e) => {
                         tracing::error!(error = %e, "error page failed to render");
                         (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], self.message).into_response()

@@ -24,7 +24,7 @@ use arc_swap::ArcSwap;
 use axum::{
     body::Body,
     extract::FromRequestParts,
-    http::{request::Parts, Request},
+    http::{header, request::Parts, HeaderValue, Request},
     middleware,
     routing::get,
     Router,
@@ -34,6 +34,7 @@ use std::time::Duration;
 use territoires_domain::Registry;
 use tower_http::{
     compression::CompressionLayer,
+    set_header::SetResponseHeaderLayer,
     trace::{DefaultOnResponse, TraceLayer},
     LatencyUnit,
 };
@@ -110,9 +111,12 @@ impl FromRequestParts<LiveState> for Current {
 /// `Accept-Encoding: gzip`).
 ///
 /// Routes: `/`, `/projets`, `/projets/{slug}`, `/appels`, `/appels/{slug}`, `/coherence`, `/a-propos`, `/accessibilite`,
-/// `/mentions-legales`, `/donnees-personnelles` (HTML);
+/// `/mentions-legales`, `/donnees-personnelles` (HTML); signed in: `/connexion`,
+/// `/deconnexion`, `/espace`, `/candidatures` (list, `POST` creates a draft),
+/// `/candidatures/nouvelle`, `/candidatures/{id}`, `/candidatures/{id}/transitions`
+/// (`POST`), `/admin/comptes`, `/admin/journal`;
 /// `/api/v1/programme`, `/api/v1/projects`, `/api/v1/projects/{slug}`, `/api/v1/calls`,
-/// `/api/v1/calls/{slug}`, `/api/v1/checks`,
+/// `/api/v1/calls/{slug}`, `/api/v1/checks`, `/api/v1/applications/{id}` (session),
 /// `/api/v1/openapi.json`, `/healthz` (JSON); `/static/dsfr-{version}/…` (embedded DSFR
 /// files, cached for a year). Anything else is a French 404 page (JSON under `/api/`); another
 /// method than GET/HEAD on a known address is a 405 with the same error body and `allow`.
@@ -138,10 +142,21 @@ fn routes(live: LiveState) -> Router {
         .route("/connexion", get(pages::account::sign_in_form).post(pages::account::sign_in))
         .route("/deconnexion", axum::routing::post(pages::account::sign_out))
         .route("/espace", get(pages::account::home))
+        .route("/candidatures", get(pages::applications::list).post(pages::applications::create))
+        .route("/candidatures/nouvelle", get(pages::applications::new_form))
+        .route("/candidatures/{id}", get(pages::applications::show))
+        .route(
+            "/candidatures/{id}/transitions",
+            axum::routing::post(pages::applications::transition),
+        )
         .route("/admin/comptes", get(pages::account::accounts))
         .route("/admin/journal", get(pages::audit::show))
         .route("/healthz", get(api::health))
         .route(assets::ROUTE, get(assets::serve))
+        // At the top level, not in the nested `/api/v1` router: `nest` strips the prefix
+        // from the URI the `SignedIn` extractor reads, which would then answer a missing
+        // session with the pages' redirect instead of the API's 401.
+        .route("/api/v1/applications/{id}", get(api::applications::find_application))
         .nest("/api/v1", api::router())
         .fallback(error::fallback)
         .with_state(live);
@@ -151,6 +166,20 @@ fn routes(live: LiveState) -> Router {
         .fallback_service(app)
         .layer(middleware::from_fn(error::method_not_allowed))
         .layer(CompressionLayer::new())
+        // No page may be framed by another site (clickjacking of the sign-in form), no
+        // response sniffed into another type, no full URL leaked to other sites.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request<Body>| tracing::info_span!("request", method = %req.method(), path = %req.uri().path()))

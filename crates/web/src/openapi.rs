@@ -18,6 +18,7 @@ use utoipa::OpenApi;
         api::calls::list_calls,
         api::calls::find_call,
         api::checks::list_checks,
+        api::applications::find_application,
         openapi_json,
         api::health,
     ),
@@ -27,6 +28,7 @@ use utoipa::OpenApi;
         (name = "projects", description = "The laureate projects"),
         (name = "calls", description = "The calls (AMI 2017, AAP 2018): dates, time zone, themes, figures and linked projects"),
         (name = "checks", description = "Reconciliation checks"),
+        (name = "applications", description = "Applications to a call and their workflow history; needs a signed-in session (cookie `territoires_session`, from /connexion)"),
         (name = "meta", description = "This document"),
         (name = "health", description = "Service health"),
     )

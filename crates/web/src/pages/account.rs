@@ -33,6 +33,8 @@ struct HomePage<'a> {
     role: &'static str,
     actions: Vec<&'static str>,
     manage_accounts: bool,
+    /// Whether the role sees applications (`/candidatures`).
+    applications: bool,
     csrf: &'a str,
 }
 
@@ -43,13 +45,23 @@ struct AccountsPage<'a> {
     accounts: Vec<(&'a Account, &'static str)>,
 }
 
-/// Where to go after signing in: a local path only (`/…` but not `//…`), else `/espace`.
+/// Where to go after signing in: a local path only — `/…` but not `//…`, printable ASCII
+/// without a backslash (a tab or a newline would let browsers read `/\t/evil` as
+/// `//evil`), 512 bytes at most — else `/espace`.
 fn safe_return(retour: Option<&str>) -> &str {
     match retour {
-        Some(r) if r.starts_with('/') && !r.starts_with("//") && !r.contains('\\') => r,
+        Some(r)
+            if r.starts_with('/') && !r.starts_with("//") && r.len() <= 512 && r.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') =>
+        {
+            r
+        }
         _ => "/espace",
     }
 }
+
+/// Password checks running at once: argon2id takes 19 MiB each, so a flood of sign-ins
+/// must queue rather than exhaust memory.
+static PASSWORD_CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
 
 fn page(status: StatusCode, html: Result<String, askama::Error>) -> AppResult<Response> {
     let body = html.map_err(|e| AppError::internal(Format::Html, e))?;
@@ -111,8 +123,26 @@ pub struct SignInForm {
 pub async fn sign_in(State(live): State<LiveState>, headers: HeaderMap, Form(form): Form<SignInForm>) -> AppResult<Response> {
     auth::check_same_origin(&headers)?;
     let retour = safe_return(form.retour.as_deref());
-    let now = Instant::now();
-    if let Some(wait) = live.1.blocked(&form.email, now) {
+    let failed = |email: &str| {
+        let error = Some("Adresse électronique ou mot de passe incorrect.");
+        page(
+            StatusCode::UNAUTHORIZED,
+            SignInPage {
+                layout: Layout::new("Connexion", ""),
+                retour,
+                email,
+                error,
+            }
+            .render(),
+        )
+    };
+    // A malformed address has no account: refused without a password check or a counter.
+    let Ok(email) = Email::parse(&form.email) else {
+        return failed(&form.email.chars().take(254).collect::<String>());
+    };
+    // Counted on the normalised login, before the check, so neither spelling variants nor
+    // simultaneous posts get more than the allowed attempts.
+    if let Err(wait) = live.1.begin(email.as_str(), Instant::now()) {
         let minutes = wait.as_secs().div_ceil(60);
         return Err(AppError::new(
             Format::Html,
@@ -121,28 +151,17 @@ pub async fn sign_in(State(live): State<LiveState>, headers: HeaderMap, Form(for
         ));
     }
     let store = live.current().app.store.clone();
-    let account = match Email::parse(&form.email) {
-        Ok(email) => store
+    let account = {
+        let _permit = PASSWORD_CHECKS.acquire().await.map_err(|e| AppError::internal(Format::Html, e))?;
+        store
             .verify_password(&email, &form.password)
             .await
-            .map_err(|e| AppError::internal(Format::Html, e))?,
-        Err(_) => None,
+            .map_err(|e| AppError::internal(Format::Html, e))?
     };
     let Some(account) = account else {
-        live.1.fail(&form.email, now);
-        let error = Some("Adresse électronique ou mot de passe incorrect.");
-        return page(
-            StatusCode::UNAUTHORIZED,
-            SignInPage {
-                layout: Layout::new("Connexion", ""),
-                retour,
-                email: &form.email,
-                error,
-            }
-            .render(),
-        );
+        return failed(email.as_str());
     };
-    live.1.clear(&form.email);
+    live.1.clear(email.as_str());
     let id = store
         .open_session(account.id, auth::SESSION_TTL)
         .await
@@ -184,6 +203,7 @@ pub async fn home(signed_in: SignedIn) -> AppResult<Response> {
         role: account.role.label(),
         actions,
         manage_accounts: allows(account.role, Action::ManageAccounts),
+        applications: super::applications::scope_of(account).is_some(),
         csrf: &signed_in.session.csrf_token,
     }
     .render();

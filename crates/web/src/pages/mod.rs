@@ -2,6 +2,7 @@
 
 pub mod about;
 pub mod account;
+pub mod applications;
 pub mod audit;
 pub mod calls;
 pub mod checks;

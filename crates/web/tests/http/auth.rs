@@ -7,7 +7,7 @@ use axum::http::{header, Request, StatusCode};
 use territoires_domain::access::{allows, Action, Email, Role};
 use territoires_store::NewAccount;
 
-const PASSWORD: &str = "correct horse battery";
+pub(crate) const PASSWORD: &str = "correct horse battery";
 
 async fn account(app: &TestApp, role: Role) -> String {
     let email = format!("{}@example.fr", role.code());
@@ -22,7 +22,7 @@ async fn account(app: &TestApp, role: Role) -> String {
     email
 }
 
-fn form(uri: &str, body: String, cookie: Option<&str>) -> Request<Body> {
+pub(crate) fn form(uri: &str, body: String, cookie: Option<&str>) -> Request<Body> {
     let mut r = Request::post(uri)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::HOST, "localhost");
@@ -33,7 +33,7 @@ fn form(uri: &str, body: String, cookie: Option<&str>) -> Request<Body> {
 }
 
 /// Signs in and returns the `name=value` of the session cookie.
-async fn sign_in(app: &TestApp, email: &str) -> String {
+pub(crate) async fn sign_in(app: &TestApp, email: &str) -> String {
     let r = app
         .request(form(
             "/connexion",
@@ -48,7 +48,7 @@ async fn sign_in(app: &TestApp, email: &str) -> String {
     cookie.split(';').next().unwrap().to_owned()
 }
 
-async fn get_with(app: &TestApp, uri: &str, cookie: Option<&str>) -> crate::TestResponse {
+pub(crate) async fn get_with(app: &TestApp, uri: &str, cookie: Option<&str>) -> crate::TestResponse {
     let mut r = Request::get(uri);
     if let Some(c) = cookie {
         r = r.header(header::COOKIE, c);
@@ -56,11 +56,15 @@ async fn get_with(app: &TestApp, uri: &str, cookie: Option<&str>) -> crate::Test
     app.request(r.body(Body::empty()).unwrap()).await
 }
 
-/// Protected routes and the action each needs (`None`: any signed-in account).
-const PROTECTED: &[(&str, Option<Action>)] = &[
+/// Protected routes and the actions that open each (any one of them suffices; `None`: any
+/// signed-in account). `/candidatures`: project leads (their own), instructors, programme
+/// managers and administrators (all) — not experts nor partners.
+const PROTECTED: &[(&str, Option<&[Action]>)] = &[
     ("/espace", None),
-    ("/admin/comptes", Some(Action::ManageAccounts)),
-    ("/admin/journal", Some(Action::ReadAuditTrail)),
+    ("/admin/comptes", Some(&[Action::ManageAccounts])),
+    ("/admin/journal", Some(&[Action::ReadAuditTrail])),
+    ("/candidatures", Some(&[Action::Apply, Action::Review, Action::Decide])),
+    ("/candidatures/nouvelle", Some(&[Action::Apply])),
 ];
 /// Public routes: every role, signed in or not, gets them.
 const PUBLIC: &[&str] = &[
@@ -87,7 +91,7 @@ async fn every_role_against_every_route() {
             let expected = match (role, action) {
                 (Role::Public, _) => StatusCode::SEE_OTHER,
                 (_, None) => StatusCode::OK,
-                (r, Some(a)) if allows(r, a) => StatusCode::OK,
+                (r, Some(any)) if any.iter().any(|a| allows(r, *a)) => StatusCode::OK,
                 _ => StatusCode::FORBIDDEN,
             };
             assert_eq!(r.status, expected, "{role:?} GET {uri}");
@@ -213,4 +217,95 @@ async fn the_audit_page_shows_the_chain_and_catches_a_row_changed_in_the_databas
         .unwrap();
     let page = get_with(&app, "/admin/journal", Some(&manager)).await;
     assert!(page.body.contains("Entrée n° 1 modifiée"), "{}", page.body);
+    // A row edited into invalid JSON is shown and reported too, not a 500.
+    territoires_store::testing::execute(&app.store, "UPDATE audit_log SET after_json = 'not json' WHERE seq = 2")
+        .await
+        .unwrap();
+    let page = get_with(&app, "/admin/journal", Some(&manager)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Entrée n° 2 modifiée"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn spelling_variants_and_simultaneous_posts_share_one_limit() {
+    let app = spawn_app().await;
+    let email = account(&app, Role::Partner).await;
+    // Five wrong tries under five spellings of the same login (spaces, capitals).
+    for variant in [
+        format!(" {email}"),
+        format!("{email} "),
+        email.to_uppercase(),
+        format!("\t{email}"),
+        email.clone(),
+    ] {
+        let body = format!(
+            "email={}&password=wrong+password+here",
+            variant.replace(' ', "+").replace('\t', "%09")
+        );
+        assert_eq!(app.request(form("/connexion", body, None)).await.status, StatusCode::UNAUTHORIZED);
+    }
+    let r = app
+        .request(form("/connexion", format!("email=+{email}&password=correct+horse+battery"), None))
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "the padded login is the same login");
+
+    // Ten wrong tries at once for another login: at most five reach the password check.
+    let other = account(&app, Role::Expert).await;
+    let tasks: Vec<_> = (0..10)
+        .map(|_| {
+            let router = app.router.clone();
+            let req = form("/connexion", format!("email={other}&password=wrong+password+here"), None);
+            tokio::spawn(async move { tower::ServiceExt::oneshot(router, req).await.map(|r| r.status()) })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap().unwrap());
+    }
+    let checked = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+    let refused = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+    assert_eq!((checked, refused), (5, 5), "{statuses:?}");
+}
+
+#[tokio::test]
+async fn a_return_address_with_a_control_character_stays_on_this_site() {
+    let app = spawn_app().await;
+    let email = account(&app, Role::Partner).await;
+    for retour in ["%2F%09%2Fevil.example", "%2F%0D%0ASet-Cookie%3Ax", "%2F%5Cevil.example"] {
+        let r = app
+            .request(form(
+                "/connexion",
+                format!("email={email}&password=correct+horse+battery&retour={retour}"),
+                None,
+            ))
+            .await;
+        assert_eq!(
+            (r.status, r.headers[header::LOCATION].to_str().unwrap()),
+            (StatusCode::SEE_OTHER, "/espace"),
+            "{retour}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn logins_ignore_case_and_pages_cannot_be_framed() {
+    let app = spawn_app().await;
+    let new = NewAccount {
+        email: Email::parse("Anne.Martin@Example.FR").unwrap(),
+        display_name: "Anne",
+        role: Role::Instructor,
+        organisation: None,
+        password: Some(PASSWORD),
+    };
+    app.store.create_account(new, "test").await.unwrap();
+    let cookie = sign_in(&app, "anne.martin%40example.fr").await;
+    let r = get_with(&app, "/espace", Some(&cookie)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers[header::X_FRAME_OPTIONS], "DENY");
+    assert_eq!(r.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    let forbidden = get_with(&app, "/admin/comptes", Some(&cookie)).await;
+    assert_eq!(
+        (forbidden.status, forbidden.headers[header::CACHE_CONTROL].to_str().unwrap()),
+        (StatusCode::FORBIDDEN, "no-store")
+    );
 }

@@ -45,6 +45,7 @@ fn openapi_describes_every_route_and_cents() {
         "/api/v1/projects",
         "/api/v1/projects/{slug}",
         "/api/v1/checks",
+        "/api/v1/applications/{id}",
         "/api/v1/openapi.json",
         "/healthz",
     ] {

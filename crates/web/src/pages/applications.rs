@@ -1,0 +1,585 @@
+//! Applications (*candidatures*) and their workflow (issue 3, « Applications »):
+//!
+//! - `GET /candidatures` — a project lead sees their own applications; instructors,
+//!   programme managers and administrators see all of them; other roles get 403.
+//! - `GET /candidatures/nouvelle[?appel=SLUG]` and `POST /candidatures` — a project lead
+//!   creates a draft on a call.
+//! - `GET /candidatures/{id}` — the application, its status, its history (with reasons)
+//!   and one form per transition the signed-in role may take now.
+//! - `POST /candidatures/{id}/transitions` — takes one transition (fields `kind`, the
+//!   transition's code such as `start-review`, and `reason`); 303 back to the application
+//!   on success, a French 409 page saying why when refused.
+//!
+//! A project lead asking for another account's application gets **404**, never 403: its
+//! existence is not revealed. Whether a transition may be taken is decided by
+//! `territoires_domain::application::apply` (inside `Store::transition`), on the server
+//! clock. Every page depends on who asks: `Cache-Control: no-store`, errors included.
+//! Every form carries the session's anti-CSRF token; posts are checked for it and for
+//! their origin.
+
+use super::layout::Layout;
+use crate::auth::{self, SignedIn};
+use crate::error::{AppError, AppResult, ErrorKind, Format};
+use crate::format::{excerpt, ECHO_MAX};
+use crate::Current;
+use askama::Template;
+use axum::extract::{Path, Query};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+use territoires_domain::access::{allows, Action};
+use territoires_domain::application::{ApplicationId, Transition, TransitionKind};
+use territoires_domain::call::paris_offset;
+use territoires_domain::Money;
+use territoires_store::{Account, Application, StoreError};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+/// Which applications an account may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// Only those it created (project lead, [`Action::Apply`]).
+    Own(i64),
+    /// Every application (roles that review or decide: instructor, programme manager,
+    /// operator administrator).
+    All,
+}
+
+/// The applications `account` may see, or `None` when its role sees none (expert,
+/// partner). Source: issue 3 (« a project lead cannot read or change another project's
+/// data by changing an id »).
+pub(crate) fn scope_of(account: &Account) -> Option<Scope> {
+    let role = account.role;
+    if allows(role, Action::Review) || allows(role, Action::Decide) {
+        Some(Scope::All)
+    } else if allows(role, Action::Apply) {
+        Some(Scope::Own(account.id))
+    } else {
+        None
+    }
+}
+
+/// The application `raw_id` as `signed_in` may see it. Errors (in `format`): 403 when
+/// the role sees no application; 404 when the id is not a number, names no application,
+/// or names one of another account for a project lead (same message: its existence is
+/// not revealed); 500 on a database failure.
+pub(crate) async fn visible_application(
+    store: &territoires_store::Store,
+    signed_in: &SignedIn,
+    raw_id: &str,
+    format: Format,
+) -> AppResult<Application> {
+    let account = &signed_in.session.account;
+    let Some(scope) = scope_of(account) else {
+        return Err(AppError::new(
+            format,
+            ErrorKind::Forbidden,
+            format!("Votre rôle ({}) ne permet pas de consulter les candidatures.", account.role.label()),
+        ));
+    };
+    let not_found = || {
+        AppError::not_found(
+            format,
+            format!("Aucune candidature n'a le numéro « {} ».", excerpt(raw_id, ECHO_MAX)),
+        )
+    };
+    let id = raw_id.parse::<i64>().map_err(|_| not_found())?;
+    let application = store
+        .application(ApplicationId(id))
+        .await
+        .map_err(|e| AppError::internal(format, e))?
+        .ok_or_else(not_found)?;
+    match scope {
+        Scope::All => Ok(application),
+        Scope::Own(owner) if application.applicant_account_id == owner => Ok(application),
+        Scope::Own(_) => Err(not_found()),
+    }
+}
+
+/// `result` as a response with `Cache-Control: no-store` (errors too: they name records).
+fn no_store(result: AppResult<Response>) -> Response {
+    let mut res = result.unwrap_or_else(IntoResponse::into_response);
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// An HTML page with `status`.
+fn page(status: StatusCode, html: Result<String, askama::Error>) -> AppResult<Response> {
+    let body = html.map_err(|e| AppError::internal(Format::Html, e))?;
+    Ok((status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response())
+}
+
+/// An RFC 3339 instant as French mainland time: `02/03/2026 à 10:00`; the text itself
+/// when it does not parse.
+pub(crate) fn paris_time(at: &str) -> String {
+    match OffsetDateTime::parse(at, &Rfc3339) {
+        Ok(t) => {
+            let l = t.to_offset(paris_offset(t));
+            format!(
+                "{:02}/{:02}/{} à {:02}:{:02}",
+                l.day(),
+                u8::from(l.month()),
+                l.year(),
+                l.hour(),
+                l.minute()
+            )
+        }
+        Err(_) => at.to_owned(),
+    }
+}
+
+/// An amount typed in euros — `12500000`, `12 500 000`, `12 500 000,50`, `1250.5` — as
+/// cents; blank is `None`. Errors: a French message naming the value.
+pub(crate) fn parse_euros(raw: &str) -> Result<Option<Money>, String> {
+    let s: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{202f}' && *c != '€')
+        .collect();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let bad = || {
+        format!(
+            "Le montant « {} » n'est pas un nombre d'euros (exemple : 12 500 000,50).",
+            excerpt(raw, 40)
+        )
+    };
+    let (whole, frac) = match s.split_once([',', '.']) {
+        Some((w, f)) => (w, f),
+        None => (s.as_str(), ""),
+    };
+    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let euros: i64 = whole.parse().map_err(|_| bad())?;
+    let cents: i64 = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<2}").parse().map_err(|_| bad())?
+    };
+    euros
+        .checked_mul(100)
+        .and_then(|c| c.checked_add(cents))
+        .map(|c| Some(Money(c)))
+        .ok_or_else(bad)
+}
+
+/// An application as a list shows it.
+struct Row<'a> {
+    app: &'a Application,
+    call: String,
+    status: &'static str,
+    requested: String,
+    updated: String,
+}
+
+#[derive(Template)]
+#[template(path = "applications.html")]
+struct ListPage<'a> {
+    layout: Layout,
+    rows: Vec<Row<'a>>,
+    own: bool,
+}
+
+/// The French title of call `slug` in the registry, or the slug itself.
+fn call_title(ctx: &crate::Ctx, slug: &str) -> String {
+    ctx.app
+        .registry
+        .call(slug)
+        .map(|c| c.title.clone())
+        .unwrap_or_else(|| slug.to_owned())
+}
+
+/// `GET /candidatures`.
+pub async fn list(Current(ctx): Current, signed_in: SignedIn) -> Response {
+    no_store(
+        async {
+            let account = &signed_in.session.account;
+            let scope = scope_of(account).ok_or_else(|| {
+                AppError::new(
+                    Format::Html,
+                    ErrorKind::Forbidden,
+                    format!("Votre rôle ({}) ne permet pas de consulter les candidatures.", account.role.label()),
+                )
+            })?;
+            let store = &ctx.app.store;
+            let apps = match scope {
+                Scope::All => store.applications().await,
+                Scope::Own(id) => store.applications_of(id).await,
+            }
+            .map_err(|e| AppError::internal(Format::Html, e))?;
+            let rows = apps
+                .iter()
+                .map(|app| Row {
+                    app,
+                    call: call_title(&ctx, &app.call_slug),
+                    status: app.status.label(),
+                    requested: app.requested.map(Money::fmt_euros).unwrap_or_else(|| "Non indiqué".into()),
+                    updated: paris_time(&app.updated_at),
+                })
+                .collect();
+            let html = ListPage {
+                layout: Layout::new("Candidatures", ""),
+                rows,
+                own: matches!(scope, Scope::Own(_)),
+            }
+            .render();
+            page(StatusCode::OK, html)
+        }
+        .await,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "application_new.html")]
+struct NewPage<'a> {
+    layout: Layout,
+    csrf: &'a str,
+    /// (slug, title, selected) of every call.
+    calls: Vec<(&'a str, &'a str, bool)>,
+    title: &'a str,
+    summary: &'a str,
+    amount: &'a str,
+    errors: Vec<String>,
+}
+
+/// The query of `/candidatures/nouvelle`.
+#[derive(Deserialize)]
+pub struct NewQuery {
+    appel: Option<String>,
+}
+
+/// `GET /candidatures/nouvelle[?appel=SLUG]`: the draft form (project leads only); an
+/// unknown call is a 404.
+pub async fn new_form(Current(ctx): Current, signed_in: SignedIn, Query(q): Query<NewQuery>) -> Response {
+    no_store(
+        async {
+            signed_in.require(Action::Apply, Format::Html)?;
+            if let Some(slug) = &q.appel {
+                if ctx.app.registry.call(slug).is_none() {
+                    return Err(AppError::not_found(
+                        Format::Html,
+                        format!("Aucun appel n'a l'identifiant « {} ».", excerpt(slug, ECHO_MAX)),
+                    ));
+                }
+            }
+            render_new(&ctx, &signed_in, q.appel.as_deref(), "", "", "", Vec::new(), StatusCode::OK)
+        }
+        .await,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_new(
+    ctx: &crate::Ctx,
+    signed_in: &SignedIn,
+    call: Option<&str>,
+    title: &str,
+    summary: &str,
+    amount: &str,
+    errors: Vec<String>,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let calls = ctx
+        .app
+        .registry
+        .programme
+        .calls
+        .iter()
+        .map(|c| (c.slug.as_str(), c.title.as_str(), Some(c.slug.as_str()) == call))
+        .collect();
+    let html = NewPage {
+        layout: Layout::new("Nouvelle candidature", ""),
+        csrf: &signed_in.session.csrf_token,
+        calls,
+        title,
+        summary,
+        amount,
+        errors,
+    }
+    .render();
+    page(status, html)
+}
+
+/// The draft form's fields.
+#[derive(Deserialize)]
+pub struct NewForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    appel: String,
+    #[serde(default)]
+    titre: String,
+    #[serde(default)]
+    resume: String,
+    #[serde(default)]
+    montant: String,
+}
+
+/// Longest title accepted (characters).
+const TITLE_MAX: usize = 200;
+/// Longest summary accepted (characters).
+const SUMMARY_MAX: usize = 5000;
+
+/// `POST /candidatures`: creates a draft (project leads only) and redirects (303) to it;
+/// the form again with 400 and what to fix (blank or too long title, too long summary,
+/// amount that is not euros); 404 for an unknown call.
+pub async fn create(Current(ctx): Current, signed_in: SignedIn, headers: HeaderMap, Form(form): Form<NewForm>) -> Response {
+    no_store(
+        async {
+            auth::check_same_origin(&headers)?;
+            signed_in.check_csrf(&form.csrf)?;
+            signed_in.require(Action::Apply, Format::Html)?;
+            let title = form.titre.trim();
+            let summary = form.resume.trim();
+            let mut errors = Vec::new();
+            if title.is_empty() {
+                errors.push("Le titre du projet est obligatoire.".to_owned());
+            } else if title.chars().count() > TITLE_MAX {
+                errors.push(format!("Le titre du projet dépasse {TITLE_MAX} caractères."));
+            }
+            if summary.chars().count() > SUMMARY_MAX {
+                errors.push(format!("Le résumé dépasse {SUMMARY_MAX} caractères."));
+            }
+            let amount = parse_euros(&form.montant).unwrap_or_else(|e| {
+                errors.push(e);
+                None
+            });
+            if ctx.app.registry.call(&form.appel).is_none() {
+                return Err(AppError::not_found(
+                    Format::Html,
+                    format!("Aucun appel n'a l'identifiant « {} ».", excerpt(&form.appel, ECHO_MAX)),
+                ));
+            }
+            if !errors.is_empty() {
+                return render_new(
+                    &ctx,
+                    &signed_in,
+                    Some(&form.appel),
+                    &form.titre,
+                    &form.resume,
+                    &form.montant,
+                    errors,
+                    StatusCode::BAD_REQUEST,
+                );
+            }
+            let app = ctx
+                .app
+                .store
+                .create_draft(&form.appel, &signed_in.session.account, title, summary, amount)
+                .await
+                .map_err(|e| match e {
+                    StoreError::NotFound(m) => AppError::not_found(Format::Html, m),
+                    other => AppError::internal(Format::Html, other),
+                })?;
+            Ok(Redirect::to(&format!("/candidatures/{}", app.id)).into_response())
+        }
+        .await,
+    )
+}
+
+/// A history line.
+struct EventRow {
+    seq: i64,
+    at: String,
+    actor: String,
+    transition: &'static str,
+    from: &'static str,
+    to: &'static str,
+    reason: Option<String>,
+}
+
+/// A transition form.
+struct TransitionForm {
+    kind: String,
+    label: &'static str,
+    needs_reason: bool,
+    /// A backward or final negative step (return, reject, withdraw): secondary button.
+    secondary: bool,
+}
+
+#[derive(Template)]
+#[template(path = "application.html")]
+struct ShowPage<'a> {
+    layout: Layout,
+    app: &'a Application,
+    call: String,
+    applicant: String,
+    status: &'static str,
+    requested: String,
+    created: String,
+    events: Vec<EventRow>,
+    forms: Vec<TransitionForm>,
+    csrf: &'a str,
+}
+
+/// The kebab-case code of a transition kind (`start-review`), as in forms and the audit
+/// trail.
+fn kind_code(kind: TransitionKind) -> String {
+    match serde_json::to_value(kind) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => format!("{kind:?}"),
+    }
+}
+
+/// `GET /candidatures/{id}`.
+pub async fn show(Current(ctx): Current, signed_in: SignedIn, Path(raw_id): Path<String>) -> Response {
+    no_store(
+        async {
+            let store = &ctx.app.store;
+            let app = visible_application(store, &signed_in, &raw_id, Format::Html).await?;
+            let internal = |e| AppError::internal(Format::Html, e);
+            let events = store.application_events(app.id).await.map_err(internal)?;
+            let applicant = store
+                .account_by_id(app.applicant_account_id)
+                .await
+                .map_err(internal)?
+                .map(|a| a.display_name)
+                .unwrap_or_else(|| format!("compte n° {}", app.applicant_account_id));
+            let role = signed_in.session.account.role;
+            let forms = TransitionKind::ALL
+                .into_iter()
+                .filter(|k| allows(role, k.action()) && k.target(app.status).is_some())
+                .map(|k| TransitionForm {
+                    kind: kind_code(k),
+                    label: k.label(),
+                    needs_reason: k.requires_reason(),
+                    secondary: matches!(
+                        k,
+                        TransitionKind::ReturnForCompletion | TransitionKind::Reject | TransitionKind::Withdraw
+                    ),
+                })
+                .collect();
+            let html = ShowPage {
+                layout: Layout::new(format!("Candidature n° {} — {}", app.id, app.title), ""),
+                call: call_title(&ctx, &app.call_slug),
+                applicant,
+                status: app.status.label(),
+                requested: app.requested.map(Money::fmt_euros).unwrap_or_else(|| "Non indiqué".into()),
+                created: paris_time(&app.created_at),
+                events: events
+                    .into_iter()
+                    .map(|e| EventRow {
+                        seq: e.seq,
+                        at: paris_time(&e.at),
+                        actor: e.actor_name,
+                        transition: e.transition.label(),
+                        from: e.from.label(),
+                        to: e.to.label(),
+                        reason: e.reason,
+                    })
+                    .collect(),
+                forms,
+                csrf: &signed_in.session.csrf_token,
+                app: &app,
+            }
+            .render();
+            page(StatusCode::OK, html)
+        }
+        .await,
+    )
+}
+
+/// The transition form's fields.
+#[derive(Deserialize)]
+pub struct TransitionFormData {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// The transition `kind` (its code) with `reason` where the kind carries one. Errors: a
+/// 400 naming the unknown code.
+fn transition_of(kind: &str, reason: &str) -> AppResult<Transition> {
+    let kind: TransitionKind = serde_json::from_value(serde_json::Value::String(kind.to_owned())).map_err(|_| {
+        AppError::invalid_parameter(
+            Format::Html,
+            "kind",
+            format!("« {} » n'est pas une action sur une candidature.", excerpt(kind, ECHO_MAX)),
+        )
+    })?;
+    let reason = reason.to_owned();
+    Ok(match kind {
+        TransitionKind::Submit => Transition::Submit,
+        TransitionKind::StartReview => Transition::StartReview,
+        TransitionKind::ReturnForCompletion => Transition::ReturnForCompletion { reason },
+        TransitionKind::Resubmit => Transition::Resubmit,
+        TransitionKind::InviteToHearing => Transition::InviteToHearing,
+        TransitionKind::Select => Transition::Select { reason },
+        TransitionKind::Reject => Transition::Reject { reason },
+        TransitionKind::Withdraw => Transition::Withdraw { reason },
+    })
+}
+
+/// `POST /candidatures/{id}/transitions`: checks the origin and the anti-CSRF token (403),
+/// the visibility of the application (403 for a role that sees none, 404 for another
+/// lead's), then takes the transition at the server's clock: 303 to the application, or
+/// a French 409 page with the reason of the refusal (nothing written).
+pub async fn transition(
+    Current(ctx): Current,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    Path(raw_id): Path<String>,
+    Form(form): Form<TransitionFormData>,
+) -> Response {
+    no_store(
+        async {
+            auth::check_same_origin(&headers)?;
+            signed_in.check_csrf(&form.csrf)?;
+            let store = &ctx.app.store;
+            let app = visible_application(store, &signed_in, &raw_id, Format::Html).await?;
+            let t = transition_of(&form.kind, &form.reason)?;
+            let now = OffsetDateTime::now_utc();
+            store
+                .transition(app.id, &t, &signed_in.session.account, now)
+                .await
+                .map_err(|e| match e {
+                    StoreError::Refused(m) => AppError::new(Format::Html, ErrorKind::Conflict, m),
+                    StoreError::NotFound(m) => AppError::not_found(Format::Html, m),
+                    other => AppError::internal(Format::Html, other),
+                })?;
+            Ok(Redirect::to(&format!("/candidatures/{}", app.id)).into_response())
+        }
+        .await,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn euros_are_read_as_cents() {
+        assert_eq!(parse_euros(""), Ok(None));
+        assert_eq!(parse_euros("  "), Ok(None));
+        assert_eq!(parse_euros("12 500 000"), Ok(Some(Money(1_250_000_000))));
+        assert_eq!(parse_euros("12\u{202f}500\u{a0}000,5 €"), Ok(Some(Money(1_250_000_050))));
+        assert_eq!(parse_euros("0,07"), Ok(Some(Money(7))));
+        assert_eq!(parse_euros("1250.25"), Ok(Some(Money(125_025))));
+        for bad in ["abc", "1,234", "-5", ",5", "1,2,3", "99999999999999999999"] {
+            assert!(parse_euros(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn instants_are_shown_in_paris_time() {
+        // 2 March 2026: winter time, UTC+1. 1 July 2026: summer time, UTC+2.
+        assert_eq!(paris_time("2026-03-02T09:00:00Z"), "02/03/2026 à 10:00");
+        assert_eq!(paris_time("2026-07-01T22:30:00Z"), "02/07/2026 à 00:30");
+        assert_eq!(paris_time("hier"), "hier");
+    }
+
+    #[test]
+    fn every_transition_kind_round_trips_through_its_form_code() {
+        for k in TransitionKind::ALL {
+            assert_eq!(transition_of(&kind_code(k), "motif").unwrap().kind(), k);
+        }
+        assert_eq!(kind_code(TransitionKind::StartReview), "start-review");
+        assert!(transition_of("approve", "").is_err());
+    }
+}
