@@ -72,7 +72,7 @@ impl Store {
         let now = time::OffsetDateTime::now_utc()
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?; // appends to the audit chain
         let taken = sqlx::query("SELECT COUNT(*) FROM accounts WHERE email = $1")
             .bind(new.email.as_str().to_owned())
             .fetch_one(&mut *tx)

@@ -9,7 +9,7 @@
 
 use crate::accounts::Account;
 use crate::codec::{code, from_code, from_instant, instant};
-use crate::{Backend, Store, StoreError};
+use crate::{Store, StoreError};
 use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -99,19 +99,6 @@ fn actor_of(account: &Account) -> String {
 }
 
 impl Store {
-    /// Begins a transaction for a write that checks state before changing it. On SQLite
-    /// it is `BEGIN IMMEDIATE`: the write lock is taken at once, so a second writer waits
-    /// (busy timeout) and then reads the state the first one committed, instead of both
-    /// passing the check on the same snapshot (DESIGN.md, « Known traps »). On PostgreSQL
-    /// a plain `BEGIN` (read committed); callers guard their `UPDATE` with the state they
-    /// read (`… WHERE status = $2`) and check the rows affected.
-    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>, StoreError> {
-        Ok(match self.backend() {
-            Backend::Sqlite => self.pool().begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool().begin().await?,
-        })
-    }
-
     /// Creates a draft application of `applicant` to the call `call_slug`, with its title,
     /// summary and requested amount (euro cents, `None` when not stated), and records
     /// `application.create` by `account:<id>` in the audit trail, in one transaction.

@@ -192,6 +192,19 @@ impl Store {
         self.pool.close().await;
     }
 
+    /// Begins a transaction for a write that checks state before changing it. On SQLite
+    /// it is `BEGIN IMMEDIATE`: the write lock is taken at once, so a second writer waits
+    /// (busy timeout) and then reads the state the first one committed, instead of both
+    /// passing the check on the same snapshot (DESIGN.md, « Known traps »). On PostgreSQL
+    /// a plain `BEGIN` (read committed); callers guard their `UPDATE` with the state they
+    /// read (`… WHERE status = $2`) and check the rows affected.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.backend() {
+            Backend::Sqlite => self.pool().begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool().begin().await?,
+        })
+    }
+
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
     }

@@ -70,7 +70,7 @@ impl Store {
         absent: AbsentProjects,
         actor: &str,
     ) -> Result<ImportReport, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?; // checks then writes, and appends to the audit chain
         let mut report = ImportReport::default();
         let stored = load_programmes(&mut tx).await?;
         let stored_programme = stored.into_iter().find(|p| p.slug == programme.slug);
