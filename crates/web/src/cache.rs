@@ -42,7 +42,7 @@ pub struct Cache {
     /// `/api/v1/programme`.
     pub api_programme: Bytes,
     /// `/api/v1/projects` with the default query and page.
-    pub api_projects: Bytes,
+    pub api_projects: Option<Bytes>,
     /// `/api/v1/projects/{slug}` by slug.
     pub api_project: HashMap<String, Bytes>,
     /// `/api/v1/calls`.
@@ -107,7 +107,7 @@ impl Cache {
                 programme: &r.programme,
                 stats: &r.stats,
             }),
-            api_projects: api::projects::render(app, &ProjectQuery::default(), default_page).unwrap_or_else(|_| json(&())),
+            api_projects: keep("api-projects", api::projects::render(app, &ProjectQuery::default(), default_page)),
             api_project,
             api_calls: json(&CallsResponse::new(app)),
             api_call,

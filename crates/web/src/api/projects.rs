@@ -202,7 +202,10 @@ pub async fn list_projects(Current(ctx): Current, uri: Uri) -> AppResult<Respons
                 limit: DEFAULT_LIMIT,
             })
     {
-        return Ok(json_bytes(ctx.cache.api_projects.clone()));
+        // Pre-rendered when the snapshot was taken; rendered now if that failed.
+        if let Some(b) = &ctx.cache.api_projects {
+            return Ok(json_bytes(b.clone()));
+        }
     }
     Ok(json_bytes(render(&ctx.app, &q, page)?))
 }
