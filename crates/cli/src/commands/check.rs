@@ -8,7 +8,7 @@ use territoires_domain::money::{group_thousands, Money};
 /// Prints every check (verdict, label, reference, computed value, difference, note) and a
 /// summary. Exit code 0 when no check reports a problem, 3 otherwise.
 pub async fn run(database_url: &str) -> Result<ExitCode, CliError> {
-    let (_store, registry) = super::open_registry(database_url).await?;
+    let (_store, registry) = super::open_registry(database_url, &super::actor()).await?;
     let problems = registry.checks.iter().filter(|c| c.verdict.is_problem()).count();
     for c in &registry.checks {
         println!("[{}] {}", c.verdict.label(), c.label);

@@ -17,7 +17,7 @@ pub enum Format {
 /// Writes the projects to `out` (created or truncated) or to stdout. A file is written
 /// whole or not at all: the export goes to a temporary file renamed at the end.
 pub async fn projects(database_url: &str, format: Format, out: Option<&Path>) -> Result<ExitCode, CliError> {
-    let (_store, registry) = super::open_registry(database_url).await?;
+    let (_store, registry) = super::open_registry(database_url, &super::actor()).await?;
     let write = |w: &mut dyn Write| -> Result<(), CliError> {
         let result = match format {
             Format::Csv => projects_export::write_csv(&registry.projects, w),

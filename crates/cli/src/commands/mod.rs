@@ -13,8 +13,9 @@ use territoires_formats::press_kit;
 use territoires_store::Store;
 
 /// Connects to the database and returns its registry, importing the embedded press kit
-/// first when the database is empty (so that a fresh install shows the real programme).
-pub async fn open_registry(database_url: &str) -> Result<(Store, Registry), CliError> {
+/// first when the database is empty (so that a fresh install shows the real programme);
+/// `actor` is recorded in the audit trail for that import (`system` when the server does it).
+pub async fn open_registry(database_url: &str, actor: &str) -> Result<(Store, Registry), CliError> {
     let store = Store::connect(database_url).await?;
     if let Some(registry) = store.load_registry().await? {
         return Ok((store, registry));
@@ -22,7 +23,7 @@ pub async fn open_registry(database_url: &str) -> Result<(Store, Registry), CliE
     tracing::info!(file = press_kit::EMBEDDED_FILE, "empty database: importing the embedded press kit");
     let kit = press_kit::parse(press_kit::EMBEDDED, press_kit::EMBEDDED_FILE).map_err(|e| CliError::Data(e.to_string()))?;
     store
-        .import(&kit.programme, &kit.projects, territoires_store::AbsentProjects::Refuse, &actor())
+        .import(&kit.programme, &kit.projects, territoires_store::AbsentProjects::Refuse, actor)
         .await?;
     let registry = store
         .load_registry()

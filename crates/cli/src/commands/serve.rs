@@ -8,7 +8,7 @@ use std::sync::Arc;
 /// and serves until SIGINT/SIGTERM, reloading the data every `reload_seconds` when another
 /// process has imported something (0: never).
 pub async fn run(database_url: &str, bind: std::net::SocketAddr, reload_seconds: u64) -> Result<ExitCode, CliError> {
-    let (store, registry) = super::open_registry(database_url).await?;
+    let (store, registry) = super::open_registry(database_url, "system").await?;
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .map_err(|e| CliError::Io(format!("cannot listen on {bind}: {e}")))?;
