@@ -13,8 +13,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use territoires_domain::access::{allows, Action};
-use territoires_store::Session;
+use territoires_domain::access::{allows, Action, Email};
+use territoires_store::{Account, Session};
 
 /// Name of the session cookie.
 pub const COOKIE: &str = "territoires_session";
@@ -61,14 +61,33 @@ pub fn session_id(headers: &HeaderMap) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// A request from a signed-in account: its session (account and anti-CSRF token) and the
-/// cookie's identifier. Extracting it from a request without a live session answers 401
-/// (JSON) or redirects to `/connexion` (pages).
+/// The session identifier of an `Authorization: Bearer <token>` header (API clients,
+/// token from `POST /api/v1/sessions`), if any.
+pub fn bearer_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+}
+
+/// The header an API write authenticated by the session *cookie* must carry, holding the
+/// session's anti-CSRF token (a browser script of this site reads it from
+/// `GET /api/v1/session`; another site cannot).
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// A request from a signed-in account: its session (account and anti-CSRF token), its
+/// identifier, and whether it came as a bearer token (API client) or as the cookie.
+/// Extracting it from a request without a live session answers 401 (JSON) or redirects
+/// to `/connexion` (pages). A bearer token takes precedence over a cookie.
 pub struct SignedIn {
     /// The session.
     pub session: Session,
-    /// The identifier in the cookie (to close the session).
+    /// The session's identifier (cookie value or bearer token), to close it.
     pub id: String,
+    /// Whether it came in an `Authorization: Bearer` header rather than the cookie.
+    pub bearer: bool,
 }
 
 impl FromRequestParts<LiveState> for SignedIn {
@@ -91,12 +110,16 @@ impl FromRequestParts<LiveState> for SignedIn {
             .into_response(),
             Format::Html => Redirect::to(&format!("/connexion?retour={}", encode_path(&path))).into_response(),
         };
-        let Some(id) = session_id(&parts.headers) else {
-            return Err(unauthenticated());
+        let (id, bearer) = match bearer_token(&parts.headers) {
+            Some(token) => (token, true),
+            None => match session_id(&parts.headers) {
+                Some(id) => (id, false),
+                None => return Err(unauthenticated()),
+            },
         };
         let store = live.current().app.store.clone();
         match store.session(&id).await {
-            Ok(Some(session)) => Ok(SignedIn { session, id }),
+            Ok(Some(session)) => Ok(SignedIn { session, id, bearer }),
             Ok(None) => Err(unauthenticated()),
             Err(e) => Err(AppError::internal(format, e).into_response()),
         }
@@ -132,6 +155,29 @@ impl SignedIn {
     }
 }
 
+impl SignedIn {
+    /// The guard of every API write (`POST`, `PUT`, `DELETE` under `/api/v1`): a bearer
+    /// token needs nothing more (a browser never sends one on its own, so no cross-site
+    /// forgery is possible); a session cookie needs the `X-CSRF-Token` header holding the
+    /// session's anti-CSRF token and a same-site `Origin`. Errors: 403 (JSON) saying what
+    /// is missing.
+    pub fn check_api_write(&self, headers: &HeaderMap) -> Result<(), AppError> {
+        if self.bearer {
+            return Ok(());
+        }
+        let refused = |message: &str| AppError::new(Format::Json, ErrorKind::Forbidden, message.to_owned());
+        check_same_origin(headers).map_err(|_| refused("Requête envoyée depuis un autre site : refusée."))?;
+        let token = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        if constant_time_eq(token.as_bytes(), self.session.csrf_token.as_bytes()) {
+            Ok(())
+        } else {
+            Err(refused(
+                "En-tête X-CSRF-Token absent ou incorrect : avec le cookie de session, une écriture doit porter le jeton anti-CSRF de GET /api/v1/session (ou utilisez un jeton Bearer).",
+            ))
+        }
+    }
+}
+
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
@@ -162,6 +208,45 @@ pub fn check_same_origin(headers: &HeaderMap) -> Result<(), AppError> {
                 ))
             }
         }
+    }
+}
+
+/// Password checks running at once: argon2id takes 19 MiB each, so a flood of sign-ins
+/// must queue rather than exhaust memory.
+static PASSWORD_CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
+/// Checks a local account's credentials, for the sign-in page and `POST /api/v1/sessions`:
+/// `Ok(Ok(account))` when they match an enabled account (its throttle counter cleared);
+/// `Ok(Err(login))` when they do not, with the login to echo (normalised, or the input cut
+/// to 254 characters when it is no e-mail address — refused without a password check or a
+/// counter). Attempts are counted per normalised login *before* the check. Errors: 429
+/// when the login is throttled, 500 on a database failure (in `format`).
+pub async fn authenticate(live: &LiveState, raw_email: &str, password: &str, format: Format) -> Result<Result<Account, String>, AppError> {
+    let Ok(email) = Email::parse(raw_email) else {
+        return Ok(Err(raw_email.chars().take(254).collect()));
+    };
+    if let Err(wait) = live.1.begin(email.as_str(), Instant::now()) {
+        let minutes = wait.as_secs().div_ceil(60);
+        return Err(AppError::new(
+            format,
+            ErrorKind::TooManyRequests,
+            format!("Trop de tentatives de connexion pour cette adresse : réessayez dans {minutes} minute(s)."),
+        ));
+    }
+    let store = live.current().app.store.clone();
+    let account = {
+        let _permit = PASSWORD_CHECKS.acquire().await.map_err(|e| AppError::internal(format, e))?;
+        store
+            .verify_password(&email, password)
+            .await
+            .map_err(|e| AppError::internal(format, e))?
+    };
+    match account {
+        Some(account) => {
+            live.1.clear(email.as_str());
+            Ok(Ok(account))
+        }
+        None => Ok(Err(email.as_str().to_owned())),
     }
 }
 

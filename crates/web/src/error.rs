@@ -48,6 +48,9 @@ pub enum ErrorKind {
     /// transition refused: wrong status, missing reason, deadline passed, a concurrent
     /// change); the message says why, in French.
     Conflict,
+    /// 422: a submitted body or form is invalid (malformed JSON, a missing or wrong
+    /// field, a file outside the limits); the message names the field and what is wrong.
+    Unprocessable,
     /// 429: too many failed sign-ins for this login; try again later.
     TooManyRequests,
     /// 503: a dependency (the database) does not answer.
@@ -138,6 +141,7 @@ impl AppError {
             ErrorKind::Unauthorized => StatusCode::UNAUTHORIZED,
             ErrorKind::Forbidden => StatusCode::FORBIDDEN,
             ErrorKind::Conflict => StatusCode::CONFLICT,
+            ErrorKind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -152,6 +156,7 @@ impl AppError {
             ErrorKind::Unauthorized => "unauthorized",
             ErrorKind::Forbidden => "forbidden",
             ErrorKind::Conflict => "conflict",
+            ErrorKind::Unprocessable => "invalid_input",
             ErrorKind::TooManyRequests => "too_many_requests",
             ErrorKind::Unavailable => "unavailable",
             ErrorKind::Internal => "internal",
@@ -218,6 +223,7 @@ impl IntoResponse for AppError {
                     ErrorKind::Unauthorized => "Connexion nécessaire",
                     ErrorKind::Forbidden => "Accès refusé",
                     ErrorKind::Conflict => "Action impossible",
+                    ErrorKind::Unprocessable => "Données invalides",
                     ErrorKind::TooManyRequests => "Trop de tentatives",
                     ErrorKind::Unavailable => "Service indisponible",
                     ErrorKind::Internal => "Erreur inattendue",

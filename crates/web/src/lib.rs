@@ -157,6 +157,11 @@ fn routes(live: LiveState) -> Router {
         // from the URI the `SignedIn` extractor reads, which would then answer a missing
         // session with the pages' redirect instead of the API's 401.
         .route("/api/v1/applications/{id}", get(api::applications::find_application))
+        .route("/api/v1/sessions", axum::routing::post(api::sessions::create_session))
+        .route(
+            "/api/v1/session",
+            get(api::sessions::current_session).delete(api::sessions::delete_session),
+        )
         .nest("/api/v1", api::router())
         .fallback(error::fallback)
         .with_state(live);

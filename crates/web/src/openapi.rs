@@ -9,7 +9,7 @@ use utoipa::OpenApi;
 #[openapi(
     info(
         title = "Territoires API",
-        description = "Read-only JSON API of Territoires: the *Territoires d'Innovation* programme (France, Programme d'investissements d'avenir), its calls, its 24 laureate projects, dashboard figures and reconciliation checks.\n\nEvery amount is an **integer number of euro cents** (`605000000` is 6 050 000 €). A figure the source does not give is `null`, never 0. Data: press kit of 13 September 2019, Licence Ouverte / Etalab 2.0."
+        description = "JSON API of Territoires: the *Territoires d'Innovation* programme (France, Programme d'investissements d'avenir), its calls, its 24 laureate projects, dashboard figures and reconciliation checks.\n\nEvery amount is an **integer number of euro cents** (`605000000` is 6 050 000 €). A figure the source does not give is `null`, never 0. Data: press kit of 13 September 2019, Licence Ouverte / Etalab 2.0."
     ),
     paths(
         api::programme::find_programme,
@@ -19,6 +19,9 @@ use utoipa::OpenApi;
         api::calls::find_call,
         api::checks::list_checks,
         api::applications::find_application,
+        api::sessions::create_session,
+        api::sessions::current_session,
+        api::sessions::delete_session,
         openapi_json,
         api::health,
     ),
@@ -28,7 +31,8 @@ use utoipa::OpenApi;
         (name = "projects", description = "The laureate projects"),
         (name = "calls", description = "The calls (AMI 2017, AAP 2018): dates, time zone, themes, figures and linked projects"),
         (name = "checks", description = "Reconciliation checks"),
-        (name = "applications", description = "Applications to a call and their workflow history; needs a signed-in session (cookie `territoires_session`, from /connexion)"),
+        (name = "accounts", description = "Signing in: `POST /api/v1/sessions` gives a bearer token (`Authorization: Bearer <token>`). A browser script may use the session cookie instead, and then sends the session's anti-CSRF token (`GET /api/v1/session`) in `X-CSRF-Token` with every write"),
+        (name = "applications", description = "Applications to a call and their workflow; needs a signed-in session (bearer token or cookie)"),
         (name = "meta", description = "This document"),
         (name = "health", description = "Service health"),
     )

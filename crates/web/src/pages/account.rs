@@ -4,7 +4,7 @@
 
 use super::layout::Layout;
 use crate::auth::{self, SignedIn};
-use crate::error::{AppError, AppResult, ErrorKind, Format};
+use crate::error::{AppError, AppResult, Format};
 use crate::{Current, LiveState};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -12,8 +12,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
-use std::time::Instant;
-use territoires_domain::access::{allows, Action, Email};
+use territoires_domain::access::{allows, Action};
 use territoires_store::Account;
 
 #[derive(Template)]
@@ -58,10 +57,6 @@ fn safe_return(retour: Option<&str>) -> &str {
         _ => "/espace",
     }
 }
-
-/// Password checks running at once: argon2id takes 19 MiB each, so a flood of sign-ins
-/// must queue rather than exhaust memory.
-static PASSWORD_CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
 
 fn page(status: StatusCode, html: Result<String, askama::Error>) -> AppResult<Response> {
     let body = html.map_err(|e| AppError::internal(Format::Html, e))?;
@@ -136,33 +131,14 @@ pub async fn sign_in(State(live): State<LiveState>, headers: HeaderMap, Form(for
             .render(),
         )
     };
-    // A malformed address has no account: refused without a password check or a counter.
-    let Ok(email) = Email::parse(&form.email) else {
-        return failed(&form.email.chars().take(254).collect::<String>());
+    let account = match auth::authenticate(&live, &form.email, &form.password, Format::Html).await? {
+        Ok(account) => account,
+        Err(login) => return failed(&login),
     };
-    // Counted on the normalised login, before the check, so neither spelling variants nor
-    // simultaneous posts get more than the allowed attempts.
-    if let Err(wait) = live.1.begin(email.as_str(), Instant::now()) {
-        let minutes = wait.as_secs().div_ceil(60);
-        return Err(AppError::new(
-            Format::Html,
-            ErrorKind::TooManyRequests,
-            format!("Trop de tentatives de connexion pour cette adresse : réessayez dans {minutes} minute(s)."),
-        ));
-    }
-    let store = live.current().app.store.clone();
-    let account = {
-        let _permit = PASSWORD_CHECKS.acquire().await.map_err(|e| AppError::internal(Format::Html, e))?;
-        store
-            .verify_password(&email, &form.password)
-            .await
-            .map_err(|e| AppError::internal(Format::Html, e))?
-    };
-    let Some(account) = account else {
-        return failed(email.as_str());
-    };
-    live.1.clear(email.as_str());
-    let id = store
+    let id = live
+        .current()
+        .app
+        .store
         .open_session(account.id, auth::SESSION_TTL)
         .await
         .map_err(|e| AppError::internal(Format::Html, e))?;
