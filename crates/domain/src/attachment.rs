@@ -201,6 +201,52 @@ pub fn detect(name: &str, bytes: &[u8]) -> Result<FileKind, AttachmentError> {
     }
 }
 
+/// A file that passed every check of this module, ready to store: built only by
+/// [`CheckedFile::parse`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedFile {
+    name: String,
+    kind: FileKind,
+    sha256: String,
+    bytes: Vec<u8>,
+}
+
+impl CheckedFile {
+    /// The file named `raw_name` by the client with content `bytes`: its name
+    /// [sanitised](sanitize_name), its kind [detected](detect), its SHA-256 computed.
+    /// Errors: those of [`detect`] (the message names the sanitised name).
+    pub fn parse(raw_name: &str, bytes: Vec<u8>) -> Result<CheckedFile, AttachmentError> {
+        let name = sanitize_name(raw_name);
+        let kind = detect(&name, &bytes)?;
+        Ok(CheckedFile {
+            sha256: sha256_hex(&bytes),
+            name,
+            kind,
+            bytes,
+        })
+    }
+
+    /// The sanitised display name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The detected kind.
+    pub fn kind(&self) -> FileKind {
+        self.kind
+    }
+
+    /// SHA-256 of the content, 64 lower-case hexadecimal digits.
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+
+    /// The content.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
 /// SHA-256 of `bytes`, 64 lower-case hexadecimal digits (FIPS 180-4).
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
@@ -294,6 +340,17 @@ mod tests {
     fn only_drafts_and_returned_applications_take_files() {
         let open: Vec<ApplicationStatus> = ApplicationStatus::ALL.into_iter().filter(|s| editable(*s)).collect();
         assert_eq!(open, [ApplicationStatus::Draft, ApplicationStatus::ReturnedForCompletion]);
+    }
+
+    #[test]
+    fn a_checked_file_carries_its_clean_name_kind_and_digest() {
+        let f = CheckedFile::parse("../../etc/passwd.txt", b"abc".to_vec()).unwrap();
+        assert_eq!((f.name(), f.kind(), f.bytes()), ("passwd.txt", FileKind::Text, &b"abc"[..]));
+        assert_eq!(f.sha256(), sha256_hex(b"abc"));
+        assert_eq!(
+            CheckedFile::parse("x/evil.pdf", b"<html>".to_vec()),
+            Err(AttachmentError::ContentMismatch("evil.pdf".into()))
+        );
     }
 
     #[test]

@@ -162,6 +162,36 @@ fn routes(live: LiveState) -> Router {
             "/api/v1/session",
             get(api::sessions::current_session).delete(api::sessions::delete_session),
         )
+        .route(
+            "/candidatures/{id}/pieces",
+            axum::routing::post(pages::attachments::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(pages::attachments::UPLOAD_BODY_LIMIT)),
+        )
+        .route("/candidatures/{id}/pieces/{n}", get(pages::attachments::show))
+        .route(
+            "/candidatures/{id}/pieces/{n}/suppression",
+            axum::routing::post(pages::attachments::delete),
+        )
+        .route("/candidatures/{id}/messages", axum::routing::post(pages::correspondence::post_message))
+        .route("/candidatures/{id}/notes", axum::routing::post(pages::correspondence::post_note))
+        .route(
+            "/api/v1/applications/{id}/attachments",
+            get(api::attachments::list_attachments).post(api::attachments::upload_attachment).layer(
+                axum::extract::DefaultBodyLimit::max(pages::attachments::UPLOAD_BODY_LIMIT),
+            ),
+        )
+        .route(
+            "/api/v1/applications/{id}/attachments/{n}",
+            get(api::attachments::find_attachment).delete(api::attachments::delete_attachment),
+        )
+        .route(
+            "/api/v1/applications/{id}/messages",
+            get(api::attachments::list_messages).post(api::attachments::create_message),
+        )
+        .route(
+            "/api/v1/applications/{id}/notes",
+            get(api::attachments::list_notes).post(api::attachments::create_note),
+        )
         .nest("/api/v1", api::router())
         .fallback(error::fallback)
         .with_state(live);

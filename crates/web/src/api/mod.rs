@@ -7,6 +7,7 @@ pub mod checks;
 pub mod programme;
 pub mod projects;
 pub mod sessions;
+pub mod attachments;
 
 use crate::{openapi, Current, LiveState};
 use axum::{

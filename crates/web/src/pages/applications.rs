@@ -413,6 +413,7 @@ struct ShowPage<'a> {
     events: Vec<EventRow>,
     forms: Vec<TransitionForm>,
     csrf: &'a str,
+    exchange: super::correspondence::Exchange,
 }
 
 /// The kebab-case code of a transition kind (`start-review`), as in forms and the audit
@@ -473,6 +474,7 @@ pub async fn show(Current(ctx): Current, signed_in: SignedIn, Path(raw_id): Path
                     .collect(),
                 forms,
                 csrf: &signed_in.session.csrf_token,
+                exchange: super::correspondence::exchange(store, &signed_in, &app).await?,
                 app: &app,
             }
             .render();

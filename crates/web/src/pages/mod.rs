@@ -11,6 +11,8 @@ pub mod layout;
 pub mod legal;
 pub mod project;
 pub mod projects;
+pub mod attachments;
+pub mod correspondence;
 
 use axum::{
     body::{Body, Bytes},
