@@ -11,6 +11,8 @@ mod calls;
 mod openapi;
 mod pages;
 mod reload;
+mod attachments;
+mod messages;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
