@@ -154,9 +154,7 @@ pub fn sanitize_name(raw: &str) -> String {
 
 /// The lower-case extension of `name` (after its last dot), if any.
 fn extension(name: &str) -> Option<String> {
-    name.rsplit_once('.')
-        .map(|(_, e)| e.to_lowercase())
-        .filter(|e| !e.is_empty())
+    name.rsplit_once('.').map(|(_, e)| e.to_lowercase()).filter(|e| !e.is_empty())
 }
 
 /// Whether `bytes` is UTF-8 text (a byte-order mark allowed) without NUL nor other
@@ -302,9 +300,15 @@ mod tests {
         ] {
             assert_eq!(detect(name, b"PK\x03\x04\x14\0"), Ok(kind), "{name}");
         }
-        assert_eq!(detect("indicateurs.csv", "commune;habitants\r\nDie;4 500\r\n".as_bytes()), Ok(FileKind::Csv));
+        assert_eq!(
+            detect("indicateurs.csv", "commune;habitants\r\nDie;4 500\r\n".as_bytes()),
+            Ok(FileKind::Csv)
+        );
         assert_eq!(detect("lisez-moi.txt", b"\xEF\xBB\xBFBonjour\tvous\n"), Ok(FileKind::Text));
-        assert_eq!(FileKind::Xlsx.media_type(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        assert_eq!(
+            FileKind::Xlsx.media_type(),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        );
     }
 
     #[test]
@@ -332,7 +336,10 @@ mod tests {
         at_limit.resize(MAX_BYTES, b' ');
         assert_eq!(detect("a.pdf", &at_limit), Ok(FileKind::Pdf));
         at_limit.push(b' ');
-        assert_eq!(detect("a.pdf", &at_limit), Err(AttachmentError::TooLarge("a.pdf".into(), 10_485_761)));
+        assert_eq!(
+            detect("a.pdf", &at_limit),
+            Err(AttachmentError::TooLarge("a.pdf".into(), 10_485_761))
+        );
         assert_eq!(detect("a.pdf", b""), Err(AttachmentError::Empty("a.pdf".into())));
     }
 
@@ -356,6 +363,9 @@ mod tests {
     #[test]
     fn the_digest_is_sha256() {
         // FIPS 180-2, appendix B.1: SHA-256("abc").
-        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 }

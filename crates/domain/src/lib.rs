@@ -7,10 +7,12 @@
 
 pub mod access;
 pub mod application;
+pub mod attachment;
 pub mod audit;
 pub mod call;
 pub mod checks;
 pub mod conflicts;
+pub mod correspondence;
 pub mod money;
 pub mod programme;
 pub mod project;
@@ -20,8 +22,6 @@ pub mod scoring;
 pub mod stats;
 pub mod text;
 pub mod vocabulary;
-pub mod attachment;
-pub mod correspondence;
 
 pub use money::Money;
 pub use programme::Programme;

@@ -70,8 +70,7 @@ pub(crate) async fn status_of(tx: &mut Transaction<'_, Any>, id: ApplicationId) 
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("aucune candidature n'a le numéro {id}")))?
         .try_get(0)?;
-    ApplicationStatus::from_code(&status)
-        .ok_or_else(|| StoreError::Invalid(format!("applications id {id}: unknown status {status:?}")))
+    ApplicationStatus::from_code(&status).ok_or_else(|| StoreError::Invalid(format!("applications id {id}: unknown status {status:?}")))
 }
 
 /// [`StoreError::Refused`] unless `status` lets the applicant change the files.

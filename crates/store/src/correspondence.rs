@@ -122,8 +122,7 @@ impl Store {
                     id: r.try_get("id")?,
                     author_account_id: r.try_get("author_account_id")?,
                     author_name: r.try_get("display_name")?,
-                    author_role: Role::from_code(&role)
-                        .ok_or_else(|| StoreError::Invalid(format!("accounts: unknown role {role:?}")))?,
+                    author_role: Role::from_code(&role).ok_or_else(|| StoreError::Invalid(format!("accounts: unknown role {role:?}")))?,
                     at: r.try_get("at")?,
                     body: r.try_get("body")?,
                 })

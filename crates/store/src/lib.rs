@@ -8,21 +8,21 @@
 
 mod accounts;
 mod applications;
+mod attachments;
 mod audit;
 mod codec;
+mod correspondence;
 mod registry;
 mod sessions;
 pub mod testing;
-mod attachments;
-mod correspondence;
 
 pub use accounts::{hash_password, Account, NewAccount};
 pub use applications::{Application, ApplicationEvent};
+pub use attachments::Attachment;
 pub use audit::AuditVerification;
+pub use correspondence::{Post, Thread};
 pub use registry::{AbsentProjects, ImportReport};
 pub use sessions::{random_token, Session};
-pub use attachments::Attachment;
-pub use correspondence::{Post, Thread};
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;

@@ -61,7 +61,7 @@ async fn bytes_round_trip_and_writes_are_audited_without_the_content() {
     let (meta, content) = store.attachment_content(app.id, added.id).await.unwrap().unwrap();
     assert_eq!(meta, added);
     assert_eq!(content, pdf());
-    assert_eq!(store.attachments(app.id).await.unwrap(), [added.clone()]);
+    assert_eq!(store.attachments(app.id).await.unwrap(), std::slice::from_ref(&added));
     // Another application's number names nothing here.
     let other = store.create_draft("aap-2018", &lead, "Autre", "", None).await.unwrap();
     assert_eq!(store.attachment_content(other.id, added.id).await.unwrap(), None);
@@ -143,7 +143,12 @@ async fn messages_and_notes_are_separate_threads() {
     assert_eq!(
         seen,
         [
-            ("Instructeur", Role::Instructor, "2026-03-02T09:00:00Z", "Merci de joindre le budget."),
+            (
+                "Instructeur",
+                Role::Instructor,
+                "2026-03-02T09:00:00Z",
+                "Merci de joindre le budget."
+            ),
             ("Porteur de projet", Role::ProjectLead, "2026-03-02T09:05:00Z", "C'est fait."),
         ]
     );

@@ -172,13 +172,16 @@ fn routes(live: LiveState) -> Router {
             "/candidatures/{id}/pieces/{n}/suppression",
             axum::routing::post(pages::attachments::delete),
         )
-        .route("/candidatures/{id}/messages", axum::routing::post(pages::correspondence::post_message))
+        .route(
+            "/candidatures/{id}/messages",
+            axum::routing::post(pages::correspondence::post_message),
+        )
         .route("/candidatures/{id}/notes", axum::routing::post(pages::correspondence::post_note))
         .route(
             "/api/v1/applications/{id}/attachments",
-            get(api::attachments::list_attachments).post(api::attachments::upload_attachment).layer(
-                axum::extract::DefaultBodyLimit::max(pages::attachments::UPLOAD_BODY_LIMIT),
-            ),
+            get(api::attachments::list_attachments)
+                .post(api::attachments::upload_attachment)
+                .layer(axum::extract::DefaultBodyLimit::max(pages::attachments::UPLOAD_BODY_LIMIT)),
         )
         .route(
             "/api/v1/applications/{id}/attachments/{n}",

@@ -2,12 +2,12 @@
 //! `{"error": {"code", "message", "parameter"?}}` (see [`crate::error::ErrorBody`]).
 
 pub mod applications;
+pub mod attachments;
 pub mod calls;
 pub mod checks;
 pub mod programme;
 pub mod projects;
 pub mod sessions;
-pub mod attachments;
 
 use crate::{openapi, Current, LiveState};
 use axum::{

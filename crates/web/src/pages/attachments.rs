@@ -114,7 +114,11 @@ pub(crate) async fn store_upload(
 ) -> AppResult<Attachment> {
     require_applicant(signed_in, app, format)?;
     let (name, bytes) = file.ok_or_else(|| {
-        AppError::new(format, ErrorKind::Unprocessable, "Aucun fichier reçu : choisissez un fichier (champ « fichier »).")
+        AppError::new(
+            format,
+            ErrorKind::Unprocessable,
+            "Aucun fichier reçu : choisissez un fichier (champ « fichier »).",
+        )
     })?;
     let checked = CheckedFile::parse(&name, bytes).map_err(|e| AppError::new(format, ErrorKind::Unprocessable, e.to_string()))?;
     store
@@ -164,7 +168,13 @@ pub(crate) fn rfc5987(s: &str) -> String {
 pub(crate) fn content_disposition(name: &str) -> String {
     let ascii: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || " .-_()".contains(c) { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || " .-_()".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", rfc5987(name))
 }
@@ -187,7 +197,10 @@ pub(crate) async fn download(store: &territoires_store::Store, app: &Application
             (header::CONTENT_TYPE, media_type),
             (header::CONTENT_DISPOSITION, disposition),
             (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
-            (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox")),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("default-src 'none'; sandbox"),
+            ),
         ],
         bytes,
     )

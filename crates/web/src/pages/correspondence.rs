@@ -174,7 +174,14 @@ pub struct TextForm {
     texte: String,
 }
 
-async fn post_form(ctx: &crate::Ctx, signed_in: &SignedIn, headers: &HeaderMap, raw_id: &str, form: &TextForm, thread: Thread) -> AppResult<Response> {
+async fn post_form(
+    ctx: &crate::Ctx,
+    signed_in: &SignedIn,
+    headers: &HeaderMap,
+    raw_id: &str,
+    form: &TextForm,
+    thread: Thread,
+) -> AppResult<Response> {
     auth::check_same_origin(headers)?;
     signed_in.check_csrf(&form.csrf)?;
     let store = &ctx.app.store;

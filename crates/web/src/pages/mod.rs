@@ -3,16 +3,16 @@
 pub mod about;
 pub mod account;
 pub mod applications;
+pub mod attachments;
 pub mod audit;
 pub mod calls;
 pub mod checks;
+pub mod correspondence;
 pub mod dashboard;
 pub mod layout;
 pub mod legal;
 pub mod project;
 pub mod projects;
-pub mod attachments;
-pub mod correspondence;
 
 use axum::{
     body::{Body, Bytes},

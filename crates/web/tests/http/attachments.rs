@@ -99,7 +99,11 @@ pub(crate) async fn api_upload(app: &TestApp, id: i64, bearer: &str, filename: &
 
 /// `GET uri` with `auth` as a cookie or a bearer token: (status, headers, raw bytes).
 async fn fetch(app: &TestApp, uri: &str, auth: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
-    let name = if auth.starts_with("Bearer ") { header::AUTHORIZATION } else { header::COOKIE };
+    let name = if auth.starts_with("Bearer ") {
+        header::AUTHORIZATION
+    } else {
+        header::COOKIE
+    };
     let req = Request::get(uri).header(name, auth).body(Body::empty()).unwrap();
     let res = app.router.clone().oneshot(req).await.unwrap();
     let (status, headers) = (res.status(), res.headers().clone());
@@ -128,11 +132,18 @@ async fn a_pdf_uploaded_by_the_form_downloads_byte_identical_with_safe_headers()
     let app = spawn_app().await;
     let (lead_account, lead) = person(&app, "porteuse@ville.fr", "Claire Porteuse", Role::ProjectLead).await;
     let (_, instructor) = person(&app, "instructeur@anct.gouv.fr", "Ilan Instructeur", Role::Instructor).await;
-    let draft = app.store.create_draft("aap-2018", &lead_account, "Vallée verte", "", None).await.unwrap();
+    let draft = app
+        .store
+        .create_draft("aap-2018", &lead_account, "Vallée verte", "", None)
+        .await
+        .unwrap();
     let id = draft.id.0;
     let page_uri = format!("/candidatures/{id}");
     let csrf = token(&app, &page_uri, &lead).await;
-    assert_contains(&get_with(&app, &page_uri, Some(&lead)).await.body, "enctype=\"multipart/form-data\"");
+    assert_contains(
+        &get_with(&app, &page_uri, Some(&lead)).await.body,
+        "enctype=\"multipart/form-data\"",
+    );
 
     let before = audit_count(&app).await;
     let r = page_upload(&app, id, &lead, &csrf, "budget prévisionnel.pdf", &pdf()).await;
@@ -176,15 +187,27 @@ async fn a_pdf_uploaded_by_the_form_downloads_byte_identical_with_safe_headers()
     assert_eq!((status, bytes), (StatusCode::OK, pdf()));
     assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     // A number of no attachment of this application.
-    assert_eq!(fetch(&app, &format!("/candidatures/{id}/pieces/{}", n + 1), &lead).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(fetch(&app, &format!("/candidatures/{id}/pieces/abc"), &lead).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        fetch(&app, &format!("/candidatures/{id}/pieces/{}", n + 1), &lead).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        fetch(&app, &format!("/candidatures/{id}/pieces/abc"), &lead).await.0,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
 async fn ten_mebibytes_and_one_byte_is_refused_in_french_and_nothing_is_stored() {
     let app = spawn_app().await;
     let (lead_account, _) = person(&app, "porteuse@ville.fr", "Claire Porteuse", Role::ProjectLead).await;
-    let id = app.store.create_draft("aap-2018", &lead_account, "Vallée verte", "", None).await.unwrap().id.0;
+    let id = app
+        .store
+        .create_draft("aap-2018", &lead_account, "Vallée verte", "", None)
+        .await
+        .unwrap()
+        .id
+        .0;
     let token = bearer(&app, "porteuse@ville.fr").await;
     let before = audit_count(&app).await;
 
@@ -216,7 +239,13 @@ async fn ten_mebibytes_and_one_byte_is_refused_in_french_and_nothing_is_stored()
 async fn disguised_files_are_refused_and_paths_are_stripped_from_names() {
     let app = spawn_app().await;
     let (lead_account, lead) = person(&app, "porteuse@ville.fr", "Claire Porteuse", Role::ProjectLead).await;
-    let id = app.store.create_draft("aap-2018", &lead_account, "Vallée verte", "", None).await.unwrap().id.0;
+    let id = app
+        .store
+        .create_draft("aap-2018", &lead_account, "Vallée verte", "", None)
+        .await
+        .unwrap()
+        .id
+        .0;
     let token = bearer(&app, "porteuse@ville.fr").await;
 
     for (name, bytes) in [
@@ -253,8 +282,20 @@ async fn another_lead_gets_404_on_every_attachment_and_message_address() {
     let app = spawn_app().await;
     let (owner, _) = person(&app, "porteuse@ville.fr", "Claire Porteuse", Role::ProjectLead).await;
     let (other_account, other) = person(&app, "autre@ville.fr", "Autre Porteur", Role::ProjectLead).await;
-    let id = app.store.create_draft("aap-2018", &owner, "Vallée verte", "", None).await.unwrap().id.0;
-    let own = app.store.create_draft("aap-2018", &other_account, "Mien", "", None).await.unwrap().id.0;
+    let id = app
+        .store
+        .create_draft("aap-2018", &owner, "Vallée verte", "", None)
+        .await
+        .unwrap()
+        .id
+        .0;
+    let own = app
+        .store
+        .create_draft("aap-2018", &other_account, "Mien", "", None)
+        .await
+        .unwrap()
+        .id
+        .0;
     let owner_token = bearer(&app, "porteuse@ville.fr").await;
     let r = api_upload(&app, id, &owner_token, "a.pdf", &pdf()).await;
     let n = r.json()["id"].as_i64().unwrap();
@@ -266,16 +307,25 @@ async fn another_lead_gets_404_on_every_attachment_and_message_address() {
         format!("/api/v1/applications/{id}/attachments/{n}"),
         format!("/api/v1/applications/{id}/messages"),
         format!("/api/v1/applications/{id}/notes"),
-        format!("/api/v1/applications/999999/attachments"),
+        "/api/v1/applications/999999/attachments".to_owned(),
     ] {
         assert_eq!(api_get(&app, &uri, &token).await.status, StatusCode::NOT_FOUND, "{uri}");
     }
-    assert_eq!(fetch(&app, &format!("/candidatures/{id}/pieces/{n}"), &other).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        fetch(&app, &format!("/candidatures/{id}/pieces/{n}"), &other).await.0,
+        StatusCode::NOT_FOUND
+    );
     // Its own application's address does not reach another's file either.
-    assert_eq!(fetch(&app, &format!("/candidatures/{own}/pieces/{n}"), &other).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        fetch(&app, &format!("/candidatures/{own}/pieces/{n}"), &other).await.0,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(api_upload(&app, id, &token, "b.pdf", &pdf()).await.status, StatusCode::NOT_FOUND);
     let csrf = token_of(&app, own, &other).await;
-    assert_eq!(page_upload(&app, id, &other, &csrf, "b.pdf", &pdf()).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        page_upload(&app, id, &other, &csrf, "b.pdf", &pdf()).await.status,
+        StatusCode::NOT_FOUND
+    );
     let post = |uri: String| {
         Request::post(uri)
             .header(header::AUTHORIZATION, &token)
@@ -294,7 +344,11 @@ async fn another_lead_gets_404_on_every_attachment_and_message_address() {
         .body(Body::empty())
         .unwrap();
     assert_eq!(app.request(delete).await.status, StatusCode::NOT_FOUND);
-    let form = crate::auth::form(&format!("/candidatures/{id}/messages"), format!("csrf={csrf}&texte=Bonjour"), Some(&other));
+    let form = crate::auth::form(
+        &format!("/candidatures/{id}/messages"),
+        format!("csrf={csrf}&texte=Bonjour"),
+        Some(&other),
+    );
     assert_eq!(app.request(form).await.status, StatusCode::NOT_FOUND);
     assert_eq!(audit_count(&app).await, before, "nothing written");
     assert_eq!(app.store.attachments(ApplicationId(id)).await.unwrap().len(), 1);
@@ -305,7 +359,13 @@ async fn the_twenty_first_file_and_files_after_submission_are_refused_with_409()
     let app = spawn_app().await;
     let (lead_account, lead) = person(&app, "porteuse@ville.fr", "Claire Porteuse", Role::ProjectLead).await;
     let (_, instructor) = person(&app, "instructeur@anct.gouv.fr", "Ilan Instructeur", Role::Instructor).await;
-    let id = app.store.create_draft("aap-2018", &lead_account, "Vallée verte", "", None).await.unwrap().id.0;
+    let id = app
+        .store
+        .create_draft("aap-2018", &lead_account, "Vallée verte", "", None)
+        .await
+        .unwrap()
+        .id
+        .0;
     let token = bearer(&app, "porteuse@ville.fr").await;
     for i in 1..=20 {
         let r = api_upload(&app, id, &token, &format!("piece-{i}.txt"), b"texte").await;
@@ -339,12 +399,20 @@ async fn the_twenty_first_file_and_files_after_submission_are_refused_with_409()
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(audit_count(&app).await, before + 1);
     let last = app.store.audit_entries().await.unwrap().pop().unwrap();
-    assert_eq!((last.action.as_str(), &last.before["name"]), ("attachment.delete", &serde_json::json!("piece-1.txt")));
+    assert_eq!(
+        (last.action.as_str(), &last.before["name"]),
+        ("attachment.delete", &serde_json::json!("piece-1.txt"))
+    );
     assert_eq!(app.store.attachments(ApplicationId(id)).await.unwrap().len(), 19);
 
     // Once submitted, files are frozen: upload and delete answer 409, the form is gone.
     app.store
-        .transition(ApplicationId(id), &Transition::Submit, &lead_account, time::OffsetDateTime::now_utc())
+        .transition(
+            ApplicationId(id),
+            &Transition::Submit,
+            &lead_account,
+            time::OffsetDateTime::now_utc(),
+        )
         .await
         .unwrap();
     let r = api_upload(&app, id, &token, "tardive.pdf", &pdf()).await;
@@ -352,7 +420,10 @@ async fn the_twenty_first_file_and_files_after_submission_are_refused_with_409()
     assert_contains(&r.body, "Déposée");
     let r = page_upload(&app, id, &lead, &csrf, "tardive.pdf", &pdf()).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
-    assert!(!get_with(&app, &format!("/candidatures/{id}"), Some(&lead)).await.body.contains("multipart/form-data"));
+    assert!(!get_with(&app, &format!("/candidatures/{id}"), Some(&lead))
+        .await
+        .body
+        .contains("multipart/form-data"));
     let delete = Request::delete(format!("/api/v1/applications/{id}/attachments/{}", list[1].id))
         .header(header::AUTHORIZATION, &token)
         .body(Body::empty())

@@ -6,13 +6,13 @@
 mod api;
 mod api_auth;
 mod applications;
+mod attachments;
 mod auth;
 mod calls;
+mod messages;
 mod openapi;
 mod pages;
 mod reload;
-mod attachments;
-mod messages;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

@@ -28,7 +28,13 @@ async fn the_applicant_and_the_instructor_write_and_only_reviewers_see_the_notes
     let (lead_account, lead) = person(&app, "porteuse@ville.fr", "Claire Porteuse", Role::ProjectLead).await;
     let (_, instructor) = person(&app, "instructeur@anct.gouv.fr", "Ilan Instructeur", Role::Instructor).await;
     let (_, manager) = person(&app, "charge@caissedesdepots.fr", "Marie Chargée", Role::ProgrammeManager).await;
-    let id = app.store.create_draft("aap-2018", &lead_account, "Vallée verte", "", None).await.unwrap().id.0;
+    let id = app
+        .store
+        .create_draft("aap-2018", &lead_account, "Vallée verte", "", None)
+        .await
+        .unwrap()
+        .id
+        .0;
     let page_uri = format!("/candidatures/{id}");
 
     // The instructor writes a message and a note through the page's forms.
@@ -53,7 +59,13 @@ async fn the_applicant_and_the_instructor_write_and_only_reviewers_see_the_notes
 
     // The lead answers through the API.
     let lead_token = bearer(&app, "porteuse@ville.fr").await;
-    let r = api_post(&app, &format!("/api/v1/applications/{id}/messages"), &lead_token, serde_json::json!({"text": "  C'est joint.  "})).await;
+    let r = api_post(
+        &app,
+        &format!("/api/v1/applications/{id}/messages"),
+        &lead_token,
+        serde_json::json!({"text": "  C'est joint.  "}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(r.json()["text"], "C'est joint.");
     assert_eq!(r.json()["author_role"], "project-lead");
@@ -71,18 +83,37 @@ async fn the_applicant_and_the_instructor_write_and_only_reviewers_see_the_notes
     let r = api_get(&app, &format!("/api/v1/applications/{id}/notes"), &lead_token).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     assert!(!r.body.contains("fragile"));
-    let r = api_post(&app, &format!("/api/v1/applications/{id}/notes"), &lead_token, serde_json::json!({"text": "x"})).await;
+    let r = api_post(
+        &app,
+        &format!("/api/v1/applications/{id}/notes"),
+        &lead_token,
+        serde_json::json!({"text": "x"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let lead_csrf = token(&app, &page_uri, &lead).await;
     let r = app
-        .request(form(&format!("/candidatures/{id}/notes"), format!("csrf={lead_csrf}&texte=x"), Some(&lead)))
+        .request(form(
+            &format!("/candidatures/{id}/notes"),
+            format!("csrf={lead_csrf}&texte=x"),
+            Some(&lead),
+        ))
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let messages = api_get(&app, &format!("/api/v1/applications/{id}/messages"), &lead_token).await;
     assert_eq!(messages.status, StatusCode::OK);
-    let texts: Vec<String> = messages.json().as_array().unwrap().iter().map(|m| m["text"].as_str().unwrap().to_owned()).collect();
+    let texts: Vec<String> = messages
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["text"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(texts, ["Merci de joindre le budget détaillé.", "C'est joint."]);
-    for uri in [format!("/api/v1/applications/{id}"), format!("/api/v1/applications/{id}/attachments")] {
+    for uri in [
+        format!("/api/v1/applications/{id}"),
+        format!("/api/v1/applications/{id}/attachments"),
+    ] {
         let body = api_get(&app, &uri, &lead_token).await.body;
         assert!(!body.contains("note") && !body.contains("fragile"), "{uri}: {body}");
     }
@@ -110,7 +141,13 @@ async fn empty_or_too_long_texts_are_refused_and_experts_stay_out() {
     let (lead_account, _) = person(&app, "porteuse@ville.fr", "Claire Porteuse", Role::ProjectLead).await;
     person(&app, "expert@comite.fr", "Éric Expert", Role::Expert).await;
     person(&app, "admin@caissedesdepots.fr", "Anne Admin", Role::OperatorAdmin).await;
-    let id = app.store.create_draft("aap-2018", &lead_account, "Vallée verte", "", None).await.unwrap().id.0;
+    let id = app
+        .store
+        .create_draft("aap-2018", &lead_account, "Vallée verte", "", None)
+        .await
+        .unwrap()
+        .id
+        .0;
     let token = bearer(&app, "porteuse@ville.fr").await;
     let uri = format!("/api/v1/applications/{id}/messages");
     let before = app.store.verify_audit().await.unwrap().entries;
@@ -135,7 +172,10 @@ async fn empty_or_too_long_texts_are_refused_and_experts_stay_out() {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let admin = bearer(&app, "admin@caissedesdepots.fr").await;
     assert_eq!(api_get(&app, &uri, &admin).await.status, StatusCode::OK);
-    assert_eq!(api_get(&app, &format!("/api/v1/applications/{id}/notes"), &admin).await.status, StatusCode::OK);
+    assert_eq!(
+        api_get(&app, &format!("/api/v1/applications/{id}/notes"), &admin).await.status,
+        StatusCode::OK
+    );
     let r = api_post(&app, &uri, &admin, serde_json::json!({"text": "x"})).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
