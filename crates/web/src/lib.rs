@@ -114,7 +114,11 @@ impl FromRequestParts<LiveState> for Current {
 /// `/mentions-legales`, `/donnees-personnelles` (HTML); signed in: `/connexion`,
 /// `/deconnexion`, `/espace`, `/candidatures` (list, `POST` creates a draft),
 /// `/candidatures/nouvelle`, `/candidatures/{id}`, `/candidatures/{id}/transitions`
-/// (`POST`), `/admin/comptes`, `/admin/journal`;
+/// (`POST`), `/admin/comptes`, `/admin/journal`; attachments, messages and notes:
+/// `/candidatures/{id}/pieces` (`POST`, multipart, body up to 10 MiB + 64 KiB),
+/// `/candidatures/{id}/pieces/{n}` (download), `/candidatures/{id}/pieces/{n}/suppression`,
+/// `/candidatures/{id}/messages` and `/candidatures/{id}/notes` (`POST`), and under
+/// `/api/v1/applications/{id}/`: `attachments[/{n}]`, `messages`, `notes`;
 /// `/api/v1/programme`, `/api/v1/projects`, `/api/v1/projects/{slug}`, `/api/v1/calls`,
 /// `/api/v1/calls/{slug}`, `/api/v1/checks`, `/api/v1/applications/{id}` (session),
 /// `/api/v1/openapi.json`, `/healthz` (JSON); `/static/dsfr-{version}/…` (embedded DSFR
