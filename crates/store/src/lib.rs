@@ -10,6 +10,7 @@ mod accounts;
 mod applications;
 mod audit;
 mod codec;
+mod oidc_accounts;
 mod registry;
 mod sessions;
 pub mod testing;
@@ -17,6 +18,7 @@ pub mod testing;
 pub use accounts::{hash_password, Account, NewAccount};
 pub use applications::{Application, ApplicationEvent};
 pub use audit::AuditVerification;
+pub use oidc_accounts::{AccountChange, OidcIdentity, OidcOutcome};
 pub use registry::{AbsentProjects, ImportReport};
 pub use sessions::{random_token, Session};
 

@@ -14,6 +14,7 @@ mod cache;
 mod charts;
 mod error;
 mod format;
+pub mod oidc;
 mod openapi;
 mod pages;
 mod params;
@@ -52,6 +53,20 @@ pub struct AppState {
     pub registry: Arc<Registry>,
     /// The database, pinged by `/healthz`.
     pub store: territoires_store::Store,
+    /// The OpenID Connect provider, when `TERRITOIRES_OIDC_*` configure one (see
+    /// [`oidc`]); `None`: local accounts only, `/connexion/oidc` answers 404.
+    pub oidc: Option<Arc<oidc::Provider>>,
+}
+
+impl AppState {
+    /// A state without OpenID Connect.
+    pub fn new(registry: Arc<Registry>, store: territoires_store::Store) -> AppState {
+        AppState {
+            registry,
+            store,
+            oidc: None,
+        }
+    }
 }
 
 /// What a request reads: the [`AppState`] plus what was rendered from it once.
@@ -114,7 +129,9 @@ impl FromRequestParts<LiveState> for Current {
 /// `/mentions-legales`, `/donnees-personnelles` (HTML); signed in: `/connexion`,
 /// `/deconnexion`, `/espace`, `/candidatures` (list, `POST` creates a draft),
 /// `/candidatures/nouvelle`, `/candidatures/{id}`, `/candidatures/{id}/transitions`
-/// (`POST`), `/admin/comptes`, `/admin/journal`;
+/// (`POST`), `/admin/comptes` (`POST` creates), `/admin/comptes/{id}` (`POST` changes),
+/// `/admin/journal`, `/connexion/oidc`, `/connexion/oidc/retour` (404 without OpenID
+/// Connect); `/api/v1/accounts` (`GET`, `POST`), `/api/v1/accounts/{id}` (`PATCH`);
 /// `/api/v1/programme`, `/api/v1/projects`, `/api/v1/projects/{slug}`, `/api/v1/calls`,
 /// `/api/v1/calls/{slug}`, `/api/v1/checks`, `/api/v1/applications/{id}` (session),
 /// `/api/v1/openapi.json`, `/healthz` (JSON); `/static/dsfr-{version}/…` (embedded DSFR
@@ -149,7 +166,7 @@ fn routes(live: LiveState) -> Router {
             "/candidatures/{id}/transitions",
             axum::routing::post(pages::applications::transition),
         )
-        .route("/admin/comptes", get(pages::account::accounts))
+        .route("/admin/comptes", get(pages::accounts_admin::list).post(pages::accounts_admin::create_form))
         .route("/admin/journal", get(pages::audit::show))
         .route("/healthz", get(api::health))
         .route(assets::ROUTE, get(assets::serve))
@@ -162,6 +179,11 @@ fn routes(live: LiveState) -> Router {
             "/api/v1/session",
             get(api::sessions::current_session).delete(api::sessions::delete_session),
         )
+        .route("/connexion/oidc", get(pages::oidc::start))
+        .route("/connexion/oidc/retour", get(pages::oidc::callback))
+        .route("/admin/comptes/{id}", axum::routing::post(pages::accounts_admin::update_form))
+        .route("/api/v1/accounts", get(api::accounts::list_accounts).post(api::accounts::create_account))
+        .route("/api/v1/accounts/{id}", axum::routing::patch(api::accounts::update_account))
         .nest("/api/v1", api::router())
         .fallback(error::fallback)
         .with_state(live);
@@ -238,6 +260,7 @@ async fn watch_imports(live: LiveState, store: territoires_store::Store, every: 
                 let app = AppState {
                     registry: Arc::new(registry),
                     store: store.clone(),
+                    oidc: live.current().app.oidc.clone(),
                 };
                 // Rendering takes a few milliseconds: off the async workers.
                 match tokio::task::spawn_blocking(move || Ctx::new(app)).await {

@@ -2,6 +2,7 @@
 
 pub mod about;
 pub mod account;
+pub mod accounts_admin;
 pub mod applications;
 pub mod audit;
 pub mod calls;
@@ -9,6 +10,7 @@ pub mod checks;
 pub mod dashboard;
 pub mod layout;
 pub mod legal;
+pub mod oidc;
 pub mod project;
 pub mod projects;
 

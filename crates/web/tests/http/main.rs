@@ -11,6 +11,8 @@ mod calls;
 mod openapi;
 mod pages;
 mod reload;
+mod accounts_admin;
+mod oidc;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -61,10 +63,7 @@ pub async fn spawn_app() -> TestApp {
         .await
         .expect("load registry")
         .expect("a registry after import");
-    let router = router(AppState {
-        registry: Arc::new(registry),
-        store: store.clone(),
-    });
+    let router = router(AppState::new(Arc::new(registry), store.clone()));
     TestApp { router, store }
 }
 
