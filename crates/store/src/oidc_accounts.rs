@@ -64,10 +64,7 @@ async fn account_id_in(tx: &mut Tx, id: i64) -> Result<Option<crate::Account>, S
 
 async fn account_email_in(tx: &mut Tx, email: &Email) -> Result<Option<crate::Account>, StoreError> {
     let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE email = $1");
-    let row = sqlx::query(&sql)
-        .bind(email.as_str().to_owned())
-        .fetch_optional(&mut **tx)
-        .await?;
+    let row = sqlx::query(&sql).bind(email.as_str().to_owned()).fetch_optional(&mut **tx).await?;
     row.map(|r| account_of_row(&r)).transpose()
 }
 
@@ -107,7 +104,8 @@ impl Store {
             (Some(e), true) => e.clone(),
             _ => {
                 return Err(StoreError::Refused(
-                    "Le fournisseur d'identité n'a pas transmis d'adresse électronique vérifiée : le compte ne peut pas être ouvert.".into(),
+                    "Le fournisseur d'identité n'a pas transmis d'adresse électronique vérifiée : le compte ne peut pas être ouvert."
+                        .into(),
                 ))
             }
         };
@@ -216,7 +214,10 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         if change.disabled {
-            sqlx::query("DELETE FROM sessions WHERE account_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
         }
         let draft = AuditDraft::new(
             now,

@@ -25,11 +25,20 @@ fn identity<'a>(subject: &'a str, email: &str, verified: bool) -> OidcIdentity<'
 #[tokio::test]
 async fn a_new_identity_creates_a_public_account_then_is_known() {
     let s = store().await;
-    let (a, outcome) = s.sign_in_with_identity(&identity("sub-1", "Claire@Gouv.fr", true), Role::Public).await.unwrap();
+    let (a, outcome) = s
+        .sign_in_with_identity(&identity("sub-1", "Claire@Gouv.fr", true), Role::Public)
+        .await
+        .unwrap();
     assert_eq!(outcome, OidcOutcome::Created);
-    assert_eq!((a.email.as_str(), a.role, a.display_name.as_str()), ("claire@gouv.fr", Role::Public, "Claire Dupont"));
+    assert_eq!(
+        (a.email.as_str(), a.role, a.display_name.as_str()),
+        ("claire@gouv.fr", Role::Public, "Claire Dupont")
+    );
     // The same subject, even with another e-mail now: the same account.
-    let (b, outcome) = s.sign_in_with_identity(&identity("sub-1", "autre@gouv.fr", false), Role::Public).await.unwrap();
+    let (b, outcome) = s
+        .sign_in_with_identity(&identity("sub-1", "autre@gouv.fr", false), Role::Public)
+        .await
+        .unwrap();
     assert_eq!((b.id, outcome), (a.id, OidcOutcome::Known));
     let audit = s.audit_entries().await.unwrap();
     assert_eq!(audit.len(), 1);
@@ -51,12 +60,19 @@ async fn a_verified_email_links_a_local_account_once() {
     };
     let local = s.create_account(local, "test").await.unwrap();
     // Unverified: refused, nothing linked.
-    let refused = s.sign_in_with_identity(&identity("sub-1", "claire@gouv.fr", false), Role::Public).await;
+    let refused = s
+        .sign_in_with_identity(&identity("sub-1", "claire@gouv.fr", false), Role::Public)
+        .await;
     assert!(matches!(refused, Err(StoreError::Refused(_))), "{refused:?}");
-    let (a, outcome) = s.sign_in_with_identity(&identity("sub-1", "claire@gouv.fr", true), Role::Public).await.unwrap();
+    let (a, outcome) = s
+        .sign_in_with_identity(&identity("sub-1", "claire@gouv.fr", true), Role::Public)
+        .await
+        .unwrap();
     assert_eq!((a.id, a.role, outcome), (local.id, Role::Instructor, OidcOutcome::Linked));
     // Another subject claiming the same address cannot take the account over.
-    let other = s.sign_in_with_identity(&identity("sub-2", "claire@gouv.fr", true), Role::Public).await;
+    let other = s
+        .sign_in_with_identity(&identity("sub-2", "claire@gouv.fr", true), Role::Public)
+        .await;
     assert!(matches!(other, Err(StoreError::Refused(_))), "{other:?}");
     let actions: Vec<String> = s.audit_entries().await.unwrap().into_iter().map(|e| e.action).collect();
     assert_eq!(actions, ["account.create", "account.link-oidc"]);
@@ -89,11 +105,17 @@ async fn an_update_is_audited_and_disabling_ends_sessions() {
         disabled: true,
     };
     let after = s.update_account(expert.id, &change, admin.id).await.unwrap();
-    assert_eq!((after.role, after.organisation.as_deref(), after.disabled), (Role::Instructor, Some("DREAL"), true));
+    assert_eq!(
+        (after.role, after.organisation.as_deref(), after.disabled),
+        (Role::Instructor, Some("DREAL"), true)
+    );
     assert_eq!(s.session(&session).await.unwrap(), None);
     assert_eq!(s.verify_password(&expert.email, "correct horse battery").await.unwrap(), None);
     let last = s.audit_entries().await.unwrap().pop().unwrap();
-    assert_eq!((last.action.as_str(), last.actor.clone()), ("account.update", format!("account:{}", admin.id)));
+    assert_eq!(
+        (last.action.as_str(), last.actor.clone()),
+        ("account.update", format!("account:{}", admin.id))
+    );
     assert_eq!(last.before["role"], "expert");
     assert_eq!(last.after["disabled"], true);
     // The same change again writes nothing.
@@ -106,6 +128,12 @@ async fn an_update_is_audited_and_disabling_ends_sessions() {
         organisation: None,
         disabled: false,
     };
-    assert!(matches!(s.update_account(admin.id, &demote, admin.id).await, Err(StoreError::Refused(_))));
-    assert!(matches!(s.update_account(9999, &demote, admin.id).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        s.update_account(admin.id, &demote, admin.id).await,
+        Err(StoreError::Refused(_))
+    ));
+    assert!(matches!(
+        s.update_account(9999, &demote, admin.id).await,
+        Err(StoreError::NotFound(_))
+    ));
 }

@@ -166,7 +166,10 @@ fn routes(live: LiveState) -> Router {
             "/candidatures/{id}/transitions",
             axum::routing::post(pages::applications::transition),
         )
-        .route("/admin/comptes", get(pages::accounts_admin::list).post(pages::accounts_admin::create_form))
+        .route(
+            "/admin/comptes",
+            get(pages::accounts_admin::list).post(pages::accounts_admin::create_form),
+        )
         .route("/admin/journal", get(pages::audit::show))
         .route("/healthz", get(api::health))
         .route(assets::ROUTE, get(assets::serve))
@@ -182,7 +185,10 @@ fn routes(live: LiveState) -> Router {
         .route("/connexion/oidc", get(pages::oidc::start))
         .route("/connexion/oidc/retour", get(pages::oidc::callback))
         .route("/admin/comptes/{id}", axum::routing::post(pages::accounts_admin::update_form))
-        .route("/api/v1/accounts", get(api::accounts::list_accounts).post(api::accounts::create_account))
+        .route(
+            "/api/v1/accounts",
+            get(api::accounts::list_accounts).post(api::accounts::create_account),
+        )
         .route("/api/v1/accounts/{id}", axum::routing::patch(api::accounts::update_account))
         .nest("/api/v1", api::router())
         .fallback(error::fallback)

@@ -55,8 +55,8 @@ pub const DEFAULT_LABEL: &str = "Se connecter avec ProConnect";
 /// Default scopes.
 pub const DEFAULT_SCOPES: &str = "openid email profile";
 
-/// The provider's settings, from the environment.
-#[derive(Debug, Clone)]
+/// The provider's settings, from the environment. Its `Debug` hides the secret.
+#[derive(Clone)]
 pub struct OidcConfig {
     /// The issuer identifier (`https://…`, no trailing slash), matched against `iss`.
     pub issuer: String,
@@ -70,6 +70,19 @@ pub struct OidcConfig {
     pub label: String,
     /// Space-separated scopes, `openid` included.
     pub scopes: String,
+}
+
+impl std::fmt::Debug for OidcConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcConfig")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"***")
+            .field("redirect_url", &self.redirect_url)
+            .field("label", &self.label)
+            .field("scopes", &self.scopes)
+            .finish()
+    }
 }
 
 /// A configuration that cannot be used; names the variable.
@@ -94,7 +107,10 @@ impl OidcConfig {
             return Ok(None);
         }
         if let Some(i) = values.iter().position(Option::is_none) {
-            return Err(ConfigError(format!("{} is missing (the other TERRITOIRES_OIDC_* variables are set)", names[i])));
+            return Err(ConfigError(format!(
+                "{} is missing (the other TERRITOIRES_OIDC_* variables are set)",
+                names[i]
+            )));
         }
         let mut v = values.into_iter().flatten();
         let (issuer, client_id, client_secret, redirect_url) = (
@@ -277,12 +293,15 @@ impl Claims {
         if let Some(n) = self.name.as_deref().filter(|n| !n.trim().is_empty()) {
             return Some(n.trim().to_owned());
         }
-        let parts: Vec<&str> = [self.given_name.as_deref(), self.usual_name.as_deref().or(self.family_name.as_deref())]
-            .into_iter()
-            .flatten()
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .collect();
+        let parts: Vec<&str> = [
+            self.given_name.as_deref(),
+            self.usual_name.as_deref().or(self.family_name.as_deref()),
+        ]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
         (!parts.is_empty()).then(|| parts.join(" "))
     }
 }
@@ -323,7 +342,12 @@ impl Provider {
     }
 
     async fn get_json<T: serde::de::DeserializeOwned>(&self, url: &str) -> Result<T, FlowError> {
-        let res = self.http.get(url).send().await.map_err(|e| FlowError::Provider(format!("GET {url}: {e}")))?;
+        let res = self
+            .http
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| FlowError::Provider(format!("GET {url}: {e}")))?;
         if !res.status().is_success() {
             return Err(FlowError::Provider(format!("GET {url}: status {}", res.status())));
         }
@@ -422,10 +446,7 @@ impl Provider {
         if !res.status().is_success() {
             return Err(FlowError::Provider(format!("token endpoint: status {}", res.status())));
         }
-        let tokens: TokenResponse = res
-            .json()
-            .await
-            .map_err(|e| FlowError::Provider(format!("token endpoint: {e}")))?;
+        let tokens: TokenResponse = res.json().await.map_err(|e| FlowError::Provider(format!("token endpoint: {e}")))?;
         let mut claims = self.verify_id_token(&tokens.id_token, &flow.nonce).await?;
         if claims.email.is_none() {
             if let (Some(url), Some(access)) = (d.userinfo_endpoint.as_deref(), tokens.access_token.as_deref()) {
@@ -568,6 +589,7 @@ mod tests {
         assert_eq!(c.issuer, "https://idp.example", "trailing slash dropped");
         assert_eq!(c.label, "Se connecter avec ProConnect");
         assert_eq!(c.scopes, "openid email profile");
+        assert!(!format!("{c:?}").contains("s3cret"), "the secret never reaches a log");
     }
 
     #[test]

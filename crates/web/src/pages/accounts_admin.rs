@@ -57,7 +57,14 @@ pub struct ValidNewAccount {
 pub fn parse_role(code: &str) -> Result<Role, FieldError> {
     Role::from_code(code.trim()).ok_or_else(|| {
         let codes: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
-        field_error("role", format!("Rôle inconnu « {} » : attendu l'un de {}.", code.chars().take(40).collect::<String>(), codes.join(", ")))
+        field_error(
+            "role",
+            format!(
+                "Rôle inconnu « {} » : attendu l'un de {}.",
+                code.chars().take(40).collect::<String>(),
+                codes.join(", ")
+            ),
+        )
     })
 }
 
@@ -84,7 +91,10 @@ pub fn parse_new_account(
     let email = Email::parse(email).map_err(|_| field_error("email", "Adresse électronique invalide : attendu nom@domaine.fr."))?;
     let name = display_name.trim();
     if name.is_empty() || name.chars().count() > MAX_TEXT_CHARS {
-        return Err(field_error("display_name", format!("Le nom est obligatoire ({MAX_TEXT_CHARS} caractères au plus).")));
+        return Err(field_error(
+            "display_name",
+            format!("Le nom est obligatoire ({MAX_TEXT_CHARS} caractères au plus)."),
+        ));
     }
     let role = parse_role(role)?;
     let organisation = parse_organisation(organisation)?;
@@ -93,7 +103,9 @@ pub fn parse_new_account(
         if p.chars().count() < MIN_PASSWORD_CHARS || p.trim().is_empty() {
             return Err(field_error(
                 "password",
-                format!("Le mot de passe doit compter au moins {MIN_PASSWORD_CHARS} caractères (ou rester vide pour un compte ProConnect)."),
+                format!(
+                    "Le mot de passe doit compter au moins {MIN_PASSWORD_CHARS} caractères (ou rester vide pour un compte ProConnect)."
+                ),
             ));
         }
     }
@@ -132,7 +144,13 @@ pub async fn create(store: &territoires_store::Store, new: &ValidNewAccount, act
 
 /// Applies `change` to account `id` as `actor`. Errors (in `format`): 404 unknown id,
 /// 409 self-lock-out refused, 500 database.
-pub async fn update(store: &territoires_store::Store, id: i64, change: &AccountChange, actor: &Account, format: Format) -> Result<Account, AppError> {
+pub async fn update(
+    store: &territoires_store::Store,
+    id: i64,
+    change: &AccountChange,
+    actor: &Account,
+    format: Format,
+) -> Result<Account, AppError> {
     store.update_account(id, change, actor.id).await.map_err(|e| match e {
         StoreError::NotFound(m) => AppError::not_found(format, m),
         StoreError::Refused(m) => AppError::new(format, ErrorKind::Conflict, m),
@@ -217,12 +235,23 @@ pub async fn list(Current(ctx): Current, signed_in: SignedIn) -> AppResult<Respo
 /// `POST /admin/comptes`: creates an account; 303 back to the list. Invalid input: the
 /// page again with 422 and the message naming the field (the password is never shown
 /// back); e-mail taken: 409. 403 for another role, a forged form or another site.
-pub async fn create_form(Current(ctx): Current, signed_in: SignedIn, headers: HeaderMap, Form(mut form): Form<CreateForm>) -> AppResult<Response> {
+pub async fn create_form(
+    Current(ctx): Current,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    Form(mut form): Form<CreateForm>,
+) -> AppResult<Response> {
     signed_in.require(Action::ManageAccounts, Format::Html)?;
     auth::check_same_origin(&headers)?;
     signed_in.check_csrf(&form.csrf)?;
     let password = std::mem::take(&mut form.password);
-    let parsed = parse_new_account(&form.email, &form.display_name, &form.role, Some(&form.organisation), Some(&password));
+    let parsed = parse_new_account(
+        &form.email,
+        &form.display_name,
+        &form.role,
+        Some(&form.organisation),
+        Some(&password),
+    );
     let new = match parsed {
         Ok(new) => new,
         Err(e) => return render(&ctx, &signed_in, StatusCode::UNPROCESSABLE_ENTITY, Some(&e.message), &form).await,

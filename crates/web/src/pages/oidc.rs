@@ -70,7 +70,8 @@ pub async fn start(Current(ctx): Current, Query(q): Query<Start>) -> AppResult<R
     })?;
     let mut res = Redirect::to(&url).into_response();
     append_cookie(&mut res, &flow_cookie(&flow.encode(), FLOW_TTL_SECONDS));
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(res)
 }
 
@@ -100,7 +101,8 @@ pub async fn callback(Current(ctx): Current, headers: HeaderMap, Query(q): Query
     let refuse = |message: &str| {
         let mut res = AppError::new(Format::Html, ErrorKind::Forbidden, message.to_owned()).into_response();
         append_cookie(&mut res, &clear);
-        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         Ok(res)
     };
     if let Some(error) = q.error.as_deref() {

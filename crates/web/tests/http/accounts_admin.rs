@@ -21,7 +21,13 @@ async fn account(app: &TestApp, email: &str, role: Role) -> i64 {
 }
 
 fn csrf_of(page: &str) -> String {
-    page.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned()
+    page.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned()
 }
 
 async fn bearer(app: &TestApp, email: &str) -> String {
@@ -63,10 +69,14 @@ async fn the_administrator_creates_an_expert_who_then_signs_in() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     crate::assert_contains(&r.body, "au moins 12 caractères");
     assert_eq!(app.store.accounts().await.unwrap().len(), 1);
-    let r = app.request(form("/admin/comptes", body("correct+horse+battery"), Some(&admin))).await;
+    let r = app
+        .request(form("/admin/comptes", body("correct+horse+battery"), Some(&admin)))
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // The same address twice: 409.
-    let r = app.request(form("/admin/comptes", body("correct+horse+battery"), Some(&admin))).await;
+    let r = app
+        .request(form("/admin/comptes", body("correct+horse+battery"), Some(&admin)))
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     let expert = sign_in(&app, "expert.eau@example.fr").await;
     let home = get_with(&app, "/espace", Some(&expert)).await;
@@ -78,7 +88,10 @@ async fn the_administrator_creates_an_expert_who_then_signs_in() {
     assert_eq!(created.len(), 2, "the admin's and the expert's");
     for e in created {
         let text = format!("{} {}", e.before, e.after);
-        assert!(!text.contains("password") && !text.contains("argon2") && !text.contains("horse"), "{text}");
+        assert!(
+            !text.contains("password") && !text.contains("argon2") && !text.contains("horse"),
+            "{text}"
+        );
     }
     assert_eq!(audit.last().unwrap().actor, format!("account:{admin_id}"));
 }
@@ -87,24 +100,53 @@ async fn the_administrator_creates_an_expert_who_then_signs_in() {
 async fn nobody_but_the_administrator_reaches_the_administration() {
     let app = spawn_app().await;
     let target = account(&app, "cible@example.fr", Role::Partner).await;
-    for role in [Role::ProgrammeManager, Role::Instructor, Role::Expert, Role::ProjectLead, Role::Partner, Role::Public] {
+    for role in [
+        Role::ProgrammeManager,
+        Role::Instructor,
+        Role::Expert,
+        Role::ProjectLead,
+        Role::Partner,
+        Role::Public,
+    ] {
         let email = format!("{}@example.fr", role.code());
         account(&app, &email, role).await;
         let cookie = sign_in(&app, &email).await;
         let csrf = csrf_of(&get_with(&app, "/espace", Some(&cookie)).await.body);
-        assert_eq!(get_with(&app, "/admin/comptes", Some(&cookie)).await.status, StatusCode::FORBIDDEN, "{role:?}");
+        assert_eq!(
+            get_with(&app, "/admin/comptes", Some(&cookie)).await.status,
+            StatusCode::FORBIDDEN,
+            "{role:?}"
+        );
         let create = format!("csrf={csrf}&email=x%40example.fr&display_name=X&role=operator-admin&password=correct+horse+battery");
-        assert_eq!(app.request(form("/admin/comptes", create, Some(&cookie))).await.status, StatusCode::FORBIDDEN, "{role:?}");
+        assert_eq!(
+            app.request(form("/admin/comptes", create, Some(&cookie))).await.status,
+            StatusCode::FORBIDDEN,
+            "{role:?}"
+        );
         let change = format!("csrf={csrf}&role=operator-admin&organisation=&etat=actif");
         let uri = format!("/admin/comptes/{target}");
-        assert_eq!(app.request(form(&uri, change, Some(&cookie))).await.status, StatusCode::FORBIDDEN, "{role:?}");
+        assert_eq!(
+            app.request(form(&uri, change, Some(&cookie))).await.status,
+            StatusCode::FORBIDDEN,
+            "{role:?}"
+        );
         let token = bearer(&app, &email).await;
-        assert_eq!(app.request(api("GET", "/api/v1/accounts", &token, None)).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            app.request(api("GET", "/api/v1/accounts", &token, None)).await.status,
+            StatusCode::FORBIDDEN
+        );
         let new = serde_json::json!({"email": "y@example.fr", "display_name": "Y", "role": "operator-admin"});
-        assert_eq!(app.request(api("POST", "/api/v1/accounts", &token, Some(new))).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            app.request(api("POST", "/api/v1/accounts", &token, Some(new))).await.status,
+            StatusCode::FORBIDDEN
+        );
         let patch = serde_json::json!({"role": "operator-admin"});
         let uri = format!("/api/v1/accounts/{target}");
-        assert_eq!(app.request(api("PATCH", &uri, &token, Some(patch))).await.status, StatusCode::FORBIDDEN, "{role:?}");
+        assert_eq!(
+            app.request(api("PATCH", &uri, &token, Some(patch))).await.status,
+            StatusCode::FORBIDDEN,
+            "{role:?}"
+        );
     }
     // Nothing changed: the target is still a partner, nobody else was created.
     let target = app.store.account_by_id(target).await.unwrap().unwrap();
@@ -125,20 +167,48 @@ async fn disabling_an_account_ends_its_live_session_and_enabling_restores_sign_i
     assert_eq!(get_with(&app, "/espace", Some(&session)).await.status, StatusCode::OK);
     let uri = format!("/api/v1/accounts/{expert}");
     let r = app
-        .request(api("PATCH", &uri, &token, Some(serde_json::json!({"disabled": true, "organisation": "INRAE"}))))
+        .request(api(
+            "PATCH",
+            &uri,
+            &token,
+            Some(serde_json::json!({"disabled": true, "organisation": "INRAE"})),
+        ))
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["disabled"], true);
     assert_eq!(r.json()["role"], "expert", "absent fields keep their value");
-    assert_eq!(get_with(&app, "/espace", Some(&session)).await.status, StatusCode::SEE_OTHER, "the live session is dead");
+    assert_eq!(
+        get_with(&app, "/espace", Some(&session)).await.status,
+        StatusCode::SEE_OTHER,
+        "the live session is dead"
+    );
     let again = app
-        .request(form("/connexion", "email=expert%40example.fr&password=correct+horse+battery".into(), None))
+        .request(form(
+            "/connexion",
+            "email=expert%40example.fr&password=correct+horse+battery".into(),
+            None,
+        ))
         .await;
     assert_eq!(again.status, StatusCode::UNAUTHORIZED);
-    let update = app.store.audit_entries().await.unwrap().into_iter().find(|e| e.action == "account.update").unwrap();
-    assert_eq!(update.before, serde_json::json!({"role": "expert", "organisation": null, "disabled": false}));
-    assert_eq!(update.after, serde_json::json!({"role": "expert", "organisation": "INRAE", "disabled": true}));
-    let r = app.request(api("PATCH", &uri, &token, Some(serde_json::json!({"disabled": false})))).await;
+    let update = app
+        .store
+        .audit_entries()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.action == "account.update")
+        .unwrap();
+    assert_eq!(
+        update.before,
+        serde_json::json!({"role": "expert", "organisation": null, "disabled": false})
+    );
+    assert_eq!(
+        update.after,
+        serde_json::json!({"role": "expert", "organisation": "INRAE", "disabled": true})
+    );
+    let r = app
+        .request(api("PATCH", &uri, &token, Some(serde_json::json!({"disabled": false}))))
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     sign_in(&app, "expert@example.fr").await;
     // The list shows both, without hashes.
@@ -161,22 +231,47 @@ async fn an_administrator_cannot_demote_or_disable_themselves() {
     let cookie = sign_in(&app, "admin@example.fr").await;
     let csrf = csrf_of(&get_with(&app, "/admin/comptes", Some(&cookie)).await.body);
     let r = app
-        .request(form(&format!("/admin/comptes/{admin}"), format!("csrf={csrf}&role=instructor&organisation=&etat=actif"), Some(&cookie)))
+        .request(form(
+            &format!("/admin/comptes/{admin}"),
+            format!("csrf={csrf}&role=instructor&organisation=&etat=actif"),
+            Some(&cookie),
+        ))
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     crate::assert_contains(&r.body, "Vous ne pouvez ni désactiver votre propre compte");
     let me = app.store.account_by_id(admin).await.unwrap().unwrap();
     assert_eq!((me.role, me.disabled), (Role::OperatorAdmin, false));
-    assert!(app.store.audit_entries().await.unwrap().iter().all(|e| e.action != "account.update"));
+    assert!(app
+        .store
+        .audit_entries()
+        .await
+        .unwrap()
+        .iter()
+        .all(|e| e.action != "account.update"));
     // Bad input through the API names the field.
     let r = app
-        .request(api("POST", "/api/v1/accounts", &token, Some(serde_json::json!({"email": "z@example.fr", "display_name": "Z", "role": "roi"}))))
+        .request(api(
+            "POST",
+            "/api/v1/accounts",
+            &token,
+            Some(serde_json::json!({"email": "z@example.fr", "display_name": "Z", "role": "roi"})),
+        ))
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     crate::assert_contains(&r.body, "role");
     let r = app
-        .request(api("POST", "/api/v1/accounts", &token, Some(serde_json::json!({"email": "z@example.fr", "display_name": "Z", "role": "instructor"}))))
+        .request(api(
+            "POST",
+            "/api/v1/accounts",
+            &token,
+            Some(serde_json::json!({"email": "z@example.fr", "display_name": "Z", "role": "instructor"})),
+        ))
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "an account without password (OpenID Connect only)");
-    assert_eq!(app.request(api("PATCH", "/api/v1/accounts/999", &token, Some(serde_json::json!({})))).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.request(api("PATCH", "/api/v1/accounts/999", &token, Some(serde_json::json!({}))))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
 }

@@ -3,16 +3,16 @@
 //! PostgreSQL when `TEST_DATABASE_URL` names a server). Expected values are read off the
 //! press kit (`data/territoires-d-innovation-2019-dossier-de-presse.md`), not off the code.
 
+mod accounts_admin;
 mod api;
 mod api_auth;
 mod applications;
 mod auth;
 mod calls;
+mod oidc;
 mod openapi;
 mod pages;
 mod reload;
-mod accounts_admin;
-mod oidc;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

@@ -127,14 +127,23 @@ async fn start(app: &TestApp, fake: &Fake) -> Started {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let location = r.headers[header::LOCATION].to_str().unwrap().to_owned();
     assert!(location.starts_with(&format!("{}/authorize?", fake.issuer)), "{location}");
-    let query: HashMap<&str, &str> = location.split_once('?').unwrap().1.split('&').filter_map(|p| p.split_once('=')).collect();
+    let query: HashMap<&str, &str> = location
+        .split_once('?')
+        .unwrap()
+        .1
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .collect();
     assert_eq!(query["response_type"], "code");
     assert_eq!(query["client_id"], CLIENT_ID);
     assert_eq!(query["code_challenge_method"], "S256");
     assert_eq!(query["scope"], "openid%20email%20profile");
     assert_eq!(query["redirect_uri"], "http%3A%2F%2Flocalhost%2Fconnexion%2Foidc%2Fretour");
     let set = r.headers[header::SET_COOKIE].to_str().unwrap();
-    assert!(set.contains("HttpOnly") && set.contains("Path=/connexion/oidc") && set.contains("Max-Age=600"), "{set}");
+    assert!(
+        set.contains("HttpOnly") && set.contains("Path=/connexion/oidc") && set.contains("Max-Age=600"),
+        "{set}"
+    );
     Started {
         cookie: set.split(';').next().unwrap().to_owned(),
         state: query["state"].to_owned(),
@@ -163,7 +172,12 @@ fn claims(fake: &Fake, flow: &Started) -> serde_json::Value {
 async fn call_back(app: &TestApp, fake: &Fake, flow: &Started, id_token: String, state: &str) -> crate::TestResponse {
     let code = format!("code-{}", fake.codes.lock().unwrap().len() + 1);
     fake.codes.lock().unwrap().insert(code.clone(), (id_token, flow.challenge.clone()));
-    get_with(app, &format!("/connexion/oidc/retour?code={code}&state={state}"), Some(&flow.cookie)).await
+    get_with(
+        app,
+        &format!("/connexion/oidc/retour?code={code}&state={state}"),
+        Some(&flow.cookie),
+    )
+    .await
 }
 
 fn session_of(r: &crate::TestResponse) -> Option<String> {
@@ -184,7 +198,13 @@ async fn the_full_flow_creates_a_public_account_and_opens_a_session() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.headers[header::LOCATION], "/espace");
     let session = session_of(&r).expect("a session cookie");
-    assert!(r.headers.get_all(header::SET_COOKIE).iter().any(|v| v.to_str().unwrap().starts_with("territoires_oidc=;")), "flow cookie removed");
+    assert!(
+        r.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .any(|v| v.to_str().unwrap().starts_with("territoires_oidc=;")),
+        "flow cookie removed"
+    );
     let home = get_with(&app, "/espace", Some(&session)).await;
     assert_eq!(home.status, StatusCode::OK);
     crate::assert_contains(&home.body, "Claire Dupont");
@@ -259,7 +279,11 @@ async fn invalid_tokens_and_unknown_states_are_refused() {
     sig[20] = if sig[20] == 'A' { 'B' } else { 'A' };
     refused(&app, &fake, &flow, format!("{head}.{}", sig.iter().collect::<String>()), &state).await;
     // An unsigned token (`alg: none`) is refused.
-    let none = format!("{}.{}.", URL_SAFE_NO_PAD.encode(r#"{"alg":"none"}"#), URL_SAFE_NO_PAD.encode(good.to_string()));
+    let none = format!(
+        "{}.{}.",
+        URL_SAFE_NO_PAD.encode(r#"{"alg":"none"}"#),
+        URL_SAFE_NO_PAD.encode(good.to_string())
+    );
     refused(&app, &fake, &flow, none, &state).await;
     // A valid token, but a state that is not the flow's.
     refused(&app, &fake, &flow, sign(&good), "etat-inconnu").await;
@@ -267,7 +291,12 @@ async fn invalid_tokens_and_unknown_states_are_refused() {
     let r = get_with(&app, &format!("/connexion/oidc/retour?code=x&state={state}"), None).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // The provider's own refusal.
-    let r = get_with(&app, &format!("/connexion/oidc/retour?error=access_denied&state={state}"), Some(&flow.cookie)).await;
+    let r = get_with(
+        &app,
+        &format!("/connexion/oidc/retour?error=access_denied&state={state}"),
+        Some(&flow.cookie),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(session_of(&r).is_none());
     // And the good token still works afterwards: the refusals were not a broken set-up.
@@ -300,5 +329,8 @@ async fn without_configuration_there_is_no_button_and_the_routes_are_404() {
     let app = spawn_app().await;
     assert!(!app.page("/connexion").await.contains("/connexion/oidc"));
     assert_eq!(get_with(&app, "/connexion/oidc", None).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(get_with(&app, "/connexion/oidc/retour?code=a&state=b", None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        get_with(&app, "/connexion/oidc/retour?code=a&state=b", None).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
