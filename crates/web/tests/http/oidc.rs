@@ -33,6 +33,8 @@ type Codes = Arc<Mutex<HashMap<String, (String, String)>>>;
 struct Fake {
     issuer: String,
     codes: Codes,
+    /// What the userinfo endpoint answers (a signed JWT, as ProConnect sends), if set.
+    userinfo: Arc<Mutex<Option<String>>>,
 }
 
 async fn fake_provider() -> Fake {
@@ -44,12 +46,25 @@ async fn fake_provider() -> Fake {
         "authorization_endpoint": format!("{issuer}/authorize"),
         "token_endpoint": format!("{issuer}/token"),
         "jwks_uri": format!("{issuer}/jwks"),
+        "userinfo_endpoint": format!("{issuer}/userinfo"),
         "id_token_signing_alg_values_supported": ["RS256"],
         "token_endpoint_auth_methods_supported": ["client_secret_basic"],
     });
     let jwks = serde_json::json!({"keys": [{"kty": "RSA", "kid": KID, "use": "sig", "alg": "RS256", "n": TEST_KEY_N, "e": "AQAB"}]});
     let token_codes = codes.clone();
+    let userinfo: Arc<Mutex<Option<String>>> = Arc::default();
+    let answer = userinfo.clone();
     let app = Router::new()
+        .route(
+            "/userinfo",
+            get(move |headers: axum::http::HeaderMap| async move {
+                let bearer = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) == Some("Bearer at");
+                match answer.lock().unwrap().clone() {
+                    Some(jwt) if bearer => (StatusCode::OK, [(header::CONTENT_TYPE, "application/jwt")], jwt),
+                    _ => (StatusCode::UNAUTHORIZED, [(header::CONTENT_TYPE, "text/plain")], String::new()),
+                }
+            }),
+        )
         .route("/.well-known/openid-configuration", get(move || async move { Json(discovery) }))
         .route("/jwks", get(move || async move { Json(jwks) }))
         .route(
@@ -57,7 +72,7 @@ async fn fake_provider() -> Fake {
             post(move |headers: axum::http::HeaderMap, body: String| async move { token(&token_codes, &headers, &body) }),
         );
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    Fake { issuer, codes }
+    Fake { issuer, codes, userinfo }
 }
 
 /// The token endpoint: Basic credentials, a known single-use code, the verifier whose
@@ -221,6 +236,35 @@ async fn the_full_flow_creates_a_public_account_and_opens_a_session() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(app.store.accounts().await.unwrap().len(), 1);
     assert_eq!(app.store.audit_entries().await.unwrap().len(), audit.len());
+}
+
+#[tokio::test]
+async fn an_email_missing_from_the_id_token_is_read_from_the_signed_userinfo() {
+    // ProConnect's ID token carries no e-mail; its userinfo answer is a JWT signed by the
+    // provider's key.
+    let fake = fake_provider().await;
+    let app = app_with_oidc(&fake.issuer).await;
+    let flow = start(&app, &fake).await;
+    let mut id_token = claims(&fake, &flow);
+    for key in ["email", "email_verified", "given_name", "usual_name"] {
+        id_token.as_object_mut().unwrap().remove(key);
+    }
+    let info = |sub: &str| {
+        sign(&serde_json::json!({
+            "iss": fake.issuer, "aud": CLIENT_ID, "sub": sub,
+            "email": "agent@finances.gouv.fr", "email_verified": true,
+            "given_name": "Paul", "usual_name": "Martin",
+        }))
+    };
+    // A userinfo answer about someone else is refused.
+    *fake.userinfo.lock().unwrap() = Some(info("quelqu-un-d-autre"));
+    refused(&app, &fake, &flow, sign(&id_token), &flow.state.clone()).await;
+    *fake.userinfo.lock().unwrap() = Some(info("agent-42"));
+    let r = call_back(&app, &fake, &flow, sign(&id_token), &flow.state.clone()).await;
+    let session = session_of(&r).expect("a session cookie");
+    let home = get_with(&app, "/espace", Some(&session)).await;
+    crate::assert_contains(&home.body, "Paul Martin");
+    crate::assert_contains(&home.body, "agent@finances.gouv.fr");
 }
 
 #[tokio::test]
