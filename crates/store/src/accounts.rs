@@ -166,7 +166,7 @@ impl Store {
     }
 }
 
-fn account_of_row(r: &sqlx::any::AnyRow) -> Result<Account, StoreError> {
+pub(crate) fn account_of_row(r: &sqlx::any::AnyRow) -> Result<Account, StoreError> {
     let email: String = r.try_get("email")?;
     let role: String = r.try_get("role")?;
     Ok(Account {

@@ -12,6 +12,7 @@ mod attachments;
 mod audit;
 mod codec;
 mod correspondence;
+mod oidc_accounts;
 mod registry;
 mod sessions;
 pub mod testing;
@@ -21,6 +22,7 @@ pub use applications::{Application, ApplicationEvent};
 pub use attachments::Attachment;
 pub use audit::AuditVerification;
 pub use correspondence::{Post, Thread};
+pub use oidc_accounts::{AccountChange, OidcIdentity, OidcOutcome};
 pub use registry::{AbsentProjects, ImportReport};
 pub use sessions::{random_token, Session};
 

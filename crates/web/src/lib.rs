@@ -14,6 +14,7 @@ mod cache;
 mod charts;
 mod error;
 mod format;
+pub mod oidc;
 mod openapi;
 mod pages;
 mod params;
@@ -52,6 +53,20 @@ pub struct AppState {
     pub registry: Arc<Registry>,
     /// The database, pinged by `/healthz`.
     pub store: territoires_store::Store,
+    /// The OpenID Connect provider, when `TERRITOIRES_OIDC_*` configure one (see
+    /// [`oidc`]); `None`: local accounts only, `/connexion/oidc` answers 404.
+    pub oidc: Option<Arc<oidc::Provider>>,
+}
+
+impl AppState {
+    /// A state without OpenID Connect.
+    pub fn new(registry: Arc<Registry>, store: territoires_store::Store) -> AppState {
+        AppState {
+            registry,
+            store,
+            oidc: None,
+        }
+    }
 }
 
 /// What a request reads: the [`AppState`] plus what was rendered from it once.
@@ -110,20 +125,14 @@ impl FromRequestParts<LiveState> for Current {
 /// *Données personnelles* page states) and gzip compression (only when the client sends
 /// `Accept-Encoding: gzip`).
 ///
-/// Routes: `/`, `/projets`, `/projets/{slug}`, `/appels`, `/appels/{slug}`, `/coherence`, `/a-propos`, `/accessibilite`,
-/// `/mentions-legales`, `/donnees-personnelles` (HTML); signed in: `/connexion`,
-/// `/deconnexion`, `/espace`, `/candidatures` (list, `POST` creates a draft),
-/// `/candidatures/nouvelle`, `/candidatures/{id}`, `/candidatures/{id}/transitions`
-/// (`POST`), `/admin/comptes`, `/admin/journal`; attachments, messages and notes:
-/// `/candidatures/{id}/pieces` (`POST`, multipart, body up to 10 MiB + 64 KiB),
-/// `/candidatures/{id}/pieces/{n}` (download), `/candidatures/{id}/pieces/{n}/suppression`,
-/// `/candidatures/{id}/messages` and `/candidatures/{id}/notes` (`POST`), and under
-/// `/api/v1/applications/{id}/`: `attachments[/{n}]`, `messages`, `notes`;
-/// `/api/v1/programme`, `/api/v1/projects`, `/api/v1/projects/{slug}`, `/api/v1/calls`,
-/// `/api/v1/calls/{slug}`, `/api/v1/checks`, `/api/v1/applications/{id}` (session),
-/// `/api/v1/openapi.json`, `/healthz` (JSON); `/static/dsfr-{version}/…` (embedded DSFR
-/// files, cached for a year). Anything else is a French 404 page (JSON under `/api/`); another
-/// method than GET/HEAD on a known address is a 405 with the same error body and `allow`.
+/// The routes are the table in `routes` below, one capability per page module: the
+/// public portal (`/`, `/projets`, `/appels`, `/coherence`, legal pages), signing in
+/// (`/connexion`, OpenID Connect under `/connexion/oidc`, 404 when not configured), the
+/// signed-in workspace (`/espace`, `/candidatures/…`, `/admin/…`), the JSON API under
+/// `/api/v1` (every endpoint is in the OpenAPI document, `/api/v1/openapi.json`),
+/// `/healthz` and the embedded DSFR files (`/static/dsfr-{version}/…`, cached for a year).
+/// Anything else is a French 404 page (JSON under `/api/`); another method than GET/HEAD
+/// on a known address is a 405 with the same error body and `allow`.
 ///
 /// Building the router renders the query-independent pages and JSON documents of
 /// `state.registry` once (a few milliseconds for 24 projects).
@@ -153,7 +162,10 @@ fn routes(live: LiveState) -> Router {
             "/candidatures/{id}/transitions",
             axum::routing::post(pages::applications::transition),
         )
-        .route("/admin/comptes", get(pages::account::accounts))
+        .route(
+            "/admin/comptes",
+            get(pages::accounts_admin::list).post(pages::accounts_admin::create_form),
+        )
         .route("/admin/journal", get(pages::audit::show))
         .route("/healthz", get(api::health))
         .route(assets::ROUTE, get(assets::serve))
@@ -199,6 +211,14 @@ fn routes(live: LiveState) -> Router {
             "/api/v1/applications/{id}/notes",
             get(api::attachments::list_notes).post(api::attachments::create_note),
         )
+        .route("/connexion/oidc", get(pages::oidc::start))
+        .route("/connexion/oidc/retour", get(pages::oidc::callback))
+        .route("/admin/comptes/{id}", axum::routing::post(pages::accounts_admin::update_form))
+        .route(
+            "/api/v1/accounts",
+            get(api::accounts::list_accounts).post(api::accounts::create_account),
+        )
+        .route("/api/v1/accounts/{id}", axum::routing::patch(api::accounts::update_account))
         .nest("/api/v1", api::router())
         .fallback(error::fallback)
         .with_state(live);
@@ -275,6 +295,7 @@ async fn watch_imports(live: LiveState, store: territoires_store::Store, every: 
                 let app = AppState {
                     registry: Arc::new(registry),
                     store: store.clone(),
+                    oidc: live.current().app.oidc.clone(),
                 };
                 // Rendering takes a few milliseconds: off the async workers.
                 match tokio::task::spawn_blocking(move || Ctx::new(app)).await {

@@ -131,6 +131,7 @@ async fn send(req: Request<Body>) -> (StatusCode, String, String, axum::http::He
     let app = router(AppState {
         registry: Arc::new(fixture()),
         store,
+        oidc: None,
     });
     let res = app.oneshot(req).await.unwrap();
     let status = res.status();
@@ -212,6 +213,7 @@ async fn static_files_are_served_immutable() {
     let app = router(AppState {
         registry: Arc::new(fixture()),
         store,
+        oidc: None,
     });
     let res = app
         .oneshot(Request::get("/static/dsfr-1.15.3/dsfr.min.css").body(Body::empty()).unwrap())

@@ -6,8 +6,18 @@ use std::sync::Arc;
 
 /// Opens the registry (importing the embedded data into an empty database), binds `bind`
 /// and serves until SIGINT/SIGTERM, reloading the data every `reload_seconds` when another
-/// process has imported something (0: never).
+/// process has imported something (0: never). OpenID Connect sign-in is configured by the
+/// `TERRITOIRES_OIDC_*` variables (see `territoires_web::oidc`).
 pub async fn run(database_url: &str, bind: std::net::SocketAddr, reload_seconds: u64) -> Result<ExitCode, CliError> {
+    // OpenID Connect (issue 3): read before anything else, so a half configuration stops
+    // the start instead of serving without the sign-in the operator expects.
+    let oidc = territoires_web::oidc::OidcConfig::from_env()
+        .and_then(|c| c.map(territoires_web::oidc::Provider::new).transpose())
+        .map_err(|e| CliError::Config(e.to_string()))?
+        .map(Arc::new);
+    if let Some(p) = &oidc {
+        tracing::info!(issuer = %p.config.issuer, "OpenID Connect sign-in enabled");
+    }
     let (store, registry) = super::open_registry(database_url, "system").await?;
     let listener = tokio::net::TcpListener::bind(bind)
         .await
@@ -17,6 +27,7 @@ pub async fn run(database_url: &str, bind: std::net::SocketAddr, reload_seconds:
     let state = territoires_web::AppState {
         registry: Arc::new(registry),
         store: store.clone(),
+        oidc,
     };
     let reload_every = (reload_seconds > 0).then(|| std::time::Duration::from_secs(reload_seconds));
     territoires_web::serve(listener, state, reload_every)

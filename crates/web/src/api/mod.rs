@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`. Amounts are integer euro cents; errors are
 //! `{"error": {"code", "message", "parameter"?}}` (see [`crate::error::ErrorBody`]).
 
+pub mod accounts;
 pub mod applications;
 pub mod attachments;
 pub mod calls;

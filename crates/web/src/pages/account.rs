@@ -1,5 +1,5 @@
-//! Signing in and out, the signed-in home (`/espace`) and the accounts list
-//! (`/admin/comptes`, administrators only). These pages depend on who asks: they are never
+//! Signing in and out and the signed-in home (`/espace`) (the accounts' administration is
+//! in `accounts_admin.rs`). These pages depend on who asks: they are never
 //! cached (`Cache-Control: no-store`).
 
 use super::layout::Layout;
@@ -22,6 +22,8 @@ struct SignInPage<'a> {
     retour: &'a str,
     email: &'a str,
     error: Option<&'a str>,
+    /// The OpenID Connect button's text, when a provider is configured.
+    oidc_label: Option<&'a str>,
 }
 
 #[derive(Template)]
@@ -37,17 +39,10 @@ struct HomePage<'a> {
     csrf: &'a str,
 }
 
-#[derive(Template)]
-#[template(path = "accounts.html")]
-struct AccountsPage<'a> {
-    layout: Layout,
-    accounts: Vec<(&'a Account, &'static str)>,
-}
-
 /// Where to go after signing in: a local path only — `/…` but not `//…`, printable ASCII
 /// without a backslash (a tab or a newline would let browsers read `/\t/evil` as
 /// `//evil`), 512 bytes at most — else `/espace`.
-fn safe_return(retour: Option<&str>) -> &str {
+pub(crate) fn safe_return(retour: Option<&str>) -> &str {
     match retour {
         Some(r)
             if r.starts_with('/') && !r.starts_with("//") && r.len() <= 512 && r.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') =>
@@ -58,7 +53,7 @@ fn safe_return(retour: Option<&str>) -> &str {
     }
 }
 
-fn page(status: StatusCode, html: Result<String, askama::Error>) -> AppResult<Response> {
+pub(crate) fn page(status: StatusCode, html: Result<String, askama::Error>) -> AppResult<Response> {
     let body = html.map_err(|e| AppError::internal(Format::Html, e))?;
     Ok((
         status,
@@ -99,6 +94,7 @@ pub async fn sign_in_form(Current(ctx): Current, headers: HeaderMap, Query(q): Q
             retour,
             email: "",
             error: None,
+            oidc_label: ctx.app.oidc.as_ref().map(|p| p.config.label.as_str()),
         }
         .render(),
     )
@@ -118,6 +114,7 @@ pub struct SignInForm {
 pub async fn sign_in(State(live): State<LiveState>, headers: HeaderMap, Form(form): Form<SignInForm>) -> AppResult<Response> {
     auth::check_same_origin(&headers)?;
     let retour = safe_return(form.retour.as_deref());
+    let ctx = live.current();
     let failed = |email: &str| {
         let error = Some("Adresse électronique ou mot de passe incorrect.");
         page(
@@ -127,6 +124,7 @@ pub async fn sign_in(State(live): State<LiveState>, headers: HeaderMap, Form(for
                 retour,
                 email,
                 error,
+                oidc_label: ctx.app.oidc.as_ref().map(|p| p.config.label.as_str()),
             }
             .render(),
         )
@@ -181,18 +179,6 @@ pub async fn home(signed_in: SignedIn) -> AppResult<Response> {
         manage_accounts: allows(account.role, Action::ManageAccounts),
         applications: super::applications::scope_of(account).is_some(),
         csrf: &signed_in.session.csrf_token,
-    }
-    .render();
-    page(StatusCode::OK, html)
-}
-
-/// `GET /admin/comptes`: every account (never a password hash). Administrators only.
-pub async fn accounts(Current(ctx): Current, signed_in: SignedIn) -> AppResult<Response> {
-    signed_in.require(Action::ManageAccounts, Format::Html)?;
-    let all = ctx.app.store.accounts().await.map_err(|e| AppError::internal(Format::Html, e))?;
-    let html = AccountsPage {
-        layout: Layout::new("Comptes", ""),
-        accounts: all.iter().map(|a| (a, a.role.label())).collect(),
     }
     .render();
     page(StatusCode::OK, html)

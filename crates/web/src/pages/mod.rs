@@ -2,6 +2,7 @@
 
 pub mod about;
 pub mod account;
+pub mod accounts_admin;
 pub mod applications;
 pub mod attachments;
 pub mod audit;
@@ -11,6 +12,7 @@ pub mod correspondence;
 pub mod dashboard;
 pub mod layout;
 pub mod legal;
+pub mod oidc;
 pub mod project;
 pub mod projects;
 

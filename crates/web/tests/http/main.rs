@@ -3,6 +3,7 @@
 //! PostgreSQL when `TEST_DATABASE_URL` names a server). Expected values are read off the
 //! press kit (`data/territoires-d-innovation-2019-dossier-de-presse.md`), not off the code.
 
+mod accounts_admin;
 mod api;
 mod api_auth;
 mod applications;
@@ -10,6 +11,7 @@ mod attachments;
 mod auth;
 mod calls;
 mod messages;
+mod oidc;
 mod openapi;
 mod pages;
 mod reload;
@@ -63,10 +65,7 @@ pub async fn spawn_app() -> TestApp {
         .await
         .expect("load registry")
         .expect("a registry after import");
-    let router = router(AppState {
-        registry: Arc::new(registry),
-        store: store.clone(),
-    });
+    let router = router(AppState::new(Arc::new(registry), store.clone()));
     TestApp { router, store }
 }
 
