@@ -17,6 +17,7 @@ pub mod project;
 pub mod query;
 pub mod registry;
 pub mod scoring;
+pub mod siren;
 pub mod stats;
 pub mod text;
 pub mod vocabulary;
