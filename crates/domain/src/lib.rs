@@ -18,6 +18,7 @@ pub mod query;
 pub mod registry;
 pub mod scoring;
 pub mod siren;
+pub mod partners;
 pub mod stats;
 pub mod text;
 pub mod vocabulary;
