@@ -10,7 +10,9 @@ mod accounts;
 mod applications;
 mod audit;
 mod codec;
+mod experts;
 mod registry;
+mod scoring;
 mod sessions;
 pub mod testing;
 
@@ -19,6 +21,8 @@ pub use applications::{Application, ApplicationEvent};
 pub use audit::AuditVerification;
 pub use registry::{AbsentProjects, ImportReport};
 pub use sessions::{random_token, Session};
+pub use experts::{DeclaredConflict, ExpertOrganisation};
+pub use scoring::{Moderation, ScoreSheet};
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
