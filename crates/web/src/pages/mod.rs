@@ -11,6 +11,9 @@ pub mod layout;
 pub mod legal;
 pub mod project;
 pub mod projects;
+pub mod experts;
+pub mod partners;
+pub mod scoring;
 
 use axum::{
     body::{Body, Bytes},
