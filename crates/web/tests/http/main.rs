@@ -11,6 +11,7 @@ mod calls;
 mod openapi;
 mod pages;
 mod reload;
+mod committee;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
