@@ -716,7 +716,10 @@ mod tests {
             Err(ModerationError::MissingJustification)
         );
         let e = check_moderation(&g, WeightedScore(701), "x").unwrap_err();
-        assert_eq!(e.to_string(), "la note modérée 7,01 sort des notes possibles de la grille, de 1,50 à 7,00");
+        assert_eq!(
+            e.to_string(),
+            "la note modérée 7,01 sort des notes possibles de la grille, de 1,50 à 7,00"
+        );
         assert!(check_moderation(&g, WeightedScore(149), "x").is_err());
     }
 

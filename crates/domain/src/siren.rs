@@ -269,10 +269,7 @@ mod tests {
 
     #[test]
     fn serde_parses_at_the_edge() {
-        assert_eq!(
-            serde_json::from_str::<Siren>("\"180 020 026\"").unwrap().as_str(),
-            "180020026"
-        );
+        assert_eq!(serde_json::from_str::<Siren>("\"180 020 026\"").unwrap().as_str(), "180020026");
         assert!(serde_json::from_str::<Siren>("\"180020027\"").is_err());
         assert_eq!(serde_json::to_string(&Siren::parse("180020026").unwrap()).unwrap(), "\"180020026\"");
     }

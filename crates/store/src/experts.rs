@@ -100,12 +100,7 @@ impl Store {
     /// the status is checked here, inside the transaction. Errors (nothing written):
     /// [`StoreError::NotFound`]; [`StoreError::Refused`] when the application is no
     /// longer a draft nor returned for completion.
-    pub async fn set_application_partners(
-        &self,
-        id: ApplicationId,
-        partners: &[Partner],
-        actor: &Account,
-    ) -> Result<(), StoreError> {
+    pub async fn set_application_partners(&self, id: ApplicationId, partners: &[Partner], actor: &Account) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let status = status_in(&mut tx, id).await?;
         if !editable_in(status) {
@@ -179,12 +174,11 @@ impl Store {
 
     /// The conflicts expert `account_id` declared, by application.
     pub async fn declared_conflicts(&self, account_id: i64) -> Result<Vec<DeclaredConflict>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT application_id, ground, declared_at FROM expert_conflicts WHERE account_id = $1 ORDER BY application_id",
-        )
-        .bind(account_id)
-        .fetch_all(self.pool())
-        .await?;
+        let rows =
+            sqlx::query("SELECT application_id, ground, declared_at FROM expert_conflicts WHERE account_id = $1 ORDER BY application_id")
+                .bind(account_id)
+                .fetch_all(self.pool())
+                .await?;
         rows.iter()
             .map(|r| {
                 Ok(DeclaredConflict {

@@ -19,10 +19,10 @@ pub mod testing;
 pub use accounts::{hash_password, Account, NewAccount};
 pub use applications::{Application, ApplicationEvent};
 pub use audit::AuditVerification;
-pub use registry::{AbsentProjects, ImportReport};
-pub use sessions::{random_token, Session};
 pub use experts::{DeclaredConflict, ExpertOrganisation};
+pub use registry::{AbsentProjects, ImportReport};
 pub use scoring::{Moderation, ScoreSheet};
+pub use sessions::{random_token, Session};
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;

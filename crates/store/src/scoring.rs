@@ -50,12 +50,10 @@ where
     E: sqlx::Executor<'e, Database = Any>,
 {
     let what = format!("scoring_criteria of {call_slug}");
-    let rows = sqlx::query(
-        "SELECT code, label, weight, scale_min, scale_max FROM scoring_criteria WHERE call_slug = $1 ORDER BY position",
-    )
-    .bind(call_slug.to_owned())
-    .fetch_all(executor)
-    .await?;
+    let rows = sqlx::query("SELECT code, label, weight, scale_min, scale_max FROM scoring_criteria WHERE call_slug = $1 ORDER BY position")
+        .bind(call_slug.to_owned())
+        .fetch_all(executor)
+        .await?;
     if rows.is_empty() {
         return Ok(None);
     }
@@ -97,11 +95,12 @@ async fn sheet_in(tx: &mut Transaction<'_, Any>, id: ApplicationId, expert: i64)
         .await?;
     let Some(sheet) = sheet else { return Ok(Value::Null) };
     let comment: String = sheet.try_get(0)?;
-    let values = sqlx::query("SELECT criterion, value FROM score_values WHERE application_id = $1 AND expert_account_id = $2 ORDER BY criterion")
-        .bind(id.0)
-        .bind(expert)
-        .fetch_all(&mut **tx)
-        .await?;
+    let values =
+        sqlx::query("SELECT criterion, value FROM score_values WHERE application_id = $1 AND expert_account_id = $2 ORDER BY criterion")
+            .bind(id.0)
+            .bind(expert)
+            .fetch_all(&mut **tx)
+            .await?;
     // An array, not an object keyed by criterion: a code is the manager's text and
     // could read like a secret's key to the audit guard.
     let mut scores = Vec::new();
@@ -138,13 +137,12 @@ impl Store {
             return Err(StoreError::NotFound(format!("aucun appel n'a l'identifiant « {call_slug} »")));
         }
         let mut tx = self.begin_write().await?;
-        let scored: i64 = sqlx::query(
-            "SELECT COUNT(*) FROM score_sheets s JOIN applications a ON a.id = s.application_id WHERE a.call_slug = $1",
-        )
-        .bind(call_slug.to_owned())
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get(0)?;
+        let scored: i64 =
+            sqlx::query("SELECT COUNT(*) FROM score_sheets s JOIN applications a ON a.id = s.application_id WHERE a.call_slug = $1")
+                .bind(call_slug.to_owned())
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?;
         if scored > 0 {
             return Err(StoreError::Refused(format!(
                 "la grille ne peut plus être modifiée : {scored} fiche(s) de notation déjà remplie(s) pour cet appel"
@@ -348,7 +346,10 @@ impl Store {
             actor_of(actor),
             "score.moderate",
             format!("application:{id}"),
-            before.map_or(Value::Null, |m| json!({"hundredths": m.score.hundredths(), "justification": m.justification})),
+            before.map_or(
+                Value::Null,
+                |m| json!({"hundredths": m.score.hundredths(), "justification": m.justification}),
+            ),
             json!({"hundredths": score.hundredths(), "justification": justification}),
         )?;
         crate::audit::append(&mut tx, entry).await?;

@@ -83,7 +83,10 @@ async fn partner_lists_are_edited_only_while_draft_and_audited() {
     assert_eq!(store.application_partners(app.id).await.unwrap(), partners);
     let log = store.audit_entries().await.unwrap();
     let last = log.last().unwrap();
-    assert_eq!((last.action.as_str(), last.subject.clone()), ("application.partners", format!("application:{}", app.id)));
+    assert_eq!(
+        (last.action.as_str(), last.subject.clone()),
+        ("application.partners", format!("application:{}", app.id))
+    );
     assert_eq!(last.after["partners"][0]["siren"], "180020026");
     assert_eq!(last.before["partners"], serde_json::json!([]));
 
@@ -95,7 +98,10 @@ async fn partner_lists_are_edited_only_while_draft_and_audited() {
     to_review(&store, &app, &lead, &instructor).await;
     let entries = log.len();
     let refused = store.set_application_partners(app.id, &[], &lead).await;
-    assert!(matches!(refused, Err(StoreError::Refused(ref m)) if m.contains("En instruction")), "{refused:?}");
+    assert!(
+        matches!(refused, Err(StoreError::Refused(ref m)) if m.contains("En instruction")),
+        "{refused:?}"
+    );
     assert_eq!(store.application_partners(app.id).await.unwrap(), partners, "nothing written");
     assert_eq!(store.audit_entries().await.unwrap().len(), entries + 2, "only the two transitions");
 }
@@ -118,7 +124,10 @@ async fn experts_profiles_find_conflicts_by_siren_name_and_declaration() {
     store.set_expert_organisations(&by_siren, &[cdc.clone()]).await.unwrap();
     assert_eq!(store.expert_organisations(by_siren.id).await.unwrap(), vec![cdc]);
     let profile = store.expert_profile(&by_siren).await.unwrap();
-    assert!(matches!(has_conflict(&profile, &parties), Some(ConflictReason::PartnerSiren { .. })));
+    assert!(matches!(
+        has_conflict(&profile, &parties),
+        Some(ConflictReason::PartnerSiren { .. })
+    ));
 
     // By the account's organisation, with other accents and case than the applicant's.
     let by_name = account(&store, "b@example.fr", Role::Expert, Some("METROPOLE DE LYON")).await;
@@ -134,7 +143,10 @@ async fn experts_profiles_find_conflicts_by_siren_name_and_declaration() {
     let declared = account(&store, "c@example.fr", Role::Expert, Some("Université de Lille")).await;
     let profile = store.expert_profile(&declared).await.unwrap();
     assert_eq!(has_conflict(&profile, &parties), None);
-    store.declare_conflict(&declared, app.id, "Ancien salarié du porteur").await.unwrap();
+    store
+        .declare_conflict(&declared, app.id, "Ancien salarié du porteur")
+        .await
+        .unwrap();
     let n = store.audit_entries().await.unwrap().len();
     store.declare_conflict(&declared, app.id, "encore").await.unwrap();
     assert_eq!(store.audit_entries().await.unwrap().len(), n);
@@ -159,7 +171,10 @@ async fn scores_replace_the_experts_own_sheet_and_freeze_the_grid() {
     let app = draft(&store, &lead).await;
 
     // No grid yet; the draft cannot be scored anyway.
-    assert!(matches!(store.submit_scores(app.id, &e1, &scores(4, 3), "").await, Err(StoreError::Refused(_))));
+    assert!(matches!(
+        store.submit_scores(app.id, &e1, &scores(4, 3), "").await,
+        Err(StoreError::Refused(_))
+    ));
     assert!(matches!(
         store.set_scoring_grid("aap-2099", &grid_60_40(), &manager).await,
         Err(StoreError::NotFound(_))
@@ -168,17 +183,29 @@ async fn scores_replace_the_experts_own_sheet_and_freeze_the_grid() {
     assert_eq!(store.scoring_grid("aap-2018").await.unwrap(), Some(grid_60_40()));
     assert_eq!(store.scoring_grid("ami-2017").await.unwrap(), None);
     let refused = store.submit_scores(app.id, &e1, &scores(4, 3), "").await;
-    assert!(matches!(refused, Err(StoreError::Refused(ref m)) if m.contains("Brouillon")), "{refused:?}");
+    assert!(
+        matches!(refused, Err(StoreError::Refused(ref m)) if m.contains("Brouillon")),
+        "{refused:?}"
+    );
 
     to_review(&store, &app, &lead, &instructor).await;
     // 60 × 4 + 40 × 3 = 240 + 120 = 360 hundredths = 3,60.
-    assert_eq!(store.submit_scores(app.id, &e1, &scores(4, 3), "Solide").await.unwrap(), WeightedScore(360));
+    assert_eq!(
+        store.submit_scores(app.id, &e1, &scores(4, 3), "Solide").await.unwrap(),
+        WeightedScore(360)
+    );
     // Re-scoring replaces: 60 × 5 + 40 × 2 = 300 + 80 = 380.
-    assert_eq!(store.submit_scores(app.id, &e1, &scores(5, 2), "Revu").await.unwrap(), WeightedScore(380));
+    assert_eq!(
+        store.submit_scores(app.id, &e1, &scores(5, 2), "Revu").await.unwrap(),
+        WeightedScore(380)
+    );
     // 60 × 2 + 40 × 5 = 120 + 200 = 320.
     store.submit_scores(app.id, &e2, &scores(2, 5), "").await.unwrap();
     // Out of scale: refused, nothing written.
-    assert!(matches!(store.submit_scores(app.id, &e2, &scores(6, 5), "").await, Err(StoreError::Refused(_))));
+    assert!(matches!(
+        store.submit_scores(app.id, &e2, &scores(6, 5), "").await,
+        Err(StoreError::Refused(_))
+    ));
 
     let mine = store.score_sheet(app.id, e1.id).await.unwrap().unwrap();
     assert_eq!((mine.scores.len(), mine.comment.as_str()), (2, "Revu"));
@@ -201,13 +228,25 @@ async fn scores_replace_the_experts_own_sheet_and_freeze_the_grid() {
     ));
 
     // Moderation, audited with before/after.
-    store.moderate(app.id, WeightedScore(355), "Audition décevante", &manager).await.unwrap();
-    store.moderate(app.id, WeightedScore(365), "Après relecture", &manager).await.unwrap();
+    store
+        .moderate(app.id, WeightedScore(355), "Audition décevante", &manager)
+        .await
+        .unwrap();
+    store
+        .moderate(app.id, WeightedScore(365), "Après relecture", &manager)
+        .await
+        .unwrap();
     let m = store.moderation(app.id).await.unwrap().unwrap();
-    assert_eq!((m.score, m.justification.as_str(), m.moderator_account_id), (WeightedScore(365), "Après relecture", manager.id));
+    assert_eq!(
+        (m.score, m.justification.as_str(), m.moderator_account_id),
+        (WeightedScore(365), "Après relecture", manager.id)
+    );
     let last = store.audit_entries().await.unwrap().pop().unwrap();
     assert_eq!(last.action, "score.moderate");
-    assert_eq!((last.before["hundredths"].clone(), last.after["hundredths"].clone()), (355.into(), 365.into()));
+    assert_eq!(
+        (last.before["hundredths"].clone(), last.after["hundredths"].clone()),
+        (355.into(), 365.into())
+    );
     assert!(store.verify_audit().await.unwrap().is_intact());
     assert_eq!(store.application(app.id).await.unwrap().unwrap().status, S::UnderReview);
 }

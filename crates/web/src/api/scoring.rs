@@ -88,7 +88,10 @@ pub async fn find_partners(Current(ctx): Current, signed_in: SignedIn, Path(raw_
         async {
             let store = &ctx.app.store;
             let app = visible_application(store, &signed_in, &raw_id, Format::Json).await?;
-            let partners = store.application_partners(app.id).await.map_err(|e| AppError::internal(Format::Json, e))?;
+            let partners = store
+                .application_partners(app.id)
+                .await
+                .map_err(|e| AppError::internal(Format::Json, e))?;
             Ok(Json(list_of(partners)).into_response())
         }
         .await,
@@ -446,7 +449,15 @@ pub async fn put_moderation(
             signed_in.check_api_write(&headers)?;
             signed_in.require(Action::Decide, Format::Json)?;
             let m = body(b)?;
-            moderate(&ctx.app.store, &signed_in, &raw_id, WeightedScore(m.hundredths), &m.justification, Format::Json).await?;
+            moderate(
+                &ctx.app.store,
+                &signed_in,
+                &raw_id,
+                WeightedScore(m.hundredths),
+                &m.justification,
+                Format::Json,
+            )
+            .await?;
             Ok(Json(ModerationInput {
                 hundredths: m.hundredths,
                 justification: m.justification.trim().to_owned(),
@@ -542,7 +553,12 @@ pub async fn find_declarations(Current(ctx): Current, signed_in: SignedIn) -> Re
         (status = 403, description = "Not an expert", body = ErrorBody),
         (status = 422, description = "Blank name or invalid SIREN; the entry is named", body = ErrorBody),
     ))]
-pub async fn put_declarations(Current(ctx): Current, signed_in: SignedIn, headers: HeaderMap, b: Result<Json<Declarations>, JsonRejection>) -> Response {
+pub async fn put_declarations(
+    Current(ctx): Current,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    b: Result<Json<Declarations>, JsonRejection>,
+) -> Response {
     finish(
         async {
             signed_in.check_api_write(&headers)?;
@@ -582,7 +598,12 @@ pub async fn put_declarations(Current(ctx): Current, signed_in: SignedIn, header
         (status = 404, description = "No application the expert sees has this id", body = ErrorBody),
         (status = 422, description = "Blank ground", body = ErrorBody),
     ))]
-pub async fn declare_conflict(Current(ctx): Current, signed_in: SignedIn, headers: HeaderMap, b: Result<Json<ConflictEntry>, JsonRejection>) -> Response {
+pub async fn declare_conflict(
+    Current(ctx): Current,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    b: Result<Json<ConflictEntry>, JsonRejection>,
+) -> Response {
     finish(
         async {
             signed_in.check_api_write(&headers)?;

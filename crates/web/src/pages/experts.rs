@@ -185,7 +185,10 @@ pub(crate) fn parse_organisations(text: &str) -> Result<Vec<ExpertOrganisation>,
             continue;
         }
         if name.chars().count() > territoires_domain::partners::NAME_MAX {
-            errors.push(format!("ligne {line} : le nom dépasse {} caractères", territoires_domain::partners::NAME_MAX));
+            errors.push(format!(
+                "ligne {line} : le nom dépasse {} caractères",
+                territoires_domain::partners::NAME_MAX
+            ));
             continue;
         }
         let siren = if siren.is_empty() {
@@ -239,7 +242,14 @@ pub async fn set_organisations(
             let store = &ctx.app.store;
             match parse_organisations(&form.organisations) {
                 Err(errors) => {
-                    render_declarations(store, &signed_in, Some(form.organisations), errors, StatusCode::UNPROCESSABLE_ENTITY).await
+                    render_declarations(
+                        store,
+                        &signed_in,
+                        Some(form.organisations),
+                        errors,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                    )
+                    .await
                 }
                 Ok(list) => {
                     store

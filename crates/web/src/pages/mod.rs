@@ -7,12 +7,12 @@ pub mod audit;
 pub mod calls;
 pub mod checks;
 pub mod dashboard;
+pub mod experts;
 pub mod layout;
 pub mod legal;
+pub mod partners;
 pub mod project;
 pub mod projects;
-pub mod experts;
-pub mod partners;
 pub mod scoring;
 
 use axum::{

@@ -50,9 +50,7 @@ impl Section {
 
 /// Whether `account` may edit the partner list of `app` now.
 pub(crate) fn may_edit(account: &territoires_store::Account, app: &Application) -> bool {
-    territoires_domain::access::allows(account.role, Action::Apply)
-        && app.applicant_account_id == account.id
-        && editable_in(app.status)
+    territoires_domain::access::allows(account.role, Action::Apply) && app.applicant_account_id == account.id && editable_in(app.status)
 }
 
 /// Maps the store's refusals: 409 (status), 404, else 500.

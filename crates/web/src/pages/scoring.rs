@@ -68,8 +68,7 @@ pub(crate) fn parse_grid(text: &str) -> Result<ScoringGrid, String> {
                 .map_err(|_| format!("ligne {line} : {what} « {} » n'est pas un nombre entier", excerpt(v, 20)))
         };
         let point = |v: &str, what: &str| -> Result<u8, String> {
-            number(v, what)
-                .and_then(|n| u8::try_from(n).map_err(|_| format!("ligne {line} : {what} {n} dépasse 255")))
+            number(v, what).and_then(|n| u8::try_from(n).map_err(|_| format!("ligne {line} : {what} {n} dépasse 255")))
         };
         criteria.push(Criterion {
             code: f[0].to_owned(),
@@ -104,7 +103,14 @@ struct GridPage<'a> {
     error: Option<String>,
 }
 
-fn render_grid(signed_in: &SignedIn, slug: &str, grid: Option<&ScoringGrid>, text: Option<String>, error: Option<String>, status: StatusCode) -> AppResult<Response> {
+fn render_grid(
+    signed_in: &SignedIn,
+    slug: &str,
+    grid: Option<&ScoringGrid>,
+    text: Option<String>,
+    error: Option<String>,
+    status: StatusCode,
+) -> AppResult<Response> {
     let html = GridPage {
         layout: Layout::new(format!("Grille d'évaluation — {slug}"), ""),
         csrf: &signed_in.session.csrf_token,
@@ -140,7 +146,13 @@ pub struct GridForm {
 
 /// `POST /admin/appels/{slug}/grille`: 303 back; 422 with the French error; 409 once
 /// scored.
-pub async fn set_grid(Current(ctx): Current, signed_in: SignedIn, headers: HeaderMap, Path(slug): Path<String>, Form(form): Form<GridForm>) -> Response {
+pub async fn set_grid(
+    Current(ctx): Current,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    Form(form): Form<GridForm>,
+) -> Response {
     no_store(
         async {
             auth::check_same_origin(&headers)?;
@@ -221,7 +233,12 @@ fn render_sheet(
 ) -> AppResult<Response> {
     let scores: Vec<Score> = values
         .iter()
-        .filter_map(|(c, v)| v.parse().ok().map(|value| Score { criterion: c.clone(), value }))
+        .filter_map(|(c, v)| {
+            v.parse().ok().map(|value| Score {
+                criterion: c.clone(),
+                value,
+            })
+        })
         .collect();
     let html = SheetPage {
         layout: Layout::new(format!("Notation — candidature n° {}", app.id), ""),
@@ -232,7 +249,11 @@ fn render_sheet(
             .iter()
             .map(|c| CriterionRow {
                 criterion: c.clone(),
-                value: values.iter().find(|(code, _)| *code == c.code).map(|(_, v)| v.clone()).unwrap_or_default(),
+                value: values
+                    .iter()
+                    .find(|(code, _)| *code == c.code)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default(),
             })
             .collect(),
         comment,
@@ -254,7 +275,10 @@ pub async fn sheet(Current(ctx): Current, signed_in: SignedIn, Path(raw_id): Pat
                 .await
                 .map_err(|e| AppError::internal(Format::Html, e))?;
             let (values, comment) = match mine {
-                Some(s) => (s.scores.into_iter().map(|s| (s.criterion, s.value.to_string())).collect(), s.comment),
+                Some(s) => (
+                    s.scores.into_iter().map(|s| (s.criterion, s.value.to_string())).collect(),
+                    s.comment,
+                ),
                 None => (Vec::new(), String::new()),
             };
             render_sheet(&signed_in, &app, &grid, &values, comment, None, StatusCode::OK)
@@ -285,7 +309,13 @@ fn scores_of(fields: &[(String, String)]) -> Result<Vec<Score>, String> {
 
 /// `POST /candidatures/{id}/notation` (fields `csrf`, `note_<code>` per criterion,
 /// `commentaire`): replaces the expert's sheet; 303 back; 422 with what to fix.
-pub async fn submit(Current(ctx): Current, signed_in: SignedIn, headers: HeaderMap, Path(raw_id): Path<String>, Form(fields): Form<Vec<(String, String)>>) -> Response {
+pub async fn submit(
+    Current(ctx): Current,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    Path(raw_id): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
     no_store(
         async {
             auth::check_same_origin(&headers)?;
@@ -386,7 +416,10 @@ pub(crate) async fn ranking(store: &Store, slug: &str, format: Format) -> AppRes
         .filter(|l| l.ranked_mean.is_some())
         .map(|l| ApplicationScores {
             application: l.app.id,
-            scores: committee_scores(&l.experts.iter().map(|e| e.weighted).collect::<Vec<_>>(), l.moderation.as_ref().map(|m| m.score)),
+            scores: committee_scores(
+                &l.experts.iter().map(|e| e.weighted).collect::<Vec<_>>(),
+                l.moderation.as_ref().map(|m| m.score),
+            ),
         })
         .collect();
     let ranked = rank(&input).map_err(|e| AppError::internal(format, e))?;
@@ -444,14 +477,25 @@ pub(crate) fn parse_points(raw: &str) -> Result<WeightedScore, String> {
         return Err(bad());
     }
     let w: u32 = whole.parse().map_err(|_| bad())?;
-    let f: u32 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().map_err(|_| bad())? };
+    let f: u32 = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<2}").parse().map_err(|_| bad())?
+    };
     Ok(WeightedScore(w * 100 + f))
 }
 
 /// Sets the committee's moderated score of application `raw_id`: [`Action::Decide`]
 /// (403), the application (404), its call's grid (409 without), then
 /// [`check_moderation`] (422: justification, bounds). Audited by the store.
-pub(crate) async fn moderate(store: &Store, signed_in: &SignedIn, raw_id: &str, value: WeightedScore, justification: &str, format: Format) -> AppResult<Application> {
+pub(crate) async fn moderate(
+    store: &Store,
+    signed_in: &SignedIn,
+    raw_id: &str,
+    value: WeightedScore,
+    justification: &str,
+    format: Format,
+) -> AppResult<Application> {
     signed_in.require(Action::Decide, format)?;
     let app = super::applications::visible_application(store, signed_in, raw_id, format).await?;
     let grid = store
@@ -488,13 +532,20 @@ pub struct ModerationForm {
 
 /// `POST /candidatures/{id}/moderation` (fields `note` in points, `justification`): 303
 /// to the call's ranking; 422 without justification or with a note off the grid.
-pub async fn moderate_form(Current(ctx): Current, signed_in: SignedIn, headers: HeaderMap, Path(raw_id): Path<String>, Form(form): Form<ModerationForm>) -> Response {
+pub async fn moderate_form(
+    Current(ctx): Current,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    Path(raw_id): Path<String>,
+    Form(form): Form<ModerationForm>,
+) -> Response {
     no_store(
         async {
             auth::check_same_origin(&headers)?;
             signed_in.check_csrf(&form.csrf)?;
             signed_in.require(Action::Decide, Format::Html)?;
-            let value = parse_points(&form.note).map_err(|e| AppError::new(Format::Html, ErrorKind::Unprocessable, format!("Note modérée : {e}.")))?;
+            let value = parse_points(&form.note)
+                .map_err(|e| AppError::new(Format::Html, ErrorKind::Unprocessable, format!("Note modérée : {e}.")))?;
             let app = moderate(&ctx.app.store, &signed_in, &raw_id, value, &form.justification, Format::Html).await?;
             Ok(Redirect::to(&format!("/admin/appels/{}/classement", app.call_slug)).into_response())
         }

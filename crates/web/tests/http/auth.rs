@@ -64,7 +64,10 @@ const PROTECTED: &[(&str, Option<&[Action]>)] = &[
     ("/espace", None),
     ("/admin/comptes", Some(&[Action::ManageAccounts])),
     ("/admin/journal", Some(&[Action::ReadAuditTrail])),
-    ("/candidatures", Some(&[Action::Apply, Action::Review, Action::Decide, Action::Score])),
+    (
+        "/candidatures",
+        Some(&[Action::Apply, Action::Review, Action::Decide, Action::Score]),
+    ),
     ("/candidatures/nouvelle", Some(&[Action::Apply])),
     ("/expert/candidatures", Some(&[Action::Score])),
     ("/expert/declarations", Some(&[Action::Score])),

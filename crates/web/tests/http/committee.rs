@@ -96,7 +96,10 @@ async fn under_review(app: &TestApp, s: &Setup, title: &str, partners: &str) -> 
     app.store.set_application_partners(a.id, &list, &s.lead).await.unwrap();
     let now = time::OffsetDateTime::now_utc();
     app.store.transition(a.id, &Transition::Submit, &s.lead, now).await.unwrap();
-    app.store.transition(a.id, &Transition::StartReview, &s.instructor, now).await.unwrap();
+    app.store
+        .transition(a.id, &Transition::StartReview, &s.instructor, now)
+        .await
+        .unwrap();
     a
 }
 
@@ -117,14 +120,30 @@ async fn hidden(app: &TestApp, token: &str, id: i64, other: i64, who: &str) {
         let r = get(app, &uri, token).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{who} GET {uri}: {}", r.body);
     }
-    let r = api(app, Method::PUT, &format!("/api/v1/applications/{id}/scores/mine"), token, Some(scores(4, 3))).await;
+    let r = api(
+        app,
+        Method::PUT,
+        &format!("/api/v1/applications/{id}/scores/mine"),
+        token,
+        Some(scores(4, 3)),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{who} PUT scores: {}", r.body);
-    let r = post(app, &format!("/candidatures/{id}/notation"), token, "note_ambition=4&note_partenariat=3").await;
+    let r = post(
+        app,
+        &format!("/candidatures/{id}/notation"),
+        token,
+        "note_ambition=4&note_partenariat=3",
+    )
+    .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{who} POST notation");
     for list in ["/expert/candidatures", "/candidatures"] {
         let page = get(app, list, token).await;
         assert_eq!(page.status, StatusCode::OK, "{who} {list}");
-        assert!(!page.body.contains(&format!("href=\"/candidatures/{id}\"")), "{who} sees {id} in {list}");
+        assert!(
+            !page.body.contains(&format!("href=\"/candidatures/{id}\"")),
+            "{who} sees {id} in {list}"
+        );
         assert_contains(&page.body, &format!("href=\"/candidatures/{other}\""));
     }
     let listed = api(app, Method::GET, "/api/v1/expert/applications", token, None).await.json();
@@ -136,14 +155,30 @@ async fn hidden(app: &TestApp, token: &str, id: i64, other: i64, who: &str) {
 async fn experts_in_conflict_get_404_everywhere_and_do_not_see_it_listed() {
     let app = spawn_app().await;
     let s = setup(&app).await;
-    let a = under_review(&app, &s, "Projet A", "Caisse des Dépôts ; 180 020 026 ; partenaire\nMétropole de Lyon ; 200046977").await;
+    let a = under_review(
+        &app,
+        &s,
+        "Projet A",
+        "Caisse des Dépôts ; 180 020 026 ; partenaire\nMétropole de Lyon ; 200046977",
+    )
+    .await;
     let b = under_review(&app, &s, "Projet B", "").await;
     let (a, b) = (a.id.0, b.id.0);
 
     // By SIREN: the expert declares « CDC ; 180020026 » on the declarations page.
     let (_, by_siren) = person(&app, "e1@example.fr", Role::Expert, None).await;
-    assert_eq!(get(&app, &format!("/candidatures/{a}"), &by_siren).await.status, StatusCode::OK, "no conflict yet");
-    let r = post(&app, "/expert/declarations/organisations", &by_siren, "organisations=CDC+%3B+180020026").await;
+    assert_eq!(
+        get(&app, &format!("/candidatures/{a}"), &by_siren).await.status,
+        StatusCode::OK,
+        "no conflict yet"
+    );
+    let r = post(
+        &app,
+        "/expert/declarations/organisations",
+        &by_siren,
+        "organisations=CDC+%3B+180020026",
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     hidden(&app, &by_siren, a, b, "by SIREN").await;
 
@@ -158,15 +193,33 @@ async fn experts_in_conflict_get_404_everywhere_and_do_not_see_it_listed() {
     // Declared: seen before, hidden after; a blank ground is refused.
     let (_, declared) = person(&app, "e4@example.fr", Role::Expert, Some("Université de Lille")).await;
     assert_eq!(get(&app, &format!("/candidatures/{a}"), &declared).await.status, StatusCode::OK);
-    let r = post(&app, "/expert/declarations/conflits", &declared, &format!("candidature={a}&motif=+")).await;
+    let r = post(
+        &app,
+        "/expert/declarations/conflits",
+        &declared,
+        &format!("candidature={a}&motif=+"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = post(&app, "/expert/declarations/conflits", &declared, &format!("candidature={a}&motif=Ancien+salari%C3%A9")).await;
+    let r = post(
+        &app,
+        "/expert/declarations/conflits",
+        &declared,
+        &format!("candidature={a}&motif=Ancien+salari%C3%A9"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     hidden(&app, &declared, a, b, "declared").await;
     assert_contains(&get(&app, "/expert/declarations", &declared).await.body, "Ancien salarié");
 
     // An invalid SIREN is refused with its line, nothing written.
-    let r = post(&app, "/expert/declarations/organisations", &declared, "organisations=X+%3B+180020027").await;
+    let r = post(
+        &app,
+        "/expert/declarations/organisations",
+        &declared,
+        "organisations=X+%3B+180020027",
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_contains(&r.body, "ligne 1 : le SIREN « 180020027 » est invalide");
 
@@ -178,7 +231,10 @@ async fn experts_in_conflict_get_404_everywhere_and_do_not_see_it_listed() {
     assert_contains(&page.body, "180 020 026");
     assert_eq!(get(&app, &format!("/api/v1/applications/{a}"), &clean).await.status, StatusCode::OK);
     let draft = app.store.create_draft("aap-2018", &s.lead, "Brouillon", "", None).await.unwrap();
-    assert_eq!(get(&app, &format!("/candidatures/{}", draft.id), &clean).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(&app, &format!("/candidatures/{}", draft.id), &clean).await.status,
+        StatusCode::NOT_FOUND
+    );
     let audit = app.store.audit_entries().await.unwrap();
     assert!(audit.iter().any(|e| e.action == "expert.conflict"));
     assert!(audit.iter().any(|e| e.action == "expert.organisations"));
@@ -193,29 +249,63 @@ async fn scores_are_independent_and_only_experts_score() {
     let (_, e2) = person(&app, "e2@example.fr", Role::Expert, None).await;
 
     // e1 through the form: 60 × 4 + 40 × 3 = 360 hundredths = 3,60.
-    let r = post(&app, &format!("/candidatures/{a}/notation"), &e1, "note_ambition=4&note_partenariat=3&commentaire=Avis+de+e1").await;
+    let r = post(
+        &app,
+        &format!("/candidatures/{a}/notation"),
+        &e1,
+        "note_ambition=4&note_partenariat=3&commentaire=Avis+de+e1",
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = get(&app, &format!("/candidatures/{a}/notation"), &e1).await;
     assert_contains(&page.body, "Votre note pondérée : 3,60");
     // Out of scale: 422 naming the criterion, nothing written.
-    let r = post(&app, &format!("/candidatures/{a}/notation"), &e1, "note_ambition=6&note_partenariat=3").await;
+    let r = post(
+        &app,
+        &format!("/candidatures/{a}/notation"),
+        &e1,
+        "note_ambition=6&note_partenariat=3",
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_contains(&r.body, "la note 6 du critère « ambition » sort du barème 0 à 5");
 
     // e2 through the API: 60 × 2 + 40 × 5 = 120 + 200 = 320.
-    let r = api(&app, Method::PUT, &format!("/api/v1/applications/{a}/scores/mine"), &e2, Some(scores(2, 5))).await;
+    let r = api(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/applications/{a}/scores/mine"),
+        &e2,
+        Some(scores(2, 5)),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["weighted_hundredths"], 320);
-    let r = api(&app, Method::PUT, &format!("/api/v1/applications/{a}/scores/mine"), &e2, Some(serde_json::json!({"scores": []}))).await;
+    let r = api(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/applications/{a}/scores/mine"),
+        &e2,
+        Some(serde_json::json!({"scores": []})),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // Each sees only their own sheet.
-    let mine = api(&app, Method::GET, &format!("/api/v1/applications/{a}/scores/mine"), &e2, None).await.json();
-    assert_eq!((mine["weighted_hundredths"].clone(), mine["comment"].clone()), (320.into(), "RAS".into()));
+    let mine = api(&app, Method::GET, &format!("/api/v1/applications/{a}/scores/mine"), &e2, None)
+        .await
+        .json();
+    assert_eq!(
+        (mine["weighted_hundredths"].clone(), mine["comment"].clone()),
+        (320.into(), "RAS".into())
+    );
     let page = get(&app, &format!("/candidatures/{a}/notation"), &e2).await.body;
     assert!(!page.contains("Avis de e1") && !page.contains("3,60"), "e2 sees e1's sheet");
     for who in [&e1, &e2] {
-        assert_eq!(get(&app, "/admin/appels/aap-2018/classement", who).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            get(&app, "/admin/appels/aap-2018/classement", who).await.status,
+            StatusCode::FORBIDDEN
+        );
         assert_eq!(
             api(&app, Method::GET, "/api/v1/calls/aap-2018/ranking", who, None).await.status,
             StatusCode::FORBIDDEN
@@ -224,23 +314,60 @@ async fn scores_are_independent_and_only_experts_score() {
 
     // The project lead can neither score nor read the scores of their own application.
     let lead = &s.lead_token;
-    assert_eq!(get(&app, &format!("/candidatures/{a}/notation"), lead).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        get(&app, &format!("/candidatures/{a}/notation"), lead).await.status,
+        StatusCode::FORBIDDEN
+    );
     for method in [Method::GET, Method::PUT] {
-        let r = api(&app, method.clone(), &format!("/api/v1/applications/{a}/scores/mine"), lead, Some(scores(5, 5))).await;
+        let r = api(
+            &app,
+            method.clone(),
+            &format!("/api/v1/applications/{a}/scores/mine"),
+            lead,
+            Some(scores(5, 5)),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{method}");
     }
-    assert_eq!(get(&app, "/admin/appels/aap-2018/classement", lead).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(api(&app, Method::GET, "/api/v1/calls/aap-2018/ranking", lead, None).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        get(&app, "/admin/appels/aap-2018/classement", lead).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        api(&app, Method::GET, "/api/v1/calls/aap-2018/ranking", lead, None).await.status,
+        StatusCode::FORBIDDEN
+    );
     let page = get(&app, &format!("/candidatures/{a}"), lead).await.body;
     assert!(!page.contains("3,60") && !page.contains("Avis de e1"));
     // Nor does the programme manager score (they moderate).
-    let r = api(&app, Method::PUT, &format!("/api/v1/applications/{a}/scores/mine"), &s.manager_token, Some(scores(5, 5))).await;
+    let r = api(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/applications/{a}/scores/mine"),
+        &s.manager_token,
+        Some(scores(5, 5)),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 
     // Re-scoring replaces, and the audit trail keeps both: 60 × 5 + 40 × 5 = 500.
-    let r = api(&app, Method::PUT, &format!("/api/v1/applications/{a}/scores/mine"), &e2, Some(scores(5, 5))).await;
+    let r = api(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/applications/{a}/scores/mine"),
+        &e2,
+        Some(scores(5, 5)),
+    )
+    .await;
     assert_eq!(r.json()["weighted_hundredths"], 500);
-    let submits: Vec<_> = app.store.audit_entries().await.unwrap().into_iter().filter(|e| e.action == "score.submit").collect();
+    let submits: Vec<_> = app
+        .store
+        .audit_entries()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "score.submit")
+        .collect();
     assert_eq!(submits.len(), 3);
     assert_eq!(submits[2].before["comment"], "RAS");
     assert_eq!(submits[2].after["weighted_hundredths"], 500);
@@ -258,7 +385,14 @@ async fn the_ranking_is_exact_shows_ties_and_moderation_needs_a_justification() 
     let put = |id: i64, token: &str, a: u8, p: u8| {
         let (app, token) = (&app, token.to_owned());
         async move {
-            let r = api(app, Method::PUT, &format!("/api/v1/applications/{id}/scores/mine"), &token, Some(scores(a, p))).await;
+            let r = api(
+                app,
+                Method::PUT,
+                &format!("/api/v1/applications/{id}/scores/mine"),
+                &token,
+                Some(scores(a, p)),
+            )
+            .await;
             assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         }
     };
@@ -298,21 +432,54 @@ async fn the_ranking_is_exact_shows_ties_and_moderation_needs_a_justification() 
 
     // Moderation without justification: 422 through the API and the form, nothing written.
     let uri = format!("/api/v1/applications/{b}/moderation");
-    let r = api(&app, Method::PUT, &uri, m, Some(serde_json::json!({"hundredths": 345, "justification": "  "}))).await;
+    let r = api(
+        &app,
+        Method::PUT,
+        &uri,
+        m,
+        Some(serde_json::json!({"hundredths": 345, "justification": "  "})),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_contains(&r.body, "justification");
     let r = post(&app, &format!("/candidatures/{b}/moderation"), m, "note=3%2C45&justification=").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     // Off the grid (0 to 5,00): 422.
-    let r = api(&app, Method::PUT, &uri, m, Some(serde_json::json!({"hundredths": 501, "justification": "x"}))).await;
+    let r = api(
+        &app,
+        Method::PUT,
+        &uri,
+        m,
+        Some(serde_json::json!({"hundredths": 501, "justification": "x"})),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     // Experts and leads may not moderate.
-    let r = api(&app, Method::PUT, &uri, &e1, Some(serde_json::json!({"hundredths": 345, "justification": "x"}))).await;
+    let r = api(
+        &app,
+        Method::PUT,
+        &uri,
+        &e1,
+        Some(serde_json::json!({"hundredths": 345, "justification": "x"})),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert!(!app.store.audit_entries().await.unwrap().iter().any(|e| e.action == "score.moderate"));
+    assert!(!app
+        .store
+        .audit_entries()
+        .await
+        .unwrap()
+        .iter()
+        .any(|e| e.action == "score.moderate"));
 
     // B moderated to 3,45 (form): it now ranks before A (3,45 > 3,40), no tie left.
-    let r = post(&app, &format!("/candidatures/{b}/moderation"), m, "note=3%2C45&justification=Audition+convaincante").await;
+    let r = post(
+        &app,
+        &format!("/candidatures/{b}/moderation"),
+        m,
+        "note=3%2C45&justification=Audition+convaincante",
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.headers[header::LOCATION], "/admin/appels/aap-2018/classement");
     let lines = api(&app, Method::GET, "/api/v1/calls/aap-2018/ranking", m, None).await.json()["lines"].clone();
@@ -323,9 +490,25 @@ async fn the_ranking_is_exact_shows_ties_and_moderation_needs_a_justification() 
         .map(|l| (l["application"].as_i64().unwrap(), l["tied_with_previous"].as_bool().unwrap()))
         .collect();
     assert_eq!(order, [(c, false), (b, false), (a, false)]);
-    assert_eq!((lines[1]["moderated_hundredths"].clone(), lines[1]["experts_mean_thousandths"].clone()), (345.into(), 3400.into()));
-    let moderations: Vec<_> = app.store.audit_entries().await.unwrap().into_iter().filter(|e| e.action == "score.moderate").collect();
-    assert_eq!((moderations.len(), moderations[0].after["justification"].clone()), (1, "Audition convaincante".into()));
+    assert_eq!(
+        (
+            lines[1]["moderated_hundredths"].clone(),
+            lines[1]["experts_mean_thousandths"].clone()
+        ),
+        (345.into(), 3400.into())
+    );
+    let moderations: Vec<_> = app
+        .store
+        .audit_entries()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "score.moderate")
+        .collect();
+    assert_eq!(
+        (moderations.len(), moderations[0].after["justification"].clone()),
+        (1, "Audition convaincante".into())
+    );
 }
 
 #[tokio::test]
@@ -338,12 +521,24 @@ async fn partner_lists_are_validated_and_belong_to_the_applicant() {
     let page = get(&app, &format!("/candidatures/{id}"), lead).await;
     assert_contains(&page.body, "name=\"partenaires\"");
 
-    let r = post(&app, &format!("/candidatures/{id}/partenaires"), lead, "partenaires=Caisse+des+D%C3%A9p%C3%B4ts+%3B+180+020+026+%3B+chef+de+file%0AUniversit%C3%A9+de+Gand+%3B+%3B").await;
+    let r = post(
+        &app,
+        &format!("/candidatures/{id}/partenaires"),
+        lead,
+        "partenaires=Caisse+des+D%C3%A9p%C3%B4ts+%3B+180+020+026+%3B+chef+de+file%0AUniversit%C3%A9+de+Gand+%3B+%3B",
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = get(&app, &format!("/candidatures/{id}"), lead).await.body;
     assert_contains(&page, "180 020 026");
     assert_contains(&page, "Chef de file");
-    let r = post(&app, &format!("/candidatures/{id}/partenaires"), lead, "partenaires=X+%3B+180020027").await;
+    let r = post(
+        &app,
+        &format!("/candidatures/{id}/partenaires"),
+        lead,
+        "partenaires=X+%3B+180020027",
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_contains(&r.body, "ligne 1 : le SIREN « 180020027 » est invalide");
 
@@ -359,9 +554,15 @@ async fn partner_lists_are_validated_and_belong_to_the_applicant() {
 
     // Another lead: 404; an instructor: 403 (sees it, does not apply).
     let (_, other) = person(&app, "autre@example.fr", Role::ProjectLead, None).await;
-    assert_eq!(api(&app, Method::PUT, &uri, &other, Some(ok.clone())).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        api(&app, Method::PUT, &uri, &other, Some(ok.clone())).await.status,
+        StatusCode::NOT_FOUND
+    );
     let (_, instr) = person(&app, "instr2@example.fr", Role::Instructor, None).await;
-    assert_eq!(api(&app, Method::PUT, &uri, &instr, Some(ok.clone())).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        api(&app, Method::PUT, &uri, &instr, Some(ok.clone())).await.status,
+        StatusCode::FORBIDDEN
+    );
 
     // Once submitted: 409.
     app.store
@@ -369,7 +570,10 @@ async fn partner_lists_are_validated_and_belong_to_the_applicant() {
         .await
         .unwrap();
     assert_eq!(api(&app, Method::PUT, &uri, lead, Some(ok)).await.status, StatusCode::CONFLICT);
-    assert!(!get(&app, &format!("/candidatures/{id}"), lead).await.body.contains("name=\"partenaires\""));
+    assert!(!get(&app, &format!("/candidatures/{id}"), lead)
+        .await
+        .body
+        .contains("name=\"partenaires\""));
 }
 
 #[tokio::test]
@@ -387,7 +591,13 @@ async fn grids_are_set_by_programme_managers_and_validated() {
     let r = api(&app, Method::GET, "/api/v1/calls/aap-2018/grid", &m, None).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "nothing written");
 
-    let r = post(&app, "/admin/appels/aap-2018/grille", &m, "criteres=ambition+%3B+Ambition+%3B+60+%3B+0+%3B+5%0Apartenariat+%3B+Partenariat+%3B+40+%3B+0+%3B+5").await;
+    let r = post(
+        &app,
+        "/admin/appels/aap-2018/grille",
+        &m,
+        "criteres=ambition+%3B+Ambition+%3B+60+%3B+0+%3B+5%0Apartenariat+%3B+Partenariat+%3B+40+%3B+0+%3B+5",
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let r = api(&app, Method::GET, "/api/v1/calls/aap-2018/grid", &e, None).await;
     assert_eq!(r.json()["criteria"][1]["weight"], 40);
@@ -395,7 +605,15 @@ async fn grids_are_set_by_programme_managers_and_validated() {
     assert_contains(&page.body, "Partenariat");
 
     let grid = serde_json::json!({"criteria": [{"code": "a", "label": "A", "weight": 100, "scale": {"min": 0, "max": 5}}]});
-    assert_eq!(api(&app, Method::PUT, "/api/v1/calls/aap-2018/grid", &e, Some(grid.clone())).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(api(&app, Method::PUT, "/api/v1/calls/aap-2099/grid", &m, Some(grid)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        api(&app, Method::PUT, "/api/v1/calls/aap-2018/grid", &e, Some(grid.clone()))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        api(&app, Method::PUT, "/api/v1/calls/aap-2099/grid", &m, Some(grid)).await.status,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(get(&app, "/admin/appels/aap-2099/grille", &m).await.status, StatusCode::NOT_FOUND);
 }

@@ -8,10 +8,10 @@ mod api_auth;
 mod applications;
 mod auth;
 mod calls;
+mod committee;
 mod openapi;
 mod pages;
 mod reload;
-mod committee;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
