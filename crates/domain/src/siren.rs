@@ -88,7 +88,7 @@ fn luhn(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// The compacted digits of `raw`, checked for kind and length.
@@ -155,7 +155,7 @@ impl Siret {
     pub fn parse(raw: &str) -> Result<Siret, SirenError> {
         let d = digits(raw, "SIRET", 14)?;
         let ok = if d.starts_with(LA_POSTE) {
-            d.bytes().map(|b| u32::from(b - b'0')).sum::<u32>() % 5 == 0
+            d.bytes().map(|b| u32::from(b - b'0')).sum::<u32>().is_multiple_of(5)
         } else {
             luhn(&d)
         };

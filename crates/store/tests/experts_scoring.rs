@@ -121,7 +121,7 @@ async fn experts_profiles_find_conflicts_by_siren_name_and_declaration() {
         name: "CDC".into(),
         siren: Some(Siren::parse("180 020 026").unwrap()),
     };
-    store.set_expert_organisations(&by_siren, &[cdc.clone()]).await.unwrap();
+    store.set_expert_organisations(&by_siren, std::slice::from_ref(&cdc)).await.unwrap();
     assert_eq!(store.expert_organisations(by_siren.id).await.unwrap(), vec![cdc]);
     let profile = store.expert_profile(&by_siren).await.unwrap();
     assert!(matches!(
