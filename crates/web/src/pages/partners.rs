@@ -27,6 +27,9 @@ pub struct Section {
     pub editable: bool,
     /// The list in its text form, for the textarea.
     pub text: String,
+    /// Whether to link to the scoring page (`/candidatures/{id}/notation`): the viewer is
+    /// an expert (who sees the application only when they may score it).
+    pub score_link: bool,
 }
 
 impl Section {
@@ -39,6 +42,7 @@ impl Section {
         let account = &signed_in.session.account;
         Ok(Section {
             editable: may_edit(account, app),
+            score_link: territoires_domain::access::allows(account.role, Action::Score),
             text: to_lines(&partners),
             rows: partners
                 .into_iter()

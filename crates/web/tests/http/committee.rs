@@ -229,6 +229,24 @@ async fn experts_in_conflict_get_404_everywhere_and_do_not_see_it_listed() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(!page.body.contains("Actions possibles"));
     assert_contains(&page.body, "180 020 026");
+    assert_contains(&page.body, &format!("href=\"/candidatures/{a}/notation\""));
+    // Read-only: a transition posted by an expert is refused and changes nothing.
+    let r = post(
+        &app,
+        &format!("/candidatures/{a}/transitions"),
+        &clean,
+        "kind=invite-to-hearing&reason=",
+    )
+    .await;
+    assert!(matches!(r.status, StatusCode::FORBIDDEN | StatusCode::CONFLICT), "{}", r.status);
+    let status = app
+        .store
+        .application(territoires_domain::application::ApplicationId(a))
+        .await
+        .unwrap()
+        .unwrap()
+        .status;
+    assert_eq!(status, territoires_domain::application::ApplicationStatus::UnderReview);
     assert_eq!(get(&app, &format!("/api/v1/applications/{a}"), &clean).await.status, StatusCode::OK);
     let draft = app.store.create_draft("aap-2018", &s.lead, "Brouillon", "", None).await.unwrap();
     assert_eq!(
