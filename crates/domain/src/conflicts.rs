@@ -83,9 +83,10 @@ pub enum ConflictReason {
 /// no-break and narrow no-break spaces) removed; 9 digits are a SIREN, 14 digits a SIRET
 /// whose first 9 are its SIREN; anything else is `None` and matches nothing. The check
 /// digit is not verified here (that is parsing's job, at the edge): a matching typo still
-/// flags a conflict, which errs on the safe side.
+/// flags a conflict, which errs on the safe side. Stored partner lists hold only SIRENs
+/// checked by [`crate::siren::Siren::parse`].
 fn siren_of(raw: &str) -> Option<String> {
-    let compact: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    let compact = crate::siren::compact(raw);
     let digits = compact.bytes().all(|b| b.is_ascii_digit());
     (digits && matches!(compact.len(), 9 | 14)).then(|| compact[..9].to_owned())
 }

@@ -89,6 +89,12 @@ pub enum GridError {
         /// The repeated code.
         code: String,
     },
+    /// A criterion has no French label: experts would score it blind.
+    #[error("le critère « {code} » n'a pas de libellé")]
+    BlankLabel {
+        /// The criterion's code.
+        code: String,
+    },
     /// A criterion weighs 0 points: it would be scored for nothing.
     #[error("le critère « {code} » a un poids nul")]
     ZeroWeight {
@@ -161,7 +167,8 @@ pub enum ScoreError {
 impl ScoringGrid {
     /// Validates `criteria` into a grid, keeping their order. Checks, in this order, and
     /// answers with the first failure: [`GridError::NoCriteria`]; per criterion in order
-    /// [`GridError::BlankCode`], [`GridError::DuplicateCode`], [`GridError::ZeroWeight`],
+    /// [`GridError::BlankCode`], [`GridError::DuplicateCode`], [`GridError::BlankLabel`],
+    /// [`GridError::ZeroWeight`],
     /// [`GridError::InvalidScale`]; then [`GridError::WeightsDoNotSumTo100`].
     pub fn new(criteria: Vec<Criterion>) -> Result<ScoringGrid, GridError> {
         if criteria.is_empty() {
@@ -174,6 +181,9 @@ impl ScoringGrid {
             }
             if !seen.insert(c.code.as_str()) {
                 return Err(GridError::DuplicateCode { code: c.code.clone() });
+            }
+            if c.label.trim().is_empty() {
+                return Err(GridError::BlankLabel { code: c.code.clone() });
             }
             if c.weight == 0 {
                 return Err(GridError::ZeroWeight { code: c.code.clone() });
@@ -336,6 +346,66 @@ impl Ord for MeanScore {
         let l = u128::from(self.sum_hundredths) * u128::from(other.experts);
         let r = u128::from(other.sum_hundredths) * u128::from(self.experts);
         l.cmp(&r)
+    }
+}
+
+/// Whether experts may see and score an application in `status`: while it is under review
+/// or heard by the committee (issue 3: « Independent scoring, then the committee's
+/// moderation »); neither before (nothing to score yet) nor once decided or withdrawn.
+pub fn scorable_in(status: crate::application::ApplicationStatus) -> bool {
+    use crate::application::ApplicationStatus as S;
+    matches!(status, S::UnderReview | S::Hearing)
+}
+
+impl ScoringGrid {
+    /// The lowest and highest weighted scores the grid can give, in hundredths of a
+    /// point: `Σ weightᵢ × minᵢ` and `Σ weightᵢ × maxᵢ` (0–5 scales: 0 and 500).
+    pub fn bounds(&self) -> (WeightedScore, WeightedScore) {
+        let sum = |f: fn(&Scale) -> u8| self.criteria.iter().map(|c| c.weight * u32::from(f(&c.scale))).sum();
+        (WeightedScore(sum(|s| s.min)), WeightedScore(sum(|s| s.max)))
+    }
+}
+
+/// Why the committee's moderated score was refused by [`check_moderation`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ModerationError {
+    /// No justification (blank counts as none): moderating overrides the experts, so the
+    /// committee must say why.
+    #[error("la justification de la note modérée est obligatoire")]
+    MissingJustification,
+    /// The moderated score lies outside what the grid can give.
+    #[error("la note modérée {} sort des notes possibles de la grille, de {} à {}", .value.fmt_fr(), .min.fmt_fr(), .max.fmt_fr())]
+    OutOfBounds {
+        /// The value given.
+        value: WeightedScore,
+        /// The grid's lowest weighted score.
+        min: WeightedScore,
+        /// The grid's highest weighted score.
+        max: WeightedScore,
+    },
+}
+
+/// Checks a moderated score (*note modérée*): a non-blank justification, then a value
+/// within [`ScoringGrid::bounds`].
+pub fn check_moderation(grid: &ScoringGrid, value: WeightedScore, justification: &str) -> Result<(), ModerationError> {
+    if justification.trim().is_empty() {
+        return Err(ModerationError::MissingJustification);
+    }
+    let (min, max) = grid.bounds();
+    if value < min || value > max {
+        return Err(ModerationError::OutOfBounds { value, min, max });
+    }
+    Ok(())
+}
+
+/// The scores an application is ranked on: its experts' weighted scores, or — when the
+/// committee moderated it — the moderated score, counted once per expert who scored (at
+/// least once) so that the mean is the moderated score exactly and the tie-break on the
+/// number of experts ([`rank`]) still counts the opinions it rests on.
+pub fn committee_scores(experts: &[WeightedScore], moderated: Option<WeightedScore>) -> Vec<WeightedScore> {
+    match moderated {
+        Some(m) => vec![m; experts.len().max(1)],
+        None => experts.to_vec(),
     }
 }
 
@@ -533,6 +603,12 @@ mod tests {
             ScoringGrid::new(vec![crit("a", 50, 0, 5), crit(" ", 50, 0, 5)]),
             Err(GridError::BlankCode { index: 1 })
         );
+        let mut unlabelled = crit("b", 50, 0, 5);
+        unlabelled.label = " ".into();
+        assert_eq!(
+            ScoringGrid::new(vec![crit("a", 50, 0, 5), unlabelled]),
+            Err(GridError::BlankLabel { code: "b".into() })
+        );
         assert_eq!(
             ScoringGrid::new(vec![crit("a", 100, 0, 5), crit("b", 0, 0, 5)]),
             Err(GridError::ZeroWeight { code: "b".into() })
@@ -625,6 +701,35 @@ mod tests {
         let mut reversed = input.to_vec();
         reversed.reverse();
         assert_eq!(rank(&reversed).unwrap(), r);
+    }
+
+    #[test]
+    fn moderation_is_justified_and_within_the_grid() {
+        // 40/35/25 on 0–5: from 0 to 40×5 + 35×5 + 25×5 = 500 hundredths.
+        assert_eq!(grid().bounds(), (WeightedScore(0), WeightedScore(500)));
+        // 50/50 on 1–10 and 2–4: min 50×1 + 50×2 = 150, max 50×10 + 50×4 = 700.
+        let g = ScoringGrid::new(vec![crit("a", 50, 1, 10), crit("b", 50, 2, 4)]).unwrap();
+        assert_eq!(g.bounds(), (WeightedScore(150), WeightedScore(700)));
+        assert_eq!(check_moderation(&g, WeightedScore(400), "Audition convaincante"), Ok(()));
+        assert_eq!(
+            check_moderation(&g, WeightedScore(400), "  "),
+            Err(ModerationError::MissingJustification)
+        );
+        let e = check_moderation(&g, WeightedScore(701), "x").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "la note modérée 7,01 sort des notes possibles de la grille, de 1,50 à 7,00"
+        );
+        assert!(check_moderation(&g, WeightedScore(149), "x").is_err());
+    }
+
+    #[test]
+    fn a_moderated_score_replaces_the_mean_and_keeps_the_count() {
+        let w = |v: &[u32]| v.iter().copied().map(WeightedScore).collect::<Vec<_>>();
+        assert_eq!(committee_scores(&w(&[390, 410]), None), w(&[390, 410]));
+        assert_eq!(committee_scores(&w(&[390, 410]), Some(WeightedScore(350))), w(&[350, 350]));
+        assert_eq!(committee_scores(&[], Some(WeightedScore(350))), w(&[350]));
+        assert!(committee_scores(&[], None).is_empty());
     }
 
     #[test]

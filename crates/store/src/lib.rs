@@ -13,7 +13,9 @@ mod audit;
 mod codec;
 mod correspondence;
 mod oidc_accounts;
+mod experts;
 mod registry;
+mod scoring;
 mod sessions;
 pub mod testing;
 
@@ -23,7 +25,9 @@ pub use attachments::Attachment;
 pub use audit::AuditVerification;
 pub use correspondence::{Post, Thread};
 pub use oidc_accounts::{AccountChange, OidcIdentity, OidcOutcome};
+pub use experts::{DeclaredConflict, ExpertOrganisation};
 pub use registry::{AbsentProjects, ImportReport};
+pub use scoring::{Moderation, ScoreSheet};
 pub use sessions::{random_token, Session};
 
 use sqlx::any::AnyPoolOptions;

@@ -167,6 +167,27 @@ fn routes(live: LiveState) -> Router {
             get(pages::accounts_admin::list).post(pages::accounts_admin::create_form),
         )
         .route("/admin/journal", get(pages::audit::show))
+        .route("/candidatures/{id}/partenaires", axum::routing::post(pages::partners::update))
+        .route("/expert/candidatures", get(pages::experts::list))
+        .route("/expert/declarations", get(pages::experts::declarations))
+        .route(
+            "/expert/declarations/organisations",
+            axum::routing::post(pages::experts::set_organisations),
+        )
+        .route(
+            "/expert/declarations/conflits",
+            axum::routing::post(pages::experts::declare_conflict),
+        )
+        .route(
+            "/candidatures/{id}/notation",
+            get(pages::scoring::sheet).post(pages::scoring::submit),
+        )
+        .route("/candidatures/{id}/moderation", axum::routing::post(pages::scoring::moderate_form))
+        .route(
+            "/admin/appels/{slug}/grille",
+            get(pages::scoring::grid_form).post(pages::scoring::set_grid),
+        )
+        .route("/admin/appels/{slug}/classement", get(pages::scoring::ranking_page))
         .route("/healthz", get(api::health))
         .route(assets::ROUTE, get(assets::serve))
         // At the top level, not in the nested `/api/v1` router: `nest` strips the prefix
@@ -219,6 +240,29 @@ fn routes(live: LiveState) -> Router {
             get(api::accounts::list_accounts).post(api::accounts::create_account),
         )
         .route("/api/v1/accounts/{id}", axum::routing::patch(api::accounts::update_account))
+        .route(
+            "/api/v1/applications/{id}/partners",
+            get(api::scoring::find_partners).put(api::scoring::put_partners),
+        )
+        .route(
+            "/api/v1/calls/{slug}/grid",
+            get(api::scoring::find_grid).put(api::scoring::put_grid),
+        )
+        .route(
+            "/api/v1/applications/{id}/scores/mine",
+            get(api::scoring::find_my_scores).put(api::scoring::put_my_scores),
+        )
+        .route("/api/v1/calls/{slug}/ranking", get(api::scoring::find_ranking))
+        .route(
+            "/api/v1/applications/{id}/moderation",
+            axum::routing::put(api::scoring::put_moderation),
+        )
+        .route(
+            "/api/v1/expert/declarations",
+            get(api::scoring::find_declarations).put(api::scoring::put_declarations),
+        )
+        .route("/api/v1/expert/conflicts", axum::routing::post(api::scoring::declare_conflict))
+        .route("/api/v1/expert/applications", get(api::scoring::list_expert_applications))
         .nest("/api/v1", api::router())
         .fallback(error::fallback)
         .with_state(live);

@@ -35,6 +35,18 @@ use utoipa::OpenApi;
         api::accounts::update_account,
         openapi_json,
         api::health,
+        api::scoring::find_partners,
+        api::scoring::put_partners,
+        api::scoring::find_grid,
+        api::scoring::put_grid,
+        api::scoring::find_my_scores,
+        api::scoring::put_my_scores,
+        api::scoring::find_ranking,
+        api::scoring::put_moderation,
+        api::scoring::find_declarations,
+        api::scoring::put_declarations,
+        api::scoring::declare_conflict,
+        api::scoring::list_expert_applications,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, territoires_domain::query::SortKey)),
     tags(
@@ -46,6 +58,7 @@ use utoipa::OpenApi;
         (name = "applications", description = "Applications to a call and their workflow; needs a signed-in session (bearer token or cookie)"),
         (name = "meta", description = "This document"),
         (name = "health", description = "Service health"),
+        (name = "committee", description = "Partner lists (SIREN), experts' declarations and conflicts of interest (an expert in conflict gets 404), evaluation grids, independent scoring and the committee's moderation and ranking; needs a signed-in session"),
     )
 )]
 struct ApiDoc;

@@ -8,6 +8,7 @@ pub mod calls;
 pub mod checks;
 pub mod programme;
 pub mod projects;
+pub mod scoring;
 pub mod sessions;
 
 use crate::{openapi, Current, LiveState};

@@ -44,6 +44,9 @@ pub(crate) enum Scope {
     /// Every application (roles that review or decide: instructor, programme manager,
     /// operator administrator).
     All,
+    /// An expert ([`Action::Score`], account id): the applications under review or in a
+    /// hearing, minus those in conflict with them (see `super::experts`).
+    Expert(i64),
 }
 
 /// The applications `account` may see, or `None` when its role sees none (expert,
@@ -55,6 +58,8 @@ pub(crate) fn scope_of(account: &Account) -> Option<Scope> {
         Some(Scope::All)
     } else if allows(role, Action::Apply) {
         Some(Scope::Own(account.id))
+    } else if allows(role, Action::Score) {
+        Some(Scope::Expert(account.id))
     } else {
         None
     }
@@ -94,6 +99,8 @@ pub(crate) async fn visible_application(
         Scope::All => Ok(application),
         Scope::Own(owner) if application.applicant_account_id == owner => Ok(application),
         Scope::Own(_) => Err(not_found()),
+        Scope::Expert(_) if super::experts::expert_may_see(store, account, &application, format).await? => Ok(application),
+        Scope::Expert(_) => Err(not_found()),
     }
 }
 
@@ -208,6 +215,7 @@ pub async fn list(Current(ctx): Current, signed_in: SignedIn) -> Response {
             let apps = match scope {
                 Scope::All => store.applications().await,
                 Scope::Own(id) => store.applications_of(id).await,
+                Scope::Expert(_) => Ok(super::experts::visible_to_expert(store, account, Format::Html).await?),
             }
             .map_err(|e| AppError::internal(Format::Html, e))?;
             let rows = apps
@@ -414,6 +422,8 @@ struct ShowPage<'a> {
     forms: Vec<TransitionForm>,
     csrf: &'a str,
     exchange: super::correspondence::Exchange,
+    /// The partner list section (`application_partners.html`).
+    partners: super::partners::Section,
 }
 
 /// The kebab-case code of a transition kind (`start-review`), as in forms and the audit
@@ -475,6 +485,7 @@ pub async fn show(Current(ctx): Current, signed_in: SignedIn, Path(raw_id): Path
                 forms,
                 csrf: &signed_in.session.csrf_token,
                 exchange: super::correspondence::exchange(store, &signed_in, &app).await?,
+                partners: super::partners::Section::load(store, &signed_in, &app).await?,
                 app: &app,
             }
             .render();

@@ -10,11 +10,14 @@ pub mod calls;
 pub mod checks;
 pub mod correspondence;
 pub mod dashboard;
+pub mod experts;
 pub mod layout;
 pub mod legal;
 pub mod oidc;
+pub mod partners;
 pub mod project;
 pub mod projects;
+pub mod scoring;
 
 use axum::{
     body::{Body, Bytes},

@@ -58,13 +58,21 @@ pub(crate) async fn get_with(app: &TestApp, uri: &str, cookie: Option<&str>) -> 
 
 /// Protected routes and the actions that open each (any one of them suffices; `None`: any
 /// signed-in account). `/candidatures`: project leads (their own), instructors, programme
-/// managers and administrators (all) — not experts nor partners.
+/// managers and administrators (all), experts (those under review or in a hearing, minus
+/// their conflicts) — not partners.
 const PROTECTED: &[(&str, Option<&[Action]>)] = &[
     ("/espace", None),
     ("/admin/comptes", Some(&[Action::ManageAccounts])),
     ("/admin/journal", Some(&[Action::ReadAuditTrail])),
-    ("/candidatures", Some(&[Action::Apply, Action::Review, Action::Decide])),
+    (
+        "/candidatures",
+        Some(&[Action::Apply, Action::Review, Action::Decide, Action::Score]),
+    ),
     ("/candidatures/nouvelle", Some(&[Action::Apply])),
+    ("/expert/candidatures", Some(&[Action::Score])),
+    ("/expert/declarations", Some(&[Action::Score])),
+    ("/admin/appels/aap-2018/grille", Some(&[Action::ManageCalls])),
+    ("/admin/appels/aap-2018/classement", Some(&[Action::Decide])),
 ];
 /// Public routes: every role, signed in or not, gets them.
 const PUBLIC: &[&str] = &[

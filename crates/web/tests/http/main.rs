@@ -12,6 +12,7 @@ mod auth;
 mod calls;
 mod messages;
 mod oidc;
+mod committee;
 mod openapi;
 mod pages;
 mod reload;
