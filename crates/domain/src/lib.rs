@@ -20,6 +20,8 @@ pub mod scoring;
 pub mod stats;
 pub mod text;
 pub mod vocabulary;
+pub mod form;
+pub mod platform_call;
 
 pub use money::Money;
 pub use programme::Programme;
