@@ -9,6 +9,7 @@
 mod accounts;
 mod applications;
 mod audit;
+mod call_management;
 mod codec;
 mod registry;
 mod sessions;

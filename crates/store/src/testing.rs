@@ -42,3 +42,27 @@ pub async fn fresh_database_url(base: Option<&str>) -> Result<String, StoreError
 pub async fn execute(store: &crate::Store, sql: &str) -> Result<u64, StoreError> {
     Ok(sqlx::query(sql).execute(store.pool()).await?.rows_affected())
 }
+
+/// Creates and publishes, by actor `test`, a call for projects titled `title` that opened a
+/// day ago and closes in a year (server clock), with `form` as its application form; returns
+/// its slug. For suites that need a call accepting drafts: the press kit's calls are closed.
+/// Appends two audit entries (`call.create`, `call.publish`).
+pub async fn open_call(
+    store: &crate::Store,
+    title: &str,
+    form: Vec<territoires_domain::form::FormField>,
+) -> Result<String, StoreError> {
+    let now = time::OffsetDateTime::now_utc();
+    let definition = territoires_domain::platform_call::CallDefinition {
+        kind: territoires_domain::call::CallKind::CallForProjects,
+        title: title.to_owned(),
+        opens_at: now - time::Duration::days(1),
+        closes_at: now + time::Duration::days(365),
+        themes: vec![],
+        eligibility: vec![],
+        form,
+    };
+    let call = store.create_call(&definition, "test").await?;
+    store.publish_call(&call.slug, "test", now).await?;
+    Ok(call.slug)
+}
