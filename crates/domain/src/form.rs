@@ -249,7 +249,6 @@ pub fn to_lines(fields: &[FormField]) -> String {
 
 /// An answer to one field, parsed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", content = "value", rename_all = "kebab-case")]
 pub enum Answer {
     /// Text (short or long), trimmed.
@@ -257,7 +256,7 @@ pub enum Answer {
     /// An amount in euro cents.
     Amount(Money),
     /// A calendar date (ISO 8601 in JSON: `2027-03-15`).
-    Date(#[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))] Date),
+    Date(Date),
 }
 
 impl Answer {

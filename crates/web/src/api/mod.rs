@@ -3,6 +3,7 @@
 
 pub mod applications;
 pub mod calls;
+pub mod call_management;
 pub mod checks;
 pub mod programme;
 pub mod projects;
@@ -25,8 +26,6 @@ pub fn router() -> Router<LiveState> {
         .route("/programme", get(programme::find_programme))
         .route("/projects", get(projects::list_projects))
         .route("/projects/{slug}", get(projects::find_project))
-        .route("/calls", get(calls::list_calls))
-        .route("/calls/{slug}", get(calls::find_call))
         .route("/checks", get(checks::list_checks))
         .route("/openapi.json", get(openapi::openapi_json))
 }

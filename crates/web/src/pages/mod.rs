@@ -5,6 +5,7 @@ pub mod account;
 pub mod applications;
 pub mod audit;
 pub mod calls;
+pub mod call_management;
 pub mod checks;
 pub mod dashboard;
 pub mod layout;

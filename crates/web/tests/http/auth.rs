@@ -65,6 +65,8 @@ const PROTECTED: &[(&str, Option<&[Action]>)] = &[
     ("/admin/journal", Some(&[Action::ReadAuditTrail])),
     ("/candidatures", Some(&[Action::Apply, Action::Review, Action::Decide])),
     ("/candidatures/nouvelle", Some(&[Action::Apply])),
+    ("/admin/appels", Some(&[Action::ManageCalls])),
+    ("/admin/appels/nouveau", Some(&[Action::ManageCalls])),
 ];
 /// Public routes: every role, signed in or not, gets them.
 const PUBLIC: &[&str] = &[

@@ -8,6 +8,7 @@ mod api_auth;
 mod applications;
 mod auth;
 mod calls;
+mod call_management;
 mod openapi;
 mod pages;
 mod reload;
