@@ -262,7 +262,7 @@ async fn the_admin_pages_create_edit_and_publish_without_javascript() {
 
     let edit = get_with(&app, &location, Some(&manager)).await;
     assert_eq!(edit.headers[header::CACHE_CONTROL], "no-store");
-    assert_contains(&edit.body, "Publier l&#39;appel");
+    assert_contains(&edit.body, "Publier l'appel");
     assert_contains(&edit.body, "budget | Budget total | montant | oui | En euros");
     assert_eq!(get_with(&app, &location, Some(&lead)).await.status, StatusCode::FORBIDDEN);
     assert_contains(&get_with(&app, "/admin/appels", Some(&manager)).await.body, "Brouillon");
@@ -272,7 +272,7 @@ async fn the_admin_pages_create_edit_and_publish_without_javascript() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let edit = get_with(&app, &location, Some(&manager)).await.body;
-    assert_contains(&edit, "son contenu et son formulaire sont figés");
+    assert_contains(&edit, "son contenu et son formulaire de candidature sont figés");
     let r = app
         .request(form(&location, post("Autre titre", "10/01/2025 10:00"), Some(&manager)))
         .await;
@@ -287,7 +287,7 @@ async fn the_admin_pages_create_edit_and_publish_without_javascript() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let app_uri = r.headers[header::LOCATION].to_str().unwrap().to_owned();
     let page = get_with(&app, &app_uri, Some(&lead)).await.body;
-    assert_contains(&page, "Formulaire de l&#39;appel");
+    assert_contains(&page, "Formulaire de l'appel");
     assert_contains(&page, &format!("action=\"{app_uri}/reponses\""));
     assert_contains(&page, "Champs obligatoires à remplir avant le dépôt : « Budget total »");
     let r = app
