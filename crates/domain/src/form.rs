@@ -140,10 +140,7 @@ fn is_key(k: &str) -> bool {
 pub fn check_form(fields: &[FormField]) -> Result<(), FormErrors> {
     let mut errors = Vec::new();
     if fields.len() > MAX_FIELDS {
-        errors.push(format!(
-            "Le formulaire compte {} champs : {MAX_FIELDS} au plus.",
-            fields.len()
-        ));
+        errors.push(format!("Le formulaire compte {} champs : {MAX_FIELDS} au plus.", fields.len()));
     }
     for (i, f) in fields.iter().enumerate() {
         let n = i + 1;
@@ -306,8 +303,7 @@ pub fn parse_amount(raw: &str) -> Result<Money, String> {
         None => (s, None),
     };
     let groups: Vec<&str> = whole.split([' ', '\u{a0}', '\u{202f}']).collect();
-    let grouped_ok = groups.len() == 1
-        || (!groups[0].is_empty() && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3));
+    let grouped_ok = groups.len() == 1 || (!groups[0].is_empty() && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3));
     let digits: String = groups.concat();
     if digits.is_empty() || digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit()) || !grouped_ok {
         return Err(bad());
@@ -338,7 +334,11 @@ pub fn parse_date(raw: &str) -> Result<Date, String> {
             raw.chars().take(40).collect::<String>()
         )
     };
-    let parts: Vec<&str> = if s.contains('/') { s.split('/').collect() } else { s.split('-').collect() };
+    let parts: Vec<&str> = if s.contains('/') {
+        s.split('/').collect()
+    } else {
+        s.split('-').collect()
+    };
     if parts.len() != 3 || !parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
         return Err(bad());
     }
@@ -382,9 +382,7 @@ pub fn parse_answers(fields: &[FormField], raw: &BTreeMap<String, String>) -> Re
         };
         let parsed = match f.kind {
             FieldKind::ShortText if value.contains('\n') => Err("une seule ligne est attendue".to_owned()),
-            FieldKind::ShortText if value.chars().count() > SHORT_TEXT_MAX => {
-                Err(format!("{SHORT_TEXT_MAX} caractères au plus"))
-            }
+            FieldKind::ShortText if value.chars().count() > SHORT_TEXT_MAX => Err(format!("{SHORT_TEXT_MAX} caractères au plus")),
             FieldKind::LongText if value.chars().count() > LONG_TEXT_MAX => Err(format!("{LONG_TEXT_MAX} caractères au plus")),
             FieldKind::ShortText | FieldKind::LongText => Ok(Answer::Text(value.to_owned())),
             FieldKind::Amount => parse_amount(value).map(Answer::Amount),
@@ -451,7 +449,19 @@ mod tests {
         // 10 billion euros is the ceiling, one cent more is refused.
         assert_eq!(parse_amount("10 000 000 000"), Ok(Money(1_000_000_000_000)));
         assert!(parse_amount("10 000 000 000,01").unwrap_err().contains("plafond"));
-        for bad in ["", "abc", "-5", "1.234,56", "1234.56", "1,234", ",5", "1 23,00", "12 34", "1,2,3", "99999999999999999999"] {
+        for bad in [
+            "",
+            "abc",
+            "-5",
+            "1.234,56",
+            "1234.56",
+            "1,234",
+            ",5",
+            "1 23,00",
+            "12 34",
+            "1,2,3",
+            "99999999999999999999",
+        ] {
             let e = parse_amount(bad).unwrap_err();
             assert!(e.contains("format français"), "{bad:?}: {e}");
         }
@@ -463,7 +473,16 @@ mod tests {
         assert_eq!(parse_date("5/3/2027"), Ok(date!(2027 - 03 - 05)));
         assert_eq!(parse_date("2027-03-15"), Ok(date!(2027 - 03 - 15)));
         assert_eq!(parse_date("29/02/2028"), Ok(date!(2028 - 02 - 29)), "2028 is a leap year");
-        for bad in ["29/02/2027", "31/04/2027", "15/13/2027", "2027/03/15", "15-03-27", "demain", "15/03/27", ""] {
+        for bad in [
+            "29/02/2027",
+            "31/04/2027",
+            "15/13/2027",
+            "2027/03/15",
+            "15-03-27",
+            "demain",
+            "15/03/27",
+            "",
+        ] {
             assert!(parse_date(bad).is_err(), "{bad:?}");
         }
     }
@@ -484,7 +503,9 @@ mod tests {
                 "Champ n° 4 : la clé « Porteur de projet » doit faire 1 à 40 caractères parmi a-z, 0-9 et le tiret (ex. budget-total).",
             ]
         );
-        let many: Vec<FormField> = (0..51).map(|i| field(&format!("c{i}"), "Champ", FieldKind::ShortText, false)).collect();
+        let many: Vec<FormField> = (0..51)
+            .map(|i| field(&format!("c{i}"), "Champ", FieldKind::ShortText, false))
+            .collect();
         assert_eq!(check_form(&many).unwrap_err().0, ["Le formulaire compte 51 champs : 50 au plus."]);
         assert_eq!(check_form(&many[..50]), Ok(()));
     }

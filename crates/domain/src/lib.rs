@@ -11,7 +11,9 @@ pub mod audit;
 pub mod call;
 pub mod checks;
 pub mod conflicts;
+pub mod form;
 pub mod money;
+pub mod platform_call;
 pub mod programme;
 pub mod project;
 pub mod query;
@@ -20,8 +22,6 @@ pub mod scoring;
 pub mod stats;
 pub mod text;
 pub mod vocabulary;
-pub mod form;
-pub mod platform_call;
 
 pub use money::Money;
 pub use programme::Programme;

@@ -104,10 +104,7 @@ impl CallDefinition {
         }
         for (i, r) in self.eligibility.iter().enumerate() {
             if r.trim().is_empty() || r.chars().count() > RULE_MAX {
-                errors.push(format!(
-                    "Critère d'éligibilité n° {} : 1 à {RULE_MAX} caractères.",
-                    i + 1
-                ));
+                errors.push(format!("Critère d'éligibilité n° {} : 1 à {RULE_MAX} caractères.", i + 1));
             }
         }
         for (i, t) in self.themes.iter().enumerate() {
@@ -214,7 +211,11 @@ pub fn parse_paris_local(raw: &str) -> Result<OffsetDateTime, String> {
     let date = crate::form::parse_date(d).map_err(|_| bad())?;
     let (h, m) = t.trim().split_once([':', 'h']).ok_or_else(bad)?;
     let hour: u8 = h.trim().parse().map_err(|_| bad())?;
-    let minute: u8 = if m.trim().is_empty() { 0 } else { m.trim().parse().map_err(|_| bad())? };
+    let minute: u8 = if m.trim().is_empty() {
+        0
+    } else {
+        m.trim().parse().map_err(|_| bad())?
+    };
     let time = Time::from_hms(hour, minute, 0).map_err(|_| bad())?;
     paris_to_utc(PrimitiveDateTime::new(date, time)).ok_or_else(|| {
         format!(
@@ -295,7 +296,10 @@ mod tests {
         assert_eq!(call.phase(datetime!(2027-03-15 10:59:59 UTC)), CallPhase::Open);
         assert_eq!(call.phase(datetime!(2027-03-15 11:00 UTC)), CallPhase::Closed);
         let c = call.to_call(3, 0);
-        assert_eq!((c.year, c.opened_on, c.applications), (2027, Some(time::macros::date!(2027 - 01 - 10)), 3));
+        assert_eq!(
+            (c.year, c.opened_on, c.applications),
+            (2027, Some(time::macros::date!(2027 - 01 - 10)), 3)
+        );
     }
 
     #[test]

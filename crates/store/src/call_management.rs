@@ -122,7 +122,10 @@ pub(crate) async fn find_call(tx: &mut Transaction<'_, Any>, slug: &str) -> Resu
             closes_at: closes.map(|t| from_instant(&t, &format!("calls {slug}: closes_at"))).transpose()?,
         });
     }
-    load(tx, slug).await?.map(|c| CallRef::Platform(Box::new(c))).ok_or_else(|| not_found(slug))
+    load(tx, slug)
+        .await?
+        .map(|c| CallRef::Platform(Box::new(c)))
+        .ok_or_else(|| not_found(slug))
 }
 
 /// Ok when the call `slug` accepts a new draft at `now` (server clock): a platform call,
@@ -251,7 +254,13 @@ impl Store {
     ///
     /// Errors (nothing written): [`StoreError::NotFound`]; [`StoreError::Refused`] when the
     /// call is published or the new definition does not pass [`CallDefinition::check`].
-    pub async fn update_call(&self, slug: &str, definition: &CallDefinition, form_only: bool, actor: &str) -> Result<PlatformCall, StoreError> {
+    pub async fn update_call(
+        &self,
+        slug: &str,
+        definition: &CallDefinition,
+        form_only: bool,
+        actor: &str,
+    ) -> Result<PlatformCall, StoreError> {
         let now = instant(OffsetDateTime::now_utc());
         let mut tx = self.begin_write().await?;
         let before = load(&mut tx, slug).await?.ok_or_else(|| not_found(slug))?;
@@ -315,14 +324,15 @@ impl Store {
             )));
         }
         let at = instant(now);
-        let updated = sqlx::query("UPDATE platform_calls SET status = $2, published_at = $3, updated_at = $3 WHERE slug = $1 AND status = $4")
-            .bind(slug.to_owned())
-            .bind(code(&CallStatus::Published))
-            .bind(at.clone())
-            .bind(code(&CallStatus::Draft))
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let updated =
+            sqlx::query("UPDATE platform_calls SET status = $2, published_at = $3, updated_at = $3 WHERE slug = $1 AND status = $4")
+                .bind(slug.to_owned())
+                .bind(code(&CallStatus::Published))
+                .bind(at.clone())
+                .bind(code(&CallStatus::Draft))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
         if updated != 1 {
             return Err(StoreError::Refused(format!("L'appel « {title} » est déjà publié.")));
         }
@@ -402,7 +412,9 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("aucune candidature n'a le numéro {id}")))?;
         if row.try_get::<i64, _>("applicant_account_id")? != actor.id {
-            return Err(StoreError::Refused("Seul le porteur de la candidature peut en modifier les réponses.".into()));
+            return Err(StoreError::Refused(
+                "Seul le porteur de la candidature peut en modifier les réponses.".into(),
+            ));
         }
         let status: String = row.try_get("status")?;
         let status = ApplicationStatus::from_code(&status)

@@ -47,11 +47,7 @@ pub async fn execute(store: &crate::Store, sql: &str) -> Result<u64, StoreError>
 /// day ago and closes in a year (server clock), with `form` as its application form; returns
 /// its slug. For suites that need a call accepting drafts: the press kit's calls are closed.
 /// Appends two audit entries (`call.create`, `call.publish`).
-pub async fn open_call(
-    store: &crate::Store,
-    title: &str,
-    form: Vec<territoires_domain::form::FormField>,
-) -> Result<String, StoreError> {
+pub async fn open_call(store: &crate::Store, title: &str, form: Vec<territoires_domain::form::FormField>) -> Result<String, StoreError> {
     let now = time::OffsetDateTime::now_utc();
     let definition = territoires_domain::platform_call::CallDefinition {
         kind: territoires_domain::call::CallKind::CallForProjects,

@@ -151,7 +151,10 @@ async fn closed_draft_and_historical_calls_refuse_new_drafts() {
         Err(StoreError::NotFound(_))
     ));
     // Published but not open yet (opens in 2099).
-    store.publish_call(&draft.slug, "account:1", OffsetDateTime::now_utc()).await.unwrap();
+    store
+        .publish_call(&draft.slug, "account:1", OffsetDateTime::now_utc())
+        .await
+        .unwrap();
     match store.create_draft(&draft.slug, &anne, "Projet", "", None).await {
         Err(StoreError::Refused(m)) => assert!(m.contains("pas encore ouvert : ouverture le 10/01/2099 à 10:00"), "{m}"),
         other => panic!("{other:?}"),
@@ -214,7 +217,10 @@ async fn answers_are_saved_while_draft_and_required_ones_checked_at_submission()
         ("resume".to_owned(), "Un tiers-lieu rural.".to_owned()),
     ]
     .into();
-    store.save_answers(app.id, &parse_answers(&form, &raw).unwrap(), &anne).await.unwrap();
+    store
+        .save_answers(app.id, &parse_answers(&form, &raw).unwrap(), &anne)
+        .await
+        .unwrap();
     let stored = store.application_answers(app.id).await.unwrap();
     assert_eq!(
         stored["budget"],

@@ -164,7 +164,10 @@ fn routes(live: LiveState) -> Router {
         )
         // Calls managed in the platform and applications through their form (issue 3);
         // `/api/v1/calls` moved here from the nested router to take its POST.
-        .route("/admin/appels", get(pages::call_management::list).post(pages::call_management::create))
+        .route(
+            "/admin/appels",
+            get(pages::call_management::list).post(pages::call_management::create),
+        )
         .route("/admin/appels/nouveau", get(pages::call_management::new_form))
         .route(
             "/admin/appels/{slug}",
@@ -181,7 +184,10 @@ fn routes(live: LiveState) -> Router {
         .route("/api/v1/calls", get(api::calls::list_calls).post(api::call_management::create_call))
         .route("/api/v1/calls/{slug}", get(api::calls::find_call))
         .route("/api/v1/calls/{slug}/form", axum::routing::put(api::call_management::replace_form))
-        .route("/api/v1/calls/{slug}/publish", axum::routing::post(api::call_management::publish_call))
+        .route(
+            "/api/v1/calls/{slug}/publish",
+            axum::routing::post(api::call_management::publish_call),
+        )
         .route(
             "/api/v1/applications",
             get(api::call_management::list_applications).post(api::call_management::create_application),

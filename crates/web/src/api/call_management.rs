@@ -162,7 +162,12 @@ fn created(call: &PlatformCall, status: StatusCode) -> Response {
         (status = 422, description = "Invalid body: the message names each field to fix", body = ErrorBody),
     )
 )]
-pub async fn create_call(Current(ctx): Current, signed_in: SignedIn, headers: HeaderMap, b: Result<Json<NewCall>, JsonRejection>) -> Response {
+pub async fn create_call(
+    Current(ctx): Current,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    b: Result<Json<NewCall>, JsonRejection>,
+) -> Response {
     no_store(
         async {
             let actor = manager(&signed_in, &headers)?;
@@ -177,7 +182,12 @@ pub async fn create_call(Current(ctx): Current, signed_in: SignedIn, headers: He
                 form: n.form,
             };
             definition.check().map_err(unprocessable)?;
-            let call = ctx.app.store.create_call(&definition, &actor).await.map_err(|e| store_error(Format::Json, e))?;
+            let call = ctx
+                .app
+                .store
+                .create_call(&definition, &actor)
+                .await
+                .map_err(|e| store_error(Format::Json, e))?;
             Ok(created(&call, StatusCode::CREATED))
         }
         .await,
@@ -302,18 +312,28 @@ pub async fn create_application(
             let n = body(b)?;
             let title = n.title.trim();
             if title.is_empty() || title.chars().count() > 200 {
-                return Err(unprocessable("title : le titre du projet est obligatoire (200 caractères au plus)."));
+                return Err(unprocessable(
+                    "title : le titre du projet est obligatoire (200 caractères au plus).",
+                ));
             }
             if n.summary.chars().count() > 5000 {
                 return Err(unprocessable("summary : le résumé dépasse 5000 caractères."));
             }
             if n.requested_amount_cents.is_some_and(|c| c < 0) {
-                return Err(unprocessable("requested_amount_cents : le montant demandé ne peut pas être négatif."));
+                return Err(unprocessable(
+                    "requested_amount_cents : le montant demandé ne peut pas être négatif.",
+                ));
             }
             let app = ctx
                 .app
                 .store
-                .create_draft(&n.call, &signed_in.session.account, title, n.summary.trim(), n.requested_amount_cents.map(Money))
+                .create_draft(
+                    &n.call,
+                    &signed_in.session.account,
+                    title,
+                    n.summary.trim(),
+                    n.requested_amount_cents.map(Money),
+                )
                 .await
                 .map_err(|e| store_error(Format::Json, e))?;
             Ok((StatusCode::CREATED, Json(ApplicationDetail::new(app, Vec::new()))).into_response())
@@ -397,7 +417,12 @@ pub struct AnswersDetail {
     pub editable: bool,
 }
 
-async fn answers_detail(ctx: &crate::Ctx, app: &territoires_store::Application, account_id: i64, answers: Answers) -> AppResult<AnswersDetail> {
+async fn answers_detail(
+    ctx: &crate::Ctx,
+    app: &territoires_store::Application,
+    account_id: i64,
+    answers: Answers,
+) -> AppResult<AnswersDetail> {
     let call = ctx
         .app
         .store

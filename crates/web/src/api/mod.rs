@@ -2,8 +2,8 @@
 //! `{"error": {"code", "message", "parameter"?}}` (see [`crate::error::ErrorBody`]).
 
 pub mod applications;
-pub mod calls;
 pub mod call_management;
+pub mod calls;
 pub mod checks;
 pub mod programme;
 pub mod projects;

@@ -263,7 +263,12 @@ pub async fn new_form(Current(ctx): Current, signed_in: SignedIn, Query(q): Quer
             signed_in.require(Action::Apply, Format::Html)?;
             let mut errors = Vec::new();
             if let Some(slug) = &q.appel {
-                let platform = ctx.app.store.platform_call(slug).await.map_err(|e| AppError::internal(Format::Html, e))?;
+                let platform = ctx
+                    .app
+                    .store
+                    .platform_call(slug)
+                    .await
+                    .map_err(|e| AppError::internal(Format::Html, e))?;
                 let published = platform.filter(|c| c.status == territoires_domain::platform_call::CallStatus::Published);
                 if ctx.app.registry.call(slug).is_none() && published.is_none() {
                     return Err(AppError::not_found(
@@ -271,9 +276,13 @@ pub async fn new_form(Current(ctx): Current, signed_in: SignedIn, Query(q): Quer
                         format!("Aucun appel n'a l'identifiant « {} ».", excerpt(slug, ECHO_MAX)),
                     ));
                 }
-                let open = published.is_some_and(|c| c.phase(OffsetDateTime::now_utc()) == territoires_domain::platform_call::CallPhase::Open);
+                let open =
+                    published.is_some_and(|c| c.phase(OffsetDateTime::now_utc()) == territoires_domain::platform_call::CallPhase::Open);
                 if !open {
-                    errors.push(format!("L'appel « {} » n'accepte pas de candidature aujourd'hui.", call_title(&ctx, slug).await));
+                    errors.push(format!(
+                        "L'appel « {} » n'accepte pas de candidature aujourd'hui.",
+                        call_title(&ctx, slug).await
+                    ));
                 }
             }
             render_new(&ctx, &signed_in, q.appel.as_deref(), "", "", "", errors, StatusCode::OK).await

@@ -106,7 +106,12 @@ pub async fn list(Current(ctx): Current, signed_in: SignedIn) -> Response {
     no_store(
         async {
             signed_in.require(Action::ManageCalls, Format::Html)?;
-            let calls = ctx.app.store.platform_calls().await.map_err(|e| AppError::internal(Format::Html, e))?;
+            let calls = ctx
+                .app
+                .store
+                .platform_calls()
+                .await
+                .map_err(|e| AppError::internal(Format::Html, e))?;
             let now = OffsetDateTime::now_utc();
             let html = ListPage {
                 layout: Layout::new("Gérer les appels", ""),
@@ -223,7 +228,13 @@ impl Typed {
             opens_at,
             closes_at,
             themes,
-            eligibility: self.eligibility.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect(),
+            eligibility: self
+                .eligibility
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect(),
             form,
         };
         if errors.is_empty() {
@@ -235,7 +246,13 @@ impl Typed {
     }
 }
 
-fn render_edit(signed_in: &SignedIn, call: Option<&PlatformCall>, typed: &Typed, errors: Vec<String>, status: StatusCode) -> AppResult<Response> {
+fn render_edit(
+    signed_in: &SignedIn,
+    call: Option<&PlatformCall>,
+    typed: &Typed,
+    errors: Vec<String>,
+    status: StatusCode,
+) -> AppResult<Response> {
     let now = OffsetDateTime::now_utc();
     let frozen = call.is_some_and(|c| c.status == CallStatus::Published);
     let slug = call.map(|c| c.slug.as_str()).unwrap_or_default();
@@ -329,7 +346,12 @@ async fn managed_call(ctx: &crate::Ctx, slug: &str) -> AppResult<PlatformCall> {
         .platform_call(slug)
         .await
         .map_err(|e| AppError::internal(Format::Html, e))?
-        .ok_or_else(|| AppError::not_found(Format::Html, format!("Aucun appel n'a l'identifiant « {} ».", excerpt(slug, ECHO_MAX))))
+        .ok_or_else(|| {
+            AppError::not_found(
+                Format::Html,
+                format!("Aucun appel n'a l'identifiant « {} ».", excerpt(slug, ECHO_MAX)),
+            )
+        })
 }
 
 /// `GET /admin/appels/{slug}`: the call's form, editable while draft, with the publish button.
@@ -384,7 +406,13 @@ pub struct CsrfOnly {
 
 /// `POST /admin/appels/{slug}/publication`: publishes the draft (303 back to it); 409 when
 /// already published or past its closing instant.
-pub async fn publish(Current(ctx): Current, signed_in: SignedIn, headers: HeaderMap, Path(slug): Path<String>, Form(form): Form<CsrfOnly>) -> Response {
+pub async fn publish(
+    Current(ctx): Current,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    Form(form): Form<CsrfOnly>,
+) -> Response {
     no_store(
         async {
             auth::check_same_origin(&headers)?;
@@ -469,8 +497,7 @@ pub(crate) struct FormSection {
 /// Whether `account_id` may change `app`'s answers now: its applicant, while draft or
 /// returned for completion.
 pub(crate) fn answers_editable(app: &Application, account_id: i64) -> bool {
-    app.applicant_account_id == account_id
-        && matches!(app.status, ApplicationStatus::Draft | ApplicationStatus::ReturnedForCompletion)
+    app.applicant_account_id == account_id && matches!(app.status, ApplicationStatus::Draft | ApplicationStatus::ReturnedForCompletion)
 }
 
 /// The section for `app` as `account_id` sees it, with `typed` values (after a refused
@@ -505,7 +532,12 @@ pub(crate) async fn form_section(
                 label: f.label.clone(),
                 kind: code(&f.kind),
                 required: f.required,
-                hint: [f.help.as_str(), format].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" — "),
+                hint: [f.help.as_str(), format]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(" — "),
                 value,
                 shown: stored.map(|a| a.display()).unwrap_or_default(),
             }
@@ -513,7 +545,10 @@ pub(crate) async fn form_section(
         .collect();
     Ok(Some(FormSection {
         fields,
-        missing: missing_required(form, &answers).iter().map(|f| format!("« {} »", f.label)).collect(),
+        missing: missing_required(form, &answers)
+            .iter()
+            .map(|f| format!("« {} »", f.label))
+            .collect(),
         editable: answers_editable(app, account_id),
     }))
 }

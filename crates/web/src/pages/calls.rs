@@ -161,7 +161,12 @@ pub fn render_call(app: &AppState, call: &Call) -> AppResult<String> {
 
 /// `GET /appels`.
 pub async fn list(Current(ctx): Current) -> AppResult<Response> {
-    let published = ctx.app.store.published_calls().await.map_err(|e| AppError::internal(Format::Html, e))?;
+    let published = ctx
+        .app
+        .store
+        .published_calls()
+        .await
+        .map_err(|e| AppError::internal(Format::Html, e))?;
     if !published.is_empty() {
         let now = time::OffsetDateTime::now_utc();
         let rows = published.iter().map(|c| super::call_management::CallRow::new(c, now)).collect();

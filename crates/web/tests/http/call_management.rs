@@ -25,7 +25,14 @@ async fn person(app: &TestApp, email: &str, role: Role) {
 
 /// A bearer token for `email` from `POST /api/v1/sessions`.
 async fn token(app: &TestApp, email: &str) -> String {
-    let r = send(app, "POST", "/api/v1/sessions", None, Some(json!({"email": email, "password": PASSWORD}))).await;
+    let r = send(
+        app,
+        "POST",
+        "/api/v1/sessions",
+        None,
+        Some(json!({"email": email, "password": PASSWORD})),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     r.json()["token"].as_str().unwrap().to_owned()
 }
@@ -123,14 +130,20 @@ async fn a_call_from_creation_to_a_submitted_application_through_the_api() {
     let all = app.get("/api/v1/calls").await.json();
     let calls = all["calls"].as_array().unwrap();
     assert_eq!(calls.len(), 3);
-    assert_eq!((calls[1]["slug"].as_str(), calls[1]["applications"].as_u64()), (Some("aap-2018"), Some(48)));
+    assert_eq!(
+        (calls[1]["slug"].as_str(), calls[1]["applications"].as_u64()),
+        (Some("aap-2018"), Some(48))
+    );
     assert_eq!(calls[2]["slug"], slug.as_str());
     assert_eq!(calls[2]["platform"]["form"][0]["key"], "budget");
     assert!(calls[1].get("platform").is_none());
     let page = app.page(&format!("/appels/{slug}")).await;
     assert_contains(&page, "Budget total — Montant (€) (obligatoire) : En euros");
     assert_contains(&page, &format!("href=\"/candidatures/nouvelle?appel={slug}\""));
-    assert_contains(&app.page("/appels").await, &format!("<a href=\"/appels/{slug}\">Territoires ruraux innovants</a>"));
+    assert_contains(
+        &app.page("/appels").await,
+        &format!("<a href=\"/appels/{slug}\">Territoires ruraux innovants</a>"),
+    );
 
     // Anne applies.
     let apply = json!({"call": slug, "title": "Tiers-lieu rural", "summary": "", "requested_amount_cents": 5000000});
@@ -150,18 +163,43 @@ async fn a_call_from_creation_to_a_submitted_application_through_the_api() {
     );
 
     // A bad date: 422 naming the field, nothing saved.
-    let r = send(&app, "PUT", &answers_uri, Some(&anne), Some(json!({"budget": "1 234,56", "debut": "31/02/2027"}))).await;
+    let r = send(
+        &app,
+        "PUT",
+        &answers_uri,
+        Some(&anne),
+        Some(json!({"budget": "1 234,56", "debut": "31/02/2027"})),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_contains(&r.json()["error"]["message"].to_string(), "Champ « Date de démarrage » (debut)");
-    assert_eq!(send(&app, "GET", &answers_uri, Some(&anne), None).await.json()["answers"], json!({}));
+    assert_eq!(
+        send(&app, "GET", &answers_uri, Some(&anne), None).await.json()["answers"],
+        json!({})
+    );
 
     // Bruno neither reads nor writes Anne's answers: 404, as for an unknown id.
-    assert_eq!(send(&app, "GET", &answers_uri, Some(&bruno), None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        send(&app, "GET", &answers_uri, Some(&bruno), None).await.status,
+        StatusCode::NOT_FOUND
+    );
     let r = send(&app, "PUT", &answers_uri, Some(&bruno), Some(json!({"budget": "1"}))).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    assert_eq!(send(&app, "POST", &transitions_uri, Some(&bruno), Some(submit.clone())).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        send(&app, "POST", &transitions_uri, Some(&bruno), Some(submit.clone()))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
 
-    let r = send(&app, "PUT", &answers_uri, Some(&anne), Some(json!({"budget": "1 234,56", "debut": "15/03/2027"}))).await;
+    let r = send(
+        &app,
+        "PUT",
+        &answers_uri,
+        Some(&anne),
+        Some(json!({"budget": "1 234,56", "debut": "15/03/2027"})),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let saved = r.json();
     // 1 234,56 € = 123 456 cents.
@@ -173,12 +211,18 @@ async fn a_call_from_creation_to_a_submitted_application_through_the_api() {
     assert_contains(&r.json()["error"]["message"].to_string(), "non remplis : « Résumé détaillé »");
 
     let all = json!({"budget": "1 234,56", "debut": "15/03/2027", "resume": "Un tiers-lieu rural."});
-    assert_eq!(send(&app, "PUT", &answers_uri, Some(&anne), Some(all.clone())).await.status, StatusCode::OK);
+    assert_eq!(
+        send(&app, "PUT", &answers_uri, Some(&anne), Some(all.clone())).await.status,
+        StatusCode::OK
+    );
     let r = send(&app, "POST", &transitions_uri, Some(&anne), Some(submit)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["status"], "submitted");
     // Submitted: frozen.
-    assert_eq!(send(&app, "PUT", &answers_uri, Some(&anne), Some(all)).await.status, StatusCode::CONFLICT);
+    assert_eq!(
+        send(&app, "PUT", &answers_uri, Some(&anne), Some(all)).await.status,
+        StatusCode::CONFLICT
+    );
 
     // Lists: Anne sees hers, Bruno none.
     let mine = send(&app, "GET", "/api/v1/applications", Some(&anne), None).await.json();
@@ -195,10 +239,24 @@ async fn the_historical_calls_refuse_new_drafts() {
     let app = spawn_app().await;
     person(&app, "anne@ville-a.fr", Role::ProjectLead).await;
     let anne = token(&app, "anne@ville-a.fr").await;
-    let r = send(&app, "POST", "/api/v1/applications", Some(&anne), Some(json!({"call": "aap-2018", "title": "Projet"}))).await;
+    let r = send(
+        &app,
+        "POST",
+        "/api/v1/applications",
+        Some(&anne),
+        Some(json!({"call": "aap-2018", "title": "Projet"})),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert_contains(&r.json()["error"]["message"].to_string(), "appel historique, clos");
-    let r = send(&app, "POST", "/api/v1/applications", Some(&anne), Some(json!({"call": "aap-2018", "title": " "}))).await;
+    let r = send(
+        &app,
+        "POST",
+        "/api/v1/applications",
+        Some(&anne),
+        Some(json!({"call": "aap-2018", "title": " "})),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
@@ -245,12 +303,20 @@ async fn the_admin_pages_create_edit_and_publish_without_javascript() {
         )
     };
     // A bad opening date: the form again, 422, naming the field.
-    let r = app.request(form("/admin/appels", post("Mobilités du quotidien", "demain"), Some(&manager))).await;
+    let r = app
+        .request(form("/admin/appels", post("Mobilités du quotidien", "demain"), Some(&manager)))
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_contains(&r.body, "Ouverture : « demain » n&#39;est pas une date et heure");
     assert!(app.store.platform_calls().await.unwrap().is_empty());
 
-    let r = app.request(form("/admin/appels", post("Mobilités du quotidien", "10/01/2025 10:00"), Some(&manager))).await;
+    let r = app
+        .request(form(
+            "/admin/appels",
+            post("Mobilités du quotidien", "10/01/2025 10:00"),
+            Some(&manager),
+        ))
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let location = r.headers[header::LOCATION].to_str().unwrap().to_owned();
     assert_eq!(location, "/admin/appels/aap-2025-mobilites-du-quotidien");
@@ -291,12 +357,20 @@ async fn the_admin_pages_create_edit_and_publish_without_javascript() {
     assert_contains(&page, &format!("action=\"{app_uri}/reponses\""));
     assert_contains(&page, "Champs obligatoires à remplir avant le dépôt : « Budget total »");
     let r = app
-        .request(form(&format!("{app_uri}/reponses"), format!("csrf={t}&budget=abc&resume="), Some(&lead)))
+        .request(form(
+            &format!("{app_uri}/reponses"),
+            format!("csrf={t}&budget=abc&resume="),
+            Some(&lead),
+        ))
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_contains(&r.body, "Champ « Budget total » (budget)");
     let r = app
-        .request(form(&format!("{app_uri}/reponses"), format!("csrf={t}&budget={}&resume=", encode("1 234,56")), Some(&lead)))
+        .request(form(
+            &format!("{app_uri}/reponses"),
+            format!("csrf={t}&budget={}&resume=", encode("1 234,56")),
+            Some(&lead),
+        ))
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = get_with(&app, &app_uri, Some(&lead)).await.body;
@@ -308,7 +382,11 @@ async fn the_admin_pages_create_edit_and_publish_without_javascript() {
 
     // A historical call cannot be applied to from the pages either: 409.
     let r = app
-        .request(form("/candidatures", format!("csrf={t}&appel=aap-2018&titre=Navettes"), Some(&lead)))
+        .request(form(
+            "/candidatures",
+            format!("csrf={t}&appel=aap-2018&titre=Navettes"),
+            Some(&lead),
+        ))
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
 }
