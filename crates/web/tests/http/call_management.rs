@@ -258,6 +258,26 @@ async fn the_historical_calls_refuse_new_drafts() {
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A platform call closed by the clock: its closing instant moved to the past.
+    let slug = territoires_store::testing::open_call(&app.store, "Appel clos", vec![])
+        .await
+        .unwrap();
+    let sql = format!("UPDATE platform_calls SET closes_at = '2020-03-15T11:00:00Z' WHERE slug = '{slug}'");
+    territoires_store::testing::execute(&app.store, &sql).await.unwrap();
+    let r = send(
+        &app,
+        "POST",
+        "/api/v1/applications",
+        Some(&anne),
+        Some(json!({"call": slug, "title": "Projet"})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(
+        r.json()["error"]["message"],
+        "L'appel « Appel clos » est clos depuis le 15/03/2020 à 12:00 (heure de Paris) : il n'accepte plus de candidatures."
+    );
+    assert!(app.store.applications().await.unwrap().is_empty());
 }
 
 /// The anti-CSRF token of the forms on `uri`.
@@ -289,6 +309,7 @@ async fn the_admin_pages_create_edit_and_publish_without_javascript() {
     let manager = sign_in(&app, "charge%40cdc.fr").await;
     let lead = sign_in(&app, "anne%40ville-a.fr").await;
     assert_eq!(get_with(&app, "/admin/appels", Some(&lead)).await.status, StatusCode::FORBIDDEN);
+    assert_contains(&get_with(&app, "/espace", Some(&manager)).await.body, "href=\"/admin/appels\"");
 
     let token = csrf(&app, "/admin/appels/nouveau", &manager).await;
     let lines = "budget | Budget total | montant | oui | En euros\nresume | Résumé | texte-long | non";
