@@ -477,7 +477,7 @@ pub async fn show(Current(ctx): Current, signed_in: SignedIn, Path(raw_id): Path
             let html = ShowPage {
                 layout: Layout::new(format!("Candidature n° {} — {}", app.id, app.title), ""),
                 call: call_title(&ctx, &app.call_slug).await,
-                answers: super::call_management::form_section(&ctx, &app, signed_in.session.account.id, None).await?,
+                answers: super::call_management::form_section(&ctx, &app, signed_in.session.account.id).await?,
                 applicant,
                 status: app.status.label(),
                 requested: app.requested.map(Money::fmt_euros).unwrap_or_else(|| "Non indiqué".into()),

@@ -500,14 +500,9 @@ pub(crate) fn answers_editable(app: &Application, account_id: i64) -> bool {
     app.applicant_account_id == account_id && matches!(app.status, ApplicationStatus::Draft | ApplicationStatus::ReturnedForCompletion)
 }
 
-/// The section for `app` as `account_id` sees it, with `typed` values (after a refused
-/// post) in place of the stored ones; `None` for a call without a form (historical).
-pub(crate) async fn form_section(
-    ctx: &crate::Ctx,
-    app: &Application,
-    account_id: i64,
-    typed: Option<&BTreeMap<String, String>>,
-) -> AppResult<Option<FormSection>> {
+/// The section for `app` as `account_id` sees it; `None` for a call without a form
+/// (historical).
+pub(crate) async fn form_section(ctx: &crate::Ctx, app: &Application, account_id: i64) -> AppResult<Option<FormSection>> {
     let internal = |e| AppError::internal(Format::Html, e);
     let Some(call) = ctx.app.store.platform_call(&app.call_slug).await.map_err(internal)? else {
         return Ok(None);
@@ -518,10 +513,7 @@ pub(crate) async fn form_section(
         .iter()
         .map(|f| {
             let stored = answers.get(&f.key);
-            let value = match typed {
-                Some(t) => t.get(&f.key).cloned().unwrap_or_default(),
-                None => stored.map(|a| a.as_input()).unwrap_or_default(),
-            };
+            let value = stored.map(|a| a.as_input()).unwrap_or_default();
             let format = match f.kind {
                 FieldKind::Amount => "En euros, par exemple 1 234,56",
                 FieldKind::Date => "JJ/MM/AAAA",
