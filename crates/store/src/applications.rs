@@ -8,7 +8,7 @@
 //! caller's scoping, on top of it.
 
 use crate::accounts::Account;
-use crate::codec::{code, from_code, from_instant, instant};
+use crate::codec::{code, from_code, instant};
 use crate::{Store, StoreError};
 use serde_json::json;
 use sqlx::any::AnyRow;
@@ -81,16 +81,10 @@ fn decode(r: &AnyRow) -> Result<Application, StoreError> {
     })
 }
 
-/// The closing instant of the call `slug` (`None` when the call states none).
-/// Errors: [`StoreError::NotFound`] when no call has this slug.
+/// The closing instant of the call `slug`, historical or managed in the platform (`None`
+/// when the call states none). Errors: [`StoreError::NotFound`] when no call has this slug.
 async fn call_closes_at(tx: &mut Transaction<'_, Any>, slug: &str) -> Result<Option<OffsetDateTime>, StoreError> {
-    let row = sqlx::query("SELECT closes_at FROM calls WHERE slug = $1 ORDER BY position LIMIT 1")
-        .bind(slug.to_owned())
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("aucun appel n'a l'identifiant « {slug} »")))?;
-    let closes: Option<String> = row.try_get("closes_at")?;
-    closes.map(|t| from_instant(&t, &format!("calls {slug}: closes_at"))).transpose()
+    Ok(crate::call_management::find_call(tx, slug).await?.closes_at())
 }
 
 /// The audit actor of an account: `account:<id>`.
@@ -103,9 +97,12 @@ impl Store {
     /// summary and requested amount (euro cents, `None` when not stated), and records
     /// `application.create` by `account:<id>` in the audit trail, in one transaction.
     ///
-    /// Whether `applicant` may apply (a project lead) is the caller's check. Errors:
-    /// [`StoreError::NotFound`] when no call has this slug (nothing is written),
-    /// [`StoreError::Database`].
+    /// Whether `applicant` may apply (a project lead) is the caller's check. The call must
+    /// accept applications at the server clock: a published platform call between its
+    /// opening and closing instants (the press kit's calls are closed). Errors (nothing is
+    /// written): [`StoreError::NotFound`] when no call has this slug or it is a draft;
+    /// [`StoreError::Refused`] with a French message when the call is historical, not open
+    /// yet or closed; [`StoreError::Database`].
     pub async fn create_draft(
         &self,
         call_slug: &str,
@@ -114,9 +111,10 @@ impl Store {
         summary: &str,
         requested: Option<Money>,
     ) -> Result<Application, StoreError> {
-        let now = instant(OffsetDateTime::now_utc());
+        let clock = OffsetDateTime::now_utc();
+        let now = instant(clock);
         let mut tx = self.begin_write().await?;
-        call_closes_at(&mut tx, call_slug).await?;
+        crate::call_management::check_accepts_applications(&mut tx, call_slug, clock).await?;
         let draft = ApplicationStatus::Draft;
         let row = sqlx::query(&format!(
             "INSERT INTO applications (call_slug, applicant_account_id, title, summary, requested_amount_cents, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING {COLUMNS}"
@@ -225,7 +223,8 @@ impl Store {
 
     /// Takes `transition` on application `id` for `actor` at `now` (the **server** clock,
     /// never the request's), in one transaction: loads the application and its call's
-    /// closing instant, asks [`apply`] (role, status, reason, deadline), writes the new
+    /// closing instant, asks [`apply`] (role, status, reason, deadline), then — for a submit or
+    /// resubmit to a platform call — checks the form's required fields are answered, writes the new
     /// status, appends the event (next `seq` of the application) and the audit entry
     /// `application.<kind>` (`application.submit`, `application.start-review`, …) on
     /// `application:<id>` by `account:<id>`, with the status before and after and the
@@ -257,6 +256,7 @@ impl Store {
         let from = current.status;
         // Dropping `tx` on any error below rolls back.
         let to = apply(from, transition, actor.role, now, closes_at).map_err(|e| StoreError::Refused(e.to_string()))?;
+        crate::call_management::check_answers_complete(&mut tx, id, &current.call_slug, transition.kind()).await?;
         let at = instant(now);
         let updated = sqlx::query("UPDATE applications SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2")
             .bind(id.0)

@@ -111,13 +111,16 @@ async fn sheet_in(tx: &mut Transaction<'_, Any>, id: ApplicationId, expert: i64)
 }
 
 impl Store {
-    /// Whether a call has the slug `slug` (read from the calls table, never written here).
+    /// Whether a call (of the press kit or of the platform) has the slug `slug`.
     pub async fn call_exists(&self, slug: &str) -> Result<bool, StoreError> {
-        let n: i64 = sqlx::query("SELECT COUNT(*) FROM calls WHERE slug = $1")
-            .bind(slug.to_owned())
-            .fetch_one(self.pool())
-            .await?
-            .try_get(0)?;
+        // The press kit's calls and the platform's (`platform_calls`, kept apart so that
+        // re-imports leave them alone).
+        let n: i64 =
+            sqlx::query("SELECT (SELECT COUNT(*) FROM calls WHERE slug = $1) + (SELECT COUNT(*) FROM platform_calls WHERE slug = $1)")
+                .bind(slug.to_owned())
+                .fetch_one(self.pool())
+                .await?
+                .try_get(0)?;
         Ok(n > 0)
     }
 

@@ -7,14 +7,16 @@ use territoires_domain::access::{Email, Role};
 use territoires_domain::application::{ApplicationStatus as S, Transition, TransitionKind as T};
 use territoires_domain::Money;
 use territoires_formats::press_kit::{parse, EMBEDDED, EMBEDDED_FILE};
-use territoires_store::testing::{execute, fresh_database_url};
+use territoires_store::testing::{execute, fresh_database_url, open_call};
 use territoires_store::{AbsentProjects, Account, NewAccount, Store, StoreError};
 use time::macros::datetime;
 use time::OffsetDateTime;
 
 /// A fresh store with the embedded press kit imported (audit seq 1), so that the calls
-/// `ami-2017` and `aap-2018` exist (neither states a closing instant).
-async fn store() -> Store {
+/// `ami-2017` and `aap-2018` exist (both closed: historical), and a platform call open to
+/// applications (audit seq 2 and 3, `call.create` and `call.publish`), whose slug is
+/// returned beside the store.
+async fn store() -> (Store, String) {
     let url = fresh_database_url(std::env::var("TEST_DATABASE_URL").ok().as_deref())
         .await
         .expect("fresh database");
@@ -24,7 +26,8 @@ async fn store() -> Store {
         .import(&kit.programme, &kit.projects, AbsentProjects::Refuse, "system")
         .await
         .expect("import");
-    store
+    let open = open_call(&store, "Appel ouvert", vec![]).await.expect("open call");
+    (store, open)
 }
 
 async fn account(store: &Store, email: &str, role: Role) -> Account {
@@ -52,14 +55,14 @@ const NOW: OffsetDateTime = datetime!(2026-03-02 09:00:00 UTC);
 
 #[tokio::test]
 async fn the_whole_path_to_selection_with_events_and_audit_entries() {
-    let store = store().await;
+    let (store, open) = store().await;
     let lead = account(&store, "porteur@example.fr", Role::ProjectLead).await;
     let instructor = account(&store, "instructeur@example.fr", Role::Instructor).await;
     let manager = account(&store, "charge@example.fr", Role::ProgrammeManager).await;
-    // Audit so far: import (1) and three accounts (2, 3, 4).
+    // Audit so far: import (1), the open call (2, 3) and three accounts (4, 5, 6).
     let app = store
         .create_draft(
-            "aap-2018",
+            &open,
             &lead,
             "Vallée de la chimie verte",
             "Un territoire industriel en transition.",
@@ -130,9 +133,10 @@ async fn the_whole_path_to_selection_with_events_and_audit_entries() {
     assert_eq!(events[5].actor_account_id, manager.id);
     assert_eq!(events[5].actor_name, "Chargé de programme");
 
-    // Audit: import, 3 accounts, the creation, 6 transitions = 11 entries, chain intact.
+    // Audit: import, the call (2), 3 accounts, the creation, 6 transitions = 13 entries,
+    // chain intact.
     let log = store.audit_entries().await.unwrap();
-    let actions: Vec<&str> = log[4..].iter().map(|e| e.action.as_str()).collect();
+    let actions: Vec<&str> = log[6..].iter().map(|e| e.action.as_str()).collect();
     assert_eq!(
         actions,
         [
@@ -155,20 +159,20 @@ async fn the_whole_path_to_selection_with_events_and_audit_entries() {
     );
     let v = store.verify_audit().await.unwrap();
     assert!(v.is_intact(), "{:?}", v.findings);
-    assert_eq!(v.entries, 11);
+    assert_eq!(v.entries, 13);
 
     assert_eq!(store.applications_of(lead.id).await.unwrap().len(), 1);
     assert!(store.applications_of(instructor.id).await.unwrap().is_empty());
-    assert_eq!(store.applications_of_call("aap-2018").await.unwrap().len(), 1);
+    assert_eq!(store.applications_of_call(&open).await.unwrap().len(), 1);
     assert!(store.applications_of_call("ami-2017").await.unwrap().is_empty());
 }
 
 #[tokio::test]
 async fn a_refused_transition_writes_nothing() {
-    let store = store().await;
+    let (store, open) = store().await;
     let lead = account(&store, "porteur@example.fr", Role::ProjectLead).await;
     let manager = account(&store, "charge@example.fr", Role::ProgrammeManager).await;
-    let app = store.create_draft("aap-2018", &lead, "Projet", "", None).await.unwrap();
+    let app = store.create_draft(&open, &lead, "Projet", "", None).await.unwrap();
     let (events, audit) = (count(&store, "application_events").await, count(&store, "audit_log").await);
     let cases = [
         // Wrong role: a project lead cannot start the review.
@@ -216,17 +220,17 @@ async fn a_refused_transition_writes_nothing() {
 
 #[tokio::test]
 async fn submission_is_refused_from_the_call_s_closing_instant() {
-    let store = store().await;
-    // Not in the press kit: a closing instant for the test, 15 March 2019 at 12:00 Paris
-    // time (UTC+1 in winter) = 11:00 UTC.
+    let (store, open) = store().await;
+    let lead = account(&store, "porteur@example.fr", Role::ProjectLead).await;
+    let late = store.create_draft(&open, &lead, "En retard", "", None).await.unwrap();
+    // Once the draft exists, the call's closing instant is moved for the test to 15 March
+    // 2019 at 12:00 Paris time (UTC+1 in winter) = 11:00 UTC.
     execute(
         &store,
-        "UPDATE calls SET closes_at = '2019-03-15T11:00:00Z' WHERE slug = 'aap-2018'",
+        &format!("UPDATE platform_calls SET closes_at = '2019-03-15T11:00:00Z' WHERE slug = '{open}'"),
     )
     .await
     .unwrap();
-    let lead = account(&store, "porteur@example.fr", Role::ProjectLead).await;
-    let late = store.create_draft("aap-2018", &lead, "En retard", "", None).await.unwrap();
     let audit = count(&store, "audit_log").await;
     match store
         .transition(late.id, &Transition::Submit, &lead, datetime!(2019-03-15 11:00:00 UTC))
@@ -250,11 +254,11 @@ async fn submission_is_refused_from_the_call_s_closing_instant() {
 
 #[tokio::test]
 async fn of_two_concurrent_transitions_from_the_same_status_one_wins() {
-    let store = store().await;
+    let (store, open) = store().await;
     let lead = account(&store, "porteur@example.fr", Role::ProjectLead).await;
     let a = account(&store, "instructrice-a@example.fr", Role::Instructor).await;
     let b = account(&store, "instructeur-b@example.fr", Role::ProgrammeManager).await;
-    let app = store.create_draft("aap-2018", &lead, "Projet", "", None).await.unwrap();
+    let app = store.create_draft(&open, &lead, "Projet", "", None).await.unwrap();
     store.transition(app.id, &Transition::Submit, &lead, NOW).await.unwrap();
     let audit = count(&store, "audit_log").await;
     // Both start from `under-review`: one invites to a hearing, the other returns the

@@ -21,6 +21,7 @@ async fn store() -> Store {
         .import(&kit.programme, &kit.projects, AbsentProjects::Refuse, "system")
         .await
         .expect("import");
+    territoires_store::testing::open_test_call(&store).await.expect("test call");
     store
 }
 
@@ -49,7 +50,10 @@ fn pdf() -> Vec<u8> {
 async fn bytes_round_trip_and_writes_are_audited_without_the_content() {
     let store = store().await;
     let lead = account(&store, "porteur@example.fr", Role::ProjectLead).await;
-    let app = store.create_draft("aap-2018", &lead, "Vallée verte", "", None).await.unwrap();
+    let app = store
+        .create_draft(territoires_store::testing::TEST_CALL, &lead, "Vallée verte", "", None)
+        .await
+        .unwrap();
 
     let file = CheckedFile::parse("../../etc/passwd.pdf", pdf()).unwrap();
     let added = store.add_attachment(app.id, &file, &lead, NOW).await.unwrap();
@@ -63,7 +67,10 @@ async fn bytes_round_trip_and_writes_are_audited_without_the_content() {
     assert_eq!(content, pdf());
     assert_eq!(store.attachments(app.id).await.unwrap(), std::slice::from_ref(&added));
     // Another application's number names nothing here.
-    let other = store.create_draft("aap-2018", &lead, "Autre", "", None).await.unwrap();
+    let other = store
+        .create_draft(territoires_store::testing::TEST_CALL, &lead, "Autre", "", None)
+        .await
+        .unwrap();
     assert_eq!(store.attachment_content(other.id, added.id).await.unwrap(), None);
 
     let deleted = store.delete_attachment(app.id, added.id, &lead, NOW).await.unwrap();
@@ -95,7 +102,10 @@ async fn bytes_round_trip_and_writes_are_audited_without_the_content() {
 async fn the_twenty_first_file_and_files_after_submission_are_refused() {
     let store = store().await;
     let lead = account(&store, "porteur@example.fr", Role::ProjectLead).await;
-    let app = store.create_draft("aap-2018", &lead, "Vallée verte", "", None).await.unwrap();
+    let app = store
+        .create_draft(territoires_store::testing::TEST_CALL, &lead, "Vallée verte", "", None)
+        .await
+        .unwrap();
     let file = CheckedFile::parse("a.txt", b"bonjour".to_vec()).unwrap();
     for _ in 0..MAX_FILES {
         store.add_attachment(app.id, &file, &lead, NOW).await.unwrap();
@@ -121,7 +131,10 @@ async fn messages_and_notes_are_separate_threads() {
     let store = store().await;
     let lead = account(&store, "porteur@example.fr", Role::ProjectLead).await;
     let instructor = account(&store, "instructeur@example.fr", Role::Instructor).await;
-    let app = store.create_draft("aap-2018", &lead, "Vallée verte", "", None).await.unwrap();
+    let app = store
+        .create_draft(territoires_store::testing::TEST_CALL, &lead, "Vallée verte", "", None)
+        .await
+        .unwrap();
     store
         .post(Thread::Messages, app.id, &instructor, "Merci de joindre le budget.", NOW)
         .await

@@ -23,6 +23,7 @@ async fn store() -> Store {
         .import(&kit.programme, &kit.projects, AbsentProjects::Refuse, "system")
         .await
         .expect("import");
+    territoires_store::testing::open_test_call(&store).await.expect("test call");
     store
 }
 
@@ -39,7 +40,10 @@ async fn account(store: &Store, email: &str, role: Role, organisation: Option<&s
 
 /// A draft of `lead` on the 2018 call.
 async fn draft(store: &Store, lead: &Account) -> Application {
-    store.create_draft("aap-2018", lead, "Projet", "", None).await.unwrap()
+    store
+        .create_draft(territoires_store::testing::TEST_CALL, lead, "Projet", "", None)
+        .await
+        .unwrap()
 }
 
 /// Takes `app` from draft to under review.
@@ -179,8 +183,14 @@ async fn scores_replace_the_experts_own_sheet_and_freeze_the_grid() {
         store.set_scoring_grid("aap-2099", &grid_60_40(), &manager).await,
         Err(StoreError::NotFound(_))
     ));
-    store.set_scoring_grid("aap-2018", &grid_60_40(), &manager).await.unwrap();
-    assert_eq!(store.scoring_grid("aap-2018").await.unwrap(), Some(grid_60_40()));
+    store
+        .set_scoring_grid(territoires_store::testing::TEST_CALL, &grid_60_40(), &manager)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.scoring_grid(territoires_store::testing::TEST_CALL).await.unwrap(),
+        Some(grid_60_40())
+    );
     assert_eq!(store.scoring_grid("ami-2017").await.unwrap(), None);
     let refused = store.submit_scores(app.id, &e1, &scores(4, 3), "").await;
     assert!(
@@ -223,7 +233,9 @@ async fn scores_replace_the_experts_own_sheet_and_freeze_the_grid() {
 
     // The grid is frozen once scored.
     assert!(matches!(
-        store.set_scoring_grid("aap-2018", &grid_60_40(), &manager).await,
+        store
+            .set_scoring_grid(territoires_store::testing::TEST_CALL, &grid_60_40(), &manager)
+            .await,
         Err(StoreError::Refused(_))
     ));
 

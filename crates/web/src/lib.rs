@@ -263,6 +263,44 @@ fn routes(live: LiveState) -> Router {
         )
         .route("/api/v1/expert/conflicts", axum::routing::post(api::scoring::declare_conflict))
         .route("/api/v1/expert/applications", get(api::scoring::list_expert_applications))
+        // Calls managed in the platform and applications through their form (issue 3);
+        // `/api/v1/calls` moved here from the nested router to take its POST.
+        .route(
+            "/admin/appels",
+            get(pages::call_management::list).post(pages::call_management::create),
+        )
+        .route("/admin/appels/nouveau", get(pages::call_management::new_form))
+        .route(
+            "/admin/appels/{slug}",
+            get(pages::call_management::edit_form).post(pages::call_management::update),
+        )
+        .route(
+            "/admin/appels/{slug}/publication",
+            axum::routing::post(pages::call_management::publish),
+        )
+        .route(
+            "/candidatures/{id}/reponses",
+            axum::routing::post(pages::call_management::post_answers),
+        )
+        .route("/api/v1/calls", get(api::calls::list_calls).post(api::call_management::create_call))
+        .route("/api/v1/calls/{slug}", get(api::calls::find_call))
+        .route("/api/v1/calls/{slug}/form", axum::routing::put(api::call_management::replace_form))
+        .route(
+            "/api/v1/calls/{slug}/publish",
+            axum::routing::post(api::call_management::publish_call),
+        )
+        .route(
+            "/api/v1/applications",
+            get(api::call_management::list_applications).post(api::call_management::create_application),
+        )
+        .route(
+            "/api/v1/applications/{id}/answers",
+            get(api::call_management::find_answers).put(api::call_management::put_answers),
+        )
+        .route(
+            "/api/v1/applications/{id}/transitions",
+            axum::routing::post(api::call_management::take_transition),
+        )
         .nest("/api/v1", api::router())
         .fallback(error::fallback)
         .with_state(live);

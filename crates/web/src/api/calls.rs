@@ -25,6 +25,11 @@ pub struct CallDetail<'a> {
     /// The projects selected in this call that the registry holds, in document order;
     /// empty when the source names none (the 2017 AMI).
     pub projects: Vec<CallProject<'a>>,
+    /// For a call managed in the platform (absent for the press kit's calls): its status,
+    /// phase, opening and closing instants and application form. Its `applications` are
+    /// the applications submitted so far, `selected` those selected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub platform: Option<super::call_management::PlatformCallDetail>,
 }
 
 /// A project linked to a call.
@@ -51,6 +56,7 @@ impl<'a> CallDetail<'a> {
                     name: &p.name,
                 })
                 .collect(),
+            platform: None,
         }
     }
 }
@@ -71,7 +77,8 @@ impl<'a> CallsResponse<'a> {
     }
 }
 
-/// The calls of the programme (AMI 2017, AAP 2018) with their figures and linked projects.
+/// The calls of the programme (AMI 2017, AAP 2018) with their figures and linked projects,
+/// then the calls published in the platform (with their `platform` detail and form).
 #[utoipa::path(
     get,
     path = "/api/v1/calls",
@@ -79,7 +86,17 @@ impl<'a> CallsResponse<'a> {
     responses((status = 200, description = "Every call, in chronological order; figures are counts", body = CallsResponse))
 )]
 pub async fn list_calls(Current(ctx): Current) -> AppResult<Response> {
-    Ok(json_bytes(ctx.cache.api_calls.clone()))
+    let platform = super::call_management::published(&ctx).await?;
+    if platform.is_empty() {
+        return Ok(json_bytes(ctx.cache.api_calls.clone()));
+    }
+    let mut all = CallsResponse::new(&ctx.app);
+    for (call, detail) in &platform {
+        let mut d = CallDetail::new(&ctx.app, call);
+        d.platform = Some(detail.clone());
+        all.calls.push(d);
+    }
+    Ok(json_bytes(super::to_bytes(&all)?))
 }
 
 /// One call by slug.
@@ -89,13 +106,22 @@ pub async fn list_calls(Current(ctx): Current) -> AppResult<Response> {
     tag = "calls",
     params(("slug" = String, Path, description = "The call's slug, e.g. `aap-2018`")),
     responses(
-        (status = 200, description = "The call with its figures and linked projects", body = CallDetail),
-        (status = 404, description = "No call has this slug (`not_found`)", body = ErrorBody),
+        (status = 200, description = "The call with its figures and linked projects (and `platform`, with its form, for a call published in the platform)", body = CallDetail),
+        (status = 404, description = "No call has this slug, or it is a draft (`not_found`)", body = ErrorBody),
     )
 )]
 pub async fn find_call(Current(ctx): Current, Path(slug): Path<String>) -> AppResult<Response> {
-    match ctx.cache.api_call.get(&slug) {
-        Some(b) => Ok(json_bytes(b.clone())),
+    if let Some(b) = ctx.cache.api_call.get(&slug) {
+        return Ok(json_bytes(b.clone()));
+    }
+    // A published platform call; a draft is not revealed.
+    let platform = super::call_management::published(&ctx).await?;
+    match platform.iter().find(|(c, _)| c.slug == slug) {
+        Some((call, detail)) => {
+            let mut d = CallDetail::new(&ctx.app, call);
+            d.platform = Some(detail.clone());
+            Ok(json_bytes(super::to_bytes(&d)?))
+        }
         None => Err(AppError::not_found(
             Format::Json,
             format!("Aucun appel n'a l'identifiant « {} ».", excerpt(&slug, ECHO_MAX)),

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod applications;
 pub mod attachments;
+pub mod call_management;
 pub mod calls;
 pub mod checks;
 pub mod programme;
@@ -28,8 +29,6 @@ pub fn router() -> Router<LiveState> {
         .route("/programme", get(programme::find_programme))
         .route("/projects", get(projects::list_projects))
         .route("/projects/{slug}", get(projects::find_project))
-        .route("/calls", get(calls::list_calls))
-        .route("/calls/{slug}", get(calls::find_call))
         .route("/checks", get(checks::list_checks))
         .route("/openapi.json", get(openapi::openapi_json))
 }

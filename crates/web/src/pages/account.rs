@@ -36,6 +36,8 @@ struct HomePage<'a> {
     manage_accounts: bool,
     /// Whether the role sees applications (`/candidatures`).
     applications: bool,
+    /// Whether the role manages calls (link to `/admin/appels`).
+    manage_calls: bool,
     csrf: &'a str,
 }
 
@@ -178,6 +180,7 @@ pub async fn home(signed_in: SignedIn) -> AppResult<Response> {
         actions,
         manage_accounts: allows(account.role, Action::ManageAccounts),
         applications: super::applications::scope_of(account).is_some(),
+        manage_calls: allows(account.role, Action::ManageCalls),
         csrf: &signed_in.session.csrf_token,
     }
     .render();

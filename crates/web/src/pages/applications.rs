@@ -190,13 +190,16 @@ struct ListPage<'a> {
     own: bool,
 }
 
-/// The French title of call `slug` in the registry, or the slug itself.
-fn call_title(ctx: &crate::Ctx, slug: &str) -> String {
-    ctx.app
-        .registry
-        .call(slug)
-        .map(|c| c.title.clone())
-        .unwrap_or_else(|| slug.to_owned())
+/// The French title of call `slug` in the registry or among the platform's calls, or the
+/// slug itself.
+async fn call_title(ctx: &crate::Ctx, slug: &str) -> String {
+    if let Some(c) = ctx.app.registry.call(slug) {
+        return c.title.clone();
+    }
+    match ctx.app.store.platform_call(slug).await {
+        Ok(Some(c)) => c.definition.title,
+        _ => slug.to_owned(),
+    }
 }
 
 /// `GET /candidatures`.
@@ -218,16 +221,16 @@ pub async fn list(Current(ctx): Current, signed_in: SignedIn) -> Response {
                 Scope::Expert(_) => Ok(super::experts::visible_to_expert(store, account, Format::Html).await?),
             }
             .map_err(|e| AppError::internal(Format::Html, e))?;
-            let rows = apps
-                .iter()
-                .map(|app| Row {
+            let mut rows = Vec::with_capacity(apps.len());
+            for app in &apps {
+                rows.push(Row {
                     app,
-                    call: call_title(&ctx, &app.call_slug),
+                    call: call_title(&ctx, &app.call_slug).await,
                     status: app.status.label(),
                     requested: app.requested.map(Money::fmt_euros).unwrap_or_else(|| "Non indiqué".into()),
                     updated: paris_time(&app.updated_at),
-                })
-                .collect();
+                });
+            }
             let html = ListPage {
                 layout: Layout::new("Candidatures", ""),
                 rows,
@@ -259,28 +262,45 @@ pub struct NewQuery {
     appel: Option<String>,
 }
 
-/// `GET /candidatures/nouvelle[?appel=SLUG]`: the draft form (project leads only); an
-/// unknown call is a 404.
+/// `GET /candidatures/nouvelle[?appel=SLUG]`: the draft form (project leads only),
+/// offering the calls open now; an unknown call (or a draft one) is a 404, a call that is
+/// not open is said so on the form.
 pub async fn new_form(Current(ctx): Current, signed_in: SignedIn, Query(q): Query<NewQuery>) -> Response {
     no_store(
         async {
             signed_in.require(Action::Apply, Format::Html)?;
+            let mut errors = Vec::new();
             if let Some(slug) = &q.appel {
-                if ctx.app.registry.call(slug).is_none() {
+                let platform = ctx
+                    .app
+                    .store
+                    .platform_call(slug)
+                    .await
+                    .map_err(|e| AppError::internal(Format::Html, e))?;
+                let published = platform.filter(|c| c.status == territoires_domain::platform_call::CallStatus::Published);
+                if ctx.app.registry.call(slug).is_none() && published.is_none() {
                     return Err(AppError::not_found(
                         Format::Html,
                         format!("Aucun appel n'a l'identifiant « {} ».", excerpt(slug, ECHO_MAX)),
                     ));
                 }
+                let open =
+                    published.is_some_and(|c| c.phase(OffsetDateTime::now_utc()) == territoires_domain::platform_call::CallPhase::Open);
+                if !open {
+                    errors.push(format!(
+                        "L'appel « {} » n'accepte pas de candidature aujourd'hui.",
+                        call_title(&ctx, slug).await
+                    ));
+                }
             }
-            render_new(&ctx, &signed_in, q.appel.as_deref(), "", "", "", Vec::new(), StatusCode::OK)
+            render_new(&ctx, &signed_in, q.appel.as_deref(), "", "", "", errors, StatusCode::OK).await
         }
         .await,
     )
 }
 
 #[allow(clippy::too_many_arguments)]
-fn render_new(
+async fn render_new(
     ctx: &crate::Ctx,
     signed_in: &SignedIn,
     call: Option<&str>,
@@ -290,13 +310,20 @@ fn render_new(
     errors: Vec<String>,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let calls = ctx
+    // The calls open now (server clock): the press kit's calls are closed.
+    let now = OffsetDateTime::now_utc();
+    let open: Vec<_> = ctx
         .app
-        .registry
-        .programme
-        .calls
+        .store
+        .published_calls()
+        .await
+        .map_err(|e| AppError::internal(Format::Html, e))?
+        .into_iter()
+        .filter(|c| c.phase(now) == territoires_domain::platform_call::CallPhase::Open)
+        .collect();
+    let calls = open
         .iter()
-        .map(|c| (c.slug.as_str(), c.title.as_str(), Some(c.slug.as_str()) == call))
+        .map(|c| (c.slug.as_str(), c.definition.title.as_str(), Some(c.slug.as_str()) == call))
         .collect();
     let html = NewPage {
         layout: Layout::new("Nouvelle candidature", ""),
@@ -333,7 +360,8 @@ const SUMMARY_MAX: usize = 5000;
 
 /// `POST /candidatures`: creates a draft (project leads only) and redirects (303) to it;
 /// the form again with 400 and what to fix (blank or too long title, too long summary,
-/// amount that is not euros); 404 for an unknown call.
+/// amount that is not euros); 404 for an unknown or draft call; 409 for a call that is not
+/// open (historical, upcoming, closed).
 pub async fn create(Current(ctx): Current, signed_in: SignedIn, headers: HeaderMap, Form(form): Form<NewForm>) -> Response {
     no_store(
         async {
@@ -355,12 +383,6 @@ pub async fn create(Current(ctx): Current, signed_in: SignedIn, headers: HeaderM
                 errors.push(e);
                 None
             });
-            if ctx.app.registry.call(&form.appel).is_none() {
-                return Err(AppError::not_found(
-                    Format::Html,
-                    format!("Aucun appel n'a l'identifiant « {} ».", excerpt(&form.appel, ECHO_MAX)),
-                ));
-            }
             if !errors.is_empty() {
                 return render_new(
                     &ctx,
@@ -371,17 +393,15 @@ pub async fn create(Current(ctx): Current, signed_in: SignedIn, headers: HeaderM
                     &form.montant,
                     errors,
                     StatusCode::BAD_REQUEST,
-                );
+                )
+                .await;
             }
             let app = ctx
                 .app
                 .store
                 .create_draft(&form.appel, &signed_in.session.account, title, summary, amount)
                 .await
-                .map_err(|e| match e {
-                    StoreError::NotFound(m) => AppError::not_found(Format::Html, m),
-                    other => AppError::internal(Format::Html, other),
-                })?;
+                .map_err(|e| super::call_management::store_error(Format::Html, e))?;
             Ok(Redirect::to(&format!("/candidatures/{}", app.id)).into_response())
         }
         .await,
@@ -424,6 +444,8 @@ struct ShowPage<'a> {
     exchange: super::correspondence::Exchange,
     /// The partner list section (`application_partners.html`).
     partners: super::partners::Section,
+    /// The call's form and the answers (`application_form.html`); `None` without a form.
+    answers: Option<super::call_management::FormSection>,
 }
 
 /// The kebab-case code of a transition kind (`start-review`), as in forms and the audit
@@ -465,7 +487,8 @@ pub async fn show(Current(ctx): Current, signed_in: SignedIn, Path(raw_id): Path
                 .collect();
             let html = ShowPage {
                 layout: Layout::new(format!("Candidature n° {} — {}", app.id, app.title), ""),
-                call: call_title(&ctx, &app.call_slug),
+                call: call_title(&ctx, &app.call_slug).await,
+                answers: super::call_management::form_section(&ctx, &app, signed_in.session.account.id).await?,
                 applicant,
                 status: app.status.label(),
                 requested: app.requested.map(Money::fmt_euros).unwrap_or_else(|| "Non indiqué".into()),

@@ -2,6 +2,8 @@
 //! time zone and published figures; `GET /appels/{slug}` — one call with its themes,
 //! eligibility rules, the laureates linked to it, and what is not known (the non-selected
 //! applicants, the projects the press kit does not name). Unknown slug: a French 404 page.
+//! Calls published in the platform are listed after the historical ones and shown by
+//! `super::call_management` (drafts: 404).
 
 use super::{filters, html, layout::Layout};
 use crate::error::{AppError, AppResult, Format};
@@ -72,10 +74,17 @@ struct CallsPage<'a> {
     rows: Vec<Row<'a>>,
     source: &'a Source,
     published_on: String,
+    /// The calls published in the platform (`calls_platform.html`).
+    platform: Vec<super::call_management::CallRow>,
 }
 
 /// Renders `/appels`. Errors: a template failure (500).
 pub fn render_list(app: &AppState) -> AppResult<String> {
+    render_list_with(app, Vec::new())
+}
+
+/// Renders `/appels` with the published platform calls `platform` after the historical ones.
+pub(crate) fn render_list_with(app: &AppState, platform: Vec<super::call_management::CallRow>) -> AppResult<String> {
     let r = &app.registry;
     let page = CallsPage {
         layout: Layout::new("Appels", "calls"),
@@ -92,6 +101,7 @@ pub fn render_list(app: &AppState) -> AppResult<String> {
             .collect(),
         source: &r.programme.source,
         published_on: format::date(r.programme.source.published_on),
+        platform,
     };
     page.render().map_err(|e| AppError::internal(Format::Html, e))
 }
@@ -151,6 +161,17 @@ pub fn render_call(app: &AppState, call: &Call) -> AppResult<String> {
 
 /// `GET /appels`.
 pub async fn list(Current(ctx): Current) -> AppResult<Response> {
+    let published = ctx
+        .app
+        .store
+        .published_calls()
+        .await
+        .map_err(|e| AppError::internal(Format::Html, e))?;
+    if !published.is_empty() {
+        let now = time::OffsetDateTime::now_utc();
+        let rows = published.iter().map(|c| super::call_management::CallRow::new(c, now)).collect();
+        return Ok(html(render_list_with(&ctx.app, rows)?.into()));
+    }
     match &ctx.cache.calls {
         Some(b) => Ok(html(b.clone())),
         None => Ok(html(render_list(&ctx.app)?.into())),
@@ -165,6 +186,11 @@ pub async fn show(Current(ctx): Current, slug: Result<Path<String>, PathRejectio
     };
     if let Some(b) = ctx.cache.call_pages.get(&slug) {
         return Ok(html(b.clone()));
+    }
+    if ctx.app.registry.call(&slug).is_none() {
+        if let Some(res) = super::call_management::public_page(&ctx, &slug).await? {
+            return Ok(res);
+        }
     }
     let call = ctx.app.registry.call(&slug).ok_or_else(|| {
         AppError::not_found(

@@ -6,6 +6,7 @@ pub mod accounts_admin;
 pub mod applications;
 pub mod attachments;
 pub mod audit;
+pub mod call_management;
 pub mod calls;
 pub mod checks;
 pub mod correspondence;

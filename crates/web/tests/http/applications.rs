@@ -8,6 +8,7 @@ use crate::{assert_contains, spawn_app, TestApp, TestResponse};
 use axum::http::{header, StatusCode};
 use territoires_domain::access::{Email, Role};
 use territoires_domain::application::{ApplicationId, ApplicationStatus, Transition};
+use territoires_store::testing::open_call;
 use territoires_store::{Account, NewAccount};
 
 /// Creates an account of `role` with login `email` and signs it in: (account, cookie).
@@ -50,6 +51,8 @@ async fn audit_count(app: &TestApp) -> u64 {
 #[tokio::test]
 async fn from_draft_to_selected_through_the_forms() {
     let app = spawn_app().await;
+    // The press kit's calls are closed: a call open now, published in the platform.
+    let open = open_call(&app.store, "Appel ouvert", vec![]).await.unwrap();
     let (_, lead) = person(&app, "porteuse@ville.fr", "Claire Porteuse", Role::ProjectLead).await;
     let (_, instructor) = person(&app, "instructeur@anct.gouv.fr", "Ilan Instructeur", Role::Instructor).await;
     let (_, manager) = person(&app, "charge@caissedesdepots.fr", "Marie Chargée", Role::ProgrammeManager).await;
@@ -58,15 +61,15 @@ async fn from_draft_to_selected_through_the_forms() {
     assert_contains(&get_with(&app, "/espace", Some(&lead)).await.body, "href=\"/candidatures\"");
 
     // Create a draft on the 2018 call.
-    let new_page = get_with(&app, "/candidatures/nouvelle?appel=aap-2018", Some(&lead)).await;
+    let new_page = get_with(&app, &format!("/candidatures/nouvelle?appel={open}"), Some(&lead)).await;
     assert_eq!(new_page.status, StatusCode::OK);
     assert_eq!(new_page.headers[header::CACHE_CONTROL], "no-store");
-    assert_contains(&new_page.body, "<option value=\"aap-2018\" selected>");
-    let csrf = token(&app, "/candidatures/nouvelle?appel=aap-2018", &lead).await;
+    assert_contains(&new_page.body, &format!("<option value=\"{open}\" selected>"));
+    let csrf = token(&app, &format!("/candidatures/nouvelle?appel={open}"), &lead).await;
     let created = app
         .request(form(
             "/candidatures",
-            format!("csrf={csrf}&appel=aap-2018&titre=Vall%C3%A9e+verte&resume=Un+territoire+en+transition&montant=12+500+000"),
+            format!("csrf={csrf}&appel={open}&titre=Vall%C3%A9e+verte&resume=Un+territoire+en+transition&montant=12+500+000"),
             Some(&lead),
         ))
         .await;
@@ -131,10 +134,11 @@ async fn from_draft_to_selected_through_the_forms() {
     assert_eq!(json["events"][3]["reason"], "Projet structurant et partenariat solide");
     assert_eq!(json["events"][3]["from"], "hearing");
 
-    // The audit trail: import, three accounts, then the creation and four transitions.
+    // The audit trail: import, the open call (2), three accounts, then the creation and
+    // four transitions.
     let journal = get_with(&app, "/admin/journal", Some(&manager)).await;
     assert_eq!(journal.status, StatusCode::OK);
-    assert_contains(&journal.body, "Chaîne intacte : 9 entrée(s)");
+    assert_contains(&journal.body, "Chaîne intacte : 11 entrée(s)");
     for action in [
         "application.create",
         "application.submit",
@@ -147,17 +151,19 @@ async fn from_draft_to_selected_through_the_forms() {
     assert_contains(&journal.body, &format!("application:{id}"));
     let v = app.store.verify_audit().await.unwrap();
     assert!(v.is_intact(), "{:?}", v.findings);
-    assert_eq!(v.entries, 9);
+    assert_eq!(v.entries, 11);
 }
 
 #[tokio::test]
 async fn another_lead_s_application_is_not_found_on_the_page_the_api_and_the_form() {
     let app = spawn_app().await;
+    // The press kit's calls are closed: a call open now, published in the platform.
+    let open = open_call(&app.store, "Appel ouvert", vec![]).await.unwrap();
     let (anne, _) = person(&app, "anne@ville-a.fr", "Anne", Role::ProjectLead).await;
     let (_, bruno) = person(&app, "bruno@ville-b.fr", "Bruno", Role::ProjectLead).await;
     let theirs = app
         .store
-        .create_draft("aap-2018", &anne, "Projet confidentiel d'Anne", "", None)
+        .create_draft(&open, &anne, "Projet confidentiel d'Anne", "", None)
         .await
         .unwrap();
     let id = theirs.id.0;
@@ -201,8 +207,10 @@ async fn who_sees_the_applications() {
     // a draft is 404 for them); partners see none (403); the public is sent to the
     // sign-in page; the API answers 401 without a session.
     let app = spawn_app().await;
+    // The press kit's calls are closed: a call open now, published in the platform.
+    let open = open_call(&app.store, "Appel ouvert", vec![]).await.unwrap();
     let (lead, lead_cookie) = person(&app, "porteur@ville.fr", "Porteur", Role::ProjectLead).await;
-    let draft = app.store.create_draft("aap-2018", &lead, "Tiers-lieu", "", None).await.unwrap();
+    let draft = app.store.create_draft(&open, &lead, "Tiers-lieu", "", None).await.unwrap();
     let uri = format!("/candidatures/{}", draft.id);
     let api = format!("/api/v1/applications/{}", draft.id);
     let expected = [
@@ -241,8 +249,10 @@ async fn who_sees_the_applications() {
 #[tokio::test]
 async fn a_transition_without_the_form_token_is_forbidden() {
     let app = spawn_app().await;
+    // The press kit's calls are closed: a call open now, published in the platform.
+    let open = open_call(&app.store, "Appel ouvert", vec![]).await.unwrap();
     let (lead, cookie) = person(&app, "porteur@ville.fr", "Porteur", Role::ProjectLead).await;
-    let draft = app.store.create_draft("aap-2018", &lead, "Projet", "", None).await.unwrap();
+    let draft = app.store.create_draft(&open, &lead, "Projet", "", None).await.unwrap();
     let audit = audit_count(&app).await;
     let path = format!("/candidatures/{}/transitions", draft.id);
     for body in ["kind=submit", "csrf=forged&kind=submit"] {
@@ -256,7 +266,7 @@ async fn a_transition_without_the_form_token_is_forbidden() {
     assert_eq!(app.request(req).await.status, StatusCode::FORBIDDEN);
     // Creating a draft needs the token as well.
     let r = app
-        .request(form("/candidatures", "appel=aap-2018&titre=X".into(), Some(&cookie)))
+        .request(form("/candidatures", format!("appel={open}&titre=X"), Some(&cookie)))
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(
@@ -270,10 +280,12 @@ async fn a_transition_without_the_form_token_is_forbidden() {
 #[tokio::test]
 async fn a_reject_without_reason_is_refused_and_writes_nothing() {
     let app = spawn_app().await;
+    // The press kit's calls are closed: a call open now, published in the platform.
+    let open = open_call(&app.store, "Appel ouvert", vec![]).await.unwrap();
     let (lead, _) = person(&app, "porteur@ville.fr", "Porteur", Role::ProjectLead).await;
     let (instructor, _) = person(&app, "instructeur@anct.gouv.fr", "Instructeur", Role::Instructor).await;
     let (_, manager) = person(&app, "charge@caissedesdepots.fr", "Chargée", Role::ProgrammeManager).await;
-    let draft = app.store.create_draft("aap-2018", &lead, "Projet", "", None).await.unwrap();
+    let draft = app.store.create_draft(&open, &lead, "Projet", "", None).await.unwrap();
     let now = time::OffsetDateTime::now_utc();
     app.store.transition(draft.id, &Transition::Submit, &lead, now).await.unwrap();
     app.store

@@ -130,11 +130,12 @@ fn pdf() -> Vec<u8> {
 #[tokio::test]
 async fn a_pdf_uploaded_by_the_form_downloads_byte_identical_with_safe_headers() {
     let app = spawn_app().await;
+    territoires_store::testing::open_test_call(&app.store).await.unwrap();
     let (lead_account, lead) = person(&app, "porteuse@ville.fr", "Claire Porteuse", Role::ProjectLead).await;
     let (_, instructor) = person(&app, "instructeur@anct.gouv.fr", "Ilan Instructeur", Role::Instructor).await;
     let draft = app
         .store
-        .create_draft("aap-2018", &lead_account, "Vallée verte", "", None)
+        .create_draft(territoires_store::testing::TEST_CALL, &lead_account, "Vallée verte", "", None)
         .await
         .unwrap();
     let id = draft.id.0;
@@ -200,10 +201,11 @@ async fn a_pdf_uploaded_by_the_form_downloads_byte_identical_with_safe_headers()
 #[tokio::test]
 async fn ten_mebibytes_and_one_byte_is_refused_in_french_and_nothing_is_stored() {
     let app = spawn_app().await;
+    territoires_store::testing::open_test_call(&app.store).await.unwrap();
     let (lead_account, _) = person(&app, "porteuse@ville.fr", "Claire Porteuse", Role::ProjectLead).await;
     let id = app
         .store
-        .create_draft("aap-2018", &lead_account, "Vallée verte", "", None)
+        .create_draft(territoires_store::testing::TEST_CALL, &lead_account, "Vallée verte", "", None)
         .await
         .unwrap()
         .id
@@ -238,10 +240,11 @@ async fn ten_mebibytes_and_one_byte_is_refused_in_french_and_nothing_is_stored()
 #[tokio::test]
 async fn disguised_files_are_refused_and_paths_are_stripped_from_names() {
     let app = spawn_app().await;
+    territoires_store::testing::open_test_call(&app.store).await.unwrap();
     let (lead_account, lead) = person(&app, "porteuse@ville.fr", "Claire Porteuse", Role::ProjectLead).await;
     let id = app
         .store
-        .create_draft("aap-2018", &lead_account, "Vallée verte", "", None)
+        .create_draft(territoires_store::testing::TEST_CALL, &lead_account, "Vallée verte", "", None)
         .await
         .unwrap()
         .id
@@ -280,18 +283,19 @@ async fn token_of(app: &TestApp, id: i64, cookie: &str) -> String {
 #[tokio::test]
 async fn another_lead_gets_404_on_every_attachment_and_message_address() {
     let app = spawn_app().await;
+    territoires_store::testing::open_test_call(&app.store).await.unwrap();
     let (owner, _) = person(&app, "porteuse@ville.fr", "Claire Porteuse", Role::ProjectLead).await;
     let (other_account, other) = person(&app, "autre@ville.fr", "Autre Porteur", Role::ProjectLead).await;
     let id = app
         .store
-        .create_draft("aap-2018", &owner, "Vallée verte", "", None)
+        .create_draft(territoires_store::testing::TEST_CALL, &owner, "Vallée verte", "", None)
         .await
         .unwrap()
         .id
         .0;
     let own = app
         .store
-        .create_draft("aap-2018", &other_account, "Mien", "", None)
+        .create_draft(territoires_store::testing::TEST_CALL, &other_account, "Mien", "", None)
         .await
         .unwrap()
         .id
@@ -357,11 +361,12 @@ async fn another_lead_gets_404_on_every_attachment_and_message_address() {
 #[tokio::test]
 async fn the_twenty_first_file_and_files_after_submission_are_refused_with_409() {
     let app = spawn_app().await;
+    territoires_store::testing::open_test_call(&app.store).await.unwrap();
     let (lead_account, lead) = person(&app, "porteuse@ville.fr", "Claire Porteuse", Role::ProjectLead).await;
     let (_, instructor) = person(&app, "instructeur@anct.gouv.fr", "Ilan Instructeur", Role::Instructor).await;
     let id = app
         .store
-        .create_draft("aap-2018", &lead_account, "Vallée verte", "", None)
+        .create_draft(territoires_store::testing::TEST_CALL, &lead_account, "Vallée verte", "", None)
         .await
         .unwrap()
         .id

@@ -73,6 +73,8 @@ const PROTECTED: &[(&str, Option<&[Action]>)] = &[
     ("/expert/declarations", Some(&[Action::Score])),
     ("/admin/appels/aap-2018/grille", Some(&[Action::ManageCalls])),
     ("/admin/appels/aap-2018/classement", Some(&[Action::Decide])),
+    ("/admin/appels", Some(&[Action::ManageCalls])),
+    ("/admin/appels/nouveau", Some(&[Action::ManageCalls])),
 ];
 /// Public routes: every role, signed in or not, gets them.
 const PUBLIC: &[&str] = &[

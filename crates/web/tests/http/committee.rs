@@ -80,7 +80,10 @@ async fn setup(app: &TestApp) -> Setup {
     let (lead, lead_token) = person(app, "porteur@dieppe.fr", Role::ProjectLead, Some("Ville de Dieppe")).await;
     let (instructor, _) = person(app, "instructeur@anct.gouv.fr", Role::Instructor, None).await;
     let (manager, manager_token) = person(app, "charge@caissedesdepots.fr", Role::ProgrammeManager, None).await;
-    app.store.set_scoring_grid("aap-2018", &grid_60_40(), &manager).await.unwrap();
+    app.store
+        .set_scoring_grid(territoires_store::testing::TEST_CALL, &grid_60_40(), &manager)
+        .await
+        .unwrap();
     Setup {
         lead,
         lead_token,
@@ -91,7 +94,11 @@ async fn setup(app: &TestApp) -> Setup {
 
 /// An application of the lead with `partners` (text form), taken to « under review ».
 async fn under_review(app: &TestApp, s: &Setup, title: &str, partners: &str) -> Application {
-    let a = app.store.create_draft("aap-2018", &s.lead, title, "", None).await.unwrap();
+    let a = app
+        .store
+        .create_draft(territoires_store::testing::TEST_CALL, &s.lead, title, "", None)
+        .await
+        .unwrap();
     let list = parse_lines(partners).unwrap();
     app.store.set_application_partners(a.id, &list, &s.lead).await.unwrap();
     let now = time::OffsetDateTime::now_utc();
@@ -154,6 +161,7 @@ async fn hidden(app: &TestApp, token: &str, id: i64, other: i64, who: &str) {
 #[tokio::test]
 async fn experts_in_conflict_get_404_everywhere_and_do_not_see_it_listed() {
     let app = spawn_app().await;
+    territoires_store::testing::open_test_call(&app.store).await.unwrap();
     let s = setup(&app).await;
     let a = under_review(
         &app,
@@ -248,7 +256,11 @@ async fn experts_in_conflict_get_404_everywhere_and_do_not_see_it_listed() {
         .status;
     assert_eq!(status, territoires_domain::application::ApplicationStatus::UnderReview);
     assert_eq!(get(&app, &format!("/api/v1/applications/{a}"), &clean).await.status, StatusCode::OK);
-    let draft = app.store.create_draft("aap-2018", &s.lead, "Brouillon", "", None).await.unwrap();
+    let draft = app
+        .store
+        .create_draft(territoires_store::testing::TEST_CALL, &s.lead, "Brouillon", "", None)
+        .await
+        .unwrap();
     assert_eq!(
         get(&app, &format!("/candidatures/{}", draft.id), &clean).await.status,
         StatusCode::NOT_FOUND
@@ -261,6 +273,7 @@ async fn experts_in_conflict_get_404_everywhere_and_do_not_see_it_listed() {
 #[tokio::test]
 async fn scores_are_independent_and_only_experts_score() {
     let app = spawn_app().await;
+    territoires_store::testing::open_test_call(&app.store).await.unwrap();
     let s = setup(&app).await;
     let a = under_review(&app, &s, "Projet A", "").await.id.0;
     let (_, e1) = person(&app, "e1@example.fr", Role::Expert, None).await;
@@ -321,11 +334,13 @@ async fn scores_are_independent_and_only_experts_score() {
     assert!(!page.contains("Avis de e1") && !page.contains("3,60"), "e2 sees e1's sheet");
     for who in [&e1, &e2] {
         assert_eq!(
-            get(&app, "/admin/appels/aap-2018/classement", who).await.status,
+            get(&app, "/admin/appels/aap-2020-appel-de-test/classement", who).await.status,
             StatusCode::FORBIDDEN
         );
         assert_eq!(
-            api(&app, Method::GET, "/api/v1/calls/aap-2018/ranking", who, None).await.status,
+            api(&app, Method::GET, "/api/v1/calls/aap-2020-appel-de-test/ranking", who, None)
+                .await
+                .status,
             StatusCode::FORBIDDEN
         );
     }
@@ -348,11 +363,13 @@ async fn scores_are_independent_and_only_experts_score() {
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{method}");
     }
     assert_eq!(
-        get(&app, "/admin/appels/aap-2018/classement", lead).await.status,
+        get(&app, "/admin/appels/aap-2020-appel-de-test/classement", lead).await.status,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        api(&app, Method::GET, "/api/v1/calls/aap-2018/ranking", lead, None).await.status,
+        api(&app, Method::GET, "/api/v1/calls/aap-2020-appel-de-test/ranking", lead, None)
+            .await
+            .status,
         StatusCode::FORBIDDEN
     );
     let page = get(&app, &format!("/candidatures/{a}"), lead).await.body;
@@ -394,6 +411,7 @@ async fn scores_are_independent_and_only_experts_score() {
 #[tokio::test]
 async fn the_ranking_is_exact_shows_ties_and_moderation_needs_a_justification() {
     let app = spawn_app().await;
+    territoires_store::testing::open_test_call(&app.store).await.unwrap();
     let s = setup(&app).await;
     let a = under_review(&app, &s, "Projet A", "").await.id.0;
     let b = under_review(&app, &s, "Projet B", "").await.id.0;
@@ -425,7 +443,7 @@ async fn the_ranking_is_exact_shows_ties_and_moderation_needs_a_justification() 
     put(c, &e1, 5, 5).await;
 
     let m = &s.manager_token;
-    let r = api(&app, Method::GET, "/api/v1/calls/aap-2018/ranking", m, None).await;
+    let r = api(&app, Method::GET, "/api/v1/calls/aap-2020-appel-de-test/ranking", m, None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let lines = r.json()["lines"].clone();
     let got: Vec<(i64, i64, bool, i64)> = lines
@@ -443,7 +461,7 @@ async fn the_ranking_is_exact_shows_ties_and_moderation_needs_a_justification() 
         .collect();
     assert_eq!(got, [(1, c, false, 5000), (2, a, false, 3400), (3, b, true, 3400)]);
     assert_eq!(lines[1]["experts"][0]["weighted_hundredths"], 360);
-    let page = get(&app, "/admin/appels/aap-2018/classement", m).await;
+    let page = get(&app, "/admin/appels/aap-2020-appel-de-test/classement", m).await;
     assert_eq!(page.status, StatusCode::OK);
     assert_contains(&page.body, "ex æquo");
     assert_contains(&page.body, "3,400");
@@ -499,8 +517,11 @@ async fn the_ranking_is_exact_shows_ties_and_moderation_needs_a_justification() 
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(r.headers[header::LOCATION], "/admin/appels/aap-2018/classement");
-    let lines = api(&app, Method::GET, "/api/v1/calls/aap-2018/ranking", m, None).await.json()["lines"].clone();
+    assert_eq!(r.headers[header::LOCATION], "/admin/appels/aap-2020-appel-de-test/classement");
+    let lines = api(&app, Method::GET, "/api/v1/calls/aap-2020-appel-de-test/ranking", m, None)
+        .await
+        .json()["lines"]
+        .clone();
     let order: Vec<(i64, bool)> = lines
         .as_array()
         .unwrap()
@@ -532,8 +553,13 @@ async fn the_ranking_is_exact_shows_ties_and_moderation_needs_a_justification() 
 #[tokio::test]
 async fn partner_lists_are_validated_and_belong_to_the_applicant() {
     let app = spawn_app().await;
+    territoires_store::testing::open_test_call(&app.store).await.unwrap();
     let s = setup(&app).await;
-    let draft = app.store.create_draft("aap-2018", &s.lead, "Projet", "", None).await.unwrap();
+    let draft = app
+        .store
+        .create_draft(territoires_store::testing::TEST_CALL, &s.lead, "Projet", "", None)
+        .await
+        .unwrap();
     let id = draft.id.0;
     let lead = &s.lead_token;
     let page = get(&app, &format!("/candidatures/{id}"), lead).await;
@@ -597,36 +623,43 @@ async fn partner_lists_are_validated_and_belong_to_the_applicant() {
 #[tokio::test]
 async fn grids_are_set_by_programme_managers_and_validated() {
     let app = spawn_app().await;
+    territoires_store::testing::open_test_call(&app.store).await.unwrap();
     let (_, m) = person(&app, "charge@example.fr", Role::ProgrammeManager, None).await;
     let (_, e) = person(&app, "expert@example.fr", Role::Expert, None).await;
     let grid = serde_json::json!({"criteria": [
         {"code": "ambition", "label": "Ambition", "weight": 60, "scale": {"min": 0, "max": 5}},
         {"code": "partenariat", "label": "Partenariat", "weight": 39, "scale": {"min": 0, "max": 5}}
     ]});
-    let r = api(&app, Method::PUT, "/api/v1/calls/aap-2018/grid", &m, Some(grid)).await;
+    let r = api(&app, Method::PUT, "/api/v1/calls/aap-2020-appel-de-test/grid", &m, Some(grid)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_contains(&r.body, "99 points au lieu de 100");
-    let r = api(&app, Method::GET, "/api/v1/calls/aap-2018/grid", &m, None).await;
+    let r = api(&app, Method::GET, "/api/v1/calls/aap-2020-appel-de-test/grid", &m, None).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "nothing written");
 
     let r = post(
         &app,
-        "/admin/appels/aap-2018/grille",
+        "/admin/appels/aap-2020-appel-de-test/grille",
         &m,
         "criteres=ambition+%3B+Ambition+%3B+60+%3B+0+%3B+5%0Apartenariat+%3B+Partenariat+%3B+40+%3B+0+%3B+5",
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let r = api(&app, Method::GET, "/api/v1/calls/aap-2018/grid", &e, None).await;
+    let r = api(&app, Method::GET, "/api/v1/calls/aap-2020-appel-de-test/grid", &e, None).await;
     assert_eq!(r.json()["criteria"][1]["weight"], 40);
-    let page = get(&app, "/admin/appels/aap-2018/grille", &m).await;
+    let page = get(&app, "/admin/appels/aap-2020-appel-de-test/grille", &m).await;
     assert_contains(&page.body, "Partenariat");
 
     let grid = serde_json::json!({"criteria": [{"code": "a", "label": "A", "weight": 100, "scale": {"min": 0, "max": 5}}]});
     assert_eq!(
-        api(&app, Method::PUT, "/api/v1/calls/aap-2018/grid", &e, Some(grid.clone()))
-            .await
-            .status,
+        api(
+            &app,
+            Method::PUT,
+            "/api/v1/calls/aap-2020-appel-de-test/grid",
+            &e,
+            Some(grid.clone())
+        )
+        .await
+        .status,
         StatusCode::FORBIDDEN
     );
     assert_eq!(

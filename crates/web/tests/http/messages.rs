@@ -8,6 +8,7 @@ use crate::{assert_contains, spawn_app, TestApp, TestResponse};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use territoires_domain::access::Role;
+use territoires_domain::application::Transition;
 
 async fn api_post(app: &TestApp, uri: &str, bearer: &str, body: serde_json::Value) -> TestResponse {
     app.request(
@@ -25,12 +26,13 @@ const NOTE: &str = "Plan de financement fragile : à vérifier avec la DDT.";
 #[tokio::test]
 async fn the_applicant_and_the_instructor_write_and_only_reviewers_see_the_notes() {
     let app = spawn_app().await;
+    territoires_store::testing::open_test_call(&app.store).await.unwrap();
     let (lead_account, lead) = person(&app, "porteuse@ville.fr", "Claire Porteuse", Role::ProjectLead).await;
     let (_, instructor) = person(&app, "instructeur@anct.gouv.fr", "Ilan Instructeur", Role::Instructor).await;
     let (_, manager) = person(&app, "charge@caissedesdepots.fr", "Marie Chargée", Role::ProgrammeManager).await;
     let id = app
         .store
-        .create_draft("aap-2018", &lead_account, "Vallée verte", "", None)
+        .create_draft(territoires_store::testing::TEST_CALL, &lead_account, "Vallée verte", "", None)
         .await
         .unwrap()
         .id
@@ -138,12 +140,14 @@ async fn the_applicant_and_the_instructor_write_and_only_reviewers_see_the_notes
 #[tokio::test]
 async fn empty_or_too_long_texts_are_refused_and_experts_stay_out() {
     let app = spawn_app().await;
+    territoires_store::testing::open_test_call(&app.store).await.unwrap();
     let (lead_account, _) = person(&app, "porteuse@ville.fr", "Claire Porteuse", Role::ProjectLead).await;
     person(&app, "expert@comite.fr", "Éric Expert", Role::Expert).await;
     person(&app, "admin@caissedesdepots.fr", "Anne Admin", Role::OperatorAdmin).await;
+    let (instructor_account, _) = person(&app, "instructeur@anct.gouv.fr", "Ilan Instructeur", Role::Instructor).await;
     let id = app
         .store
-        .create_draft("aap-2018", &lead_account, "Vallée verte", "", None)
+        .create_draft(territoires_store::testing::TEST_CALL, &lead_account, "Vallée verte", "", None)
         .await
         .unwrap()
         .id
@@ -164,12 +168,25 @@ async fn empty_or_too_long_texts_are_refused_and_experts_stay_out() {
     let r = api_post(&app, &uri, &token, serde_json::json!({"text": "é".repeat(5000)})).await;
     assert_eq!(r.status, StatusCode::CREATED);
 
-    // An expert sees no application (hence no thread); the administrator reads the
-    // thread and the notes but does not write messages.
+    // Under review, an expert without a conflict sees the application (to score it) but
+    // neither its thread nor the reviewers' notes; the administrator reads the thread and
+    // the notes but does not write messages.
+    let now = time::OffsetDateTime::now_utc();
+    let app_id = territoires_domain::application::ApplicationId(id);
+    app.store.transition(app_id, &Transition::Submit, &lead_account, now).await.unwrap();
+    app.store
+        .transition(app_id, &Transition::StartReview, &instructor_account, now)
+        .await
+        .unwrap();
     let expert = bearer(&app, "expert@comite.fr").await;
-    assert_eq!(api_get(&app, &uri, &expert).await.status, StatusCode::FORBIDDEN);
-    let r = api_post(&app, &uri, &expert, serde_json::json!({"text": "x"})).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let seen = api_get(&app, &format!("/api/v1/applications/{id}"), &expert).await;
+    assert_eq!(seen.status, StatusCode::OK, "the expert sees the application: {}", seen.body);
+    for what in ["messages", "notes"] {
+        let uri = format!("/api/v1/applications/{id}/{what}");
+        assert_eq!(api_get(&app, &uri, &expert).await.status, StatusCode::FORBIDDEN, "{what}");
+        let r = api_post(&app, &uri, &expert, serde_json::json!({"text": "x"})).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{what}");
+    }
     let admin = bearer(&app, "admin@caissedesdepots.fr").await;
     assert_eq!(api_get(&app, &uri, &admin).await.status, StatusCode::OK);
     assert_eq!(
