@@ -10,6 +10,9 @@ mod accounts;
 mod applications;
 mod audit;
 mod codec;
+mod deliberations;
+mod laureates;
+mod opinions;
 mod registry;
 mod sessions;
 pub mod testing;
@@ -17,6 +20,8 @@ pub mod testing;
 pub use accounts::{hash_password, Account, NewAccount};
 pub use applications::{Application, ApplicationEvent};
 pub use audit::AuditVerification;
+pub use deliberations::{Deliberation, StoredDecision};
+pub use opinions::{OpinionAnswer, OpinionRequest};
 pub use registry::{AbsentProjects, ImportReport};
 pub use sessions::{random_token, Session};
 
