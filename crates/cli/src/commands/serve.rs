@@ -14,10 +14,7 @@ pub async fn run(database_url: &str, bind: std::net::SocketAddr, reload_seconds:
         .map_err(|e| CliError::Io(format!("cannot listen on {bind}: {e}")))?;
     let addr = listener.local_addr().map_err(|e| CliError::Io(e.to_string()))?;
     tracing::info!(%addr, projects = registry.projects.len(), backend = ?store.backend(), "serving http://{addr}/");
-    let state = territoires_web::AppState {
-        registry: Arc::new(registry),
-        store: store.clone(),
-    };
+    let state = territoires_web::AppState::new(Arc::new(registry), store.clone());
     let reload_every = (reload_seconds > 0).then(|| std::time::Duration::from_secs(reload_seconds));
     territoires_web::serve(listener, state, reload_every)
         .await

@@ -4,6 +4,8 @@
 pub mod applications;
 pub mod calls;
 pub mod checks;
+pub mod decisions;
+pub mod opinions;
 pub mod programme;
 pub mod projects;
 pub mod sessions;

@@ -413,6 +413,8 @@ struct ShowPage<'a> {
     events: Vec<EventRow>,
     forms: Vec<TransitionForm>,
     csrf: &'a str,
+    /// Opinions, decisions and laureate (`application_h4.html`).
+    h4: super::decisions::ApplicationExtras,
 }
 
 /// The kebab-case code of a transition kind (`start-review`), as in forms and the audit
@@ -473,6 +475,7 @@ pub async fn show(Current(ctx): Current, signed_in: SignedIn, Path(raw_id): Path
                     .collect(),
                 forms,
                 csrf: &signed_in.session.csrf_token,
+                h4: super::decisions::extras(&ctx, &signed_in.session.account, &app).await?,
                 app: &app,
             }
             .render();
@@ -535,7 +538,7 @@ pub async fn transition(
             let app = visible_application(store, &signed_in, &raw_id, Format::Html).await?;
             let t = transition_of(&form.kind, &form.reason)?;
             let now = OffsetDateTime::now_utc();
-            store
+            let updated = store
                 .transition(app.id, &t, &signed_in.session.account, now)
                 .await
                 .map_err(|e| match e {
@@ -543,6 +546,7 @@ pub async fn transition(
                     StoreError::NotFound(m) => AppError::not_found(Format::Html, m),
                     other => AppError::internal(Format::Html, other),
                 })?;
+            crate::notify::after_transition(&ctx, &updated, t.kind(), t.reason()).await;
             Ok(Redirect::to(&format!("/candidatures/{}", app.id)).into_response())
         }
         .await,

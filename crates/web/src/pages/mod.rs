@@ -7,8 +7,10 @@ pub mod audit;
 pub mod calls;
 pub mod checks;
 pub mod dashboard;
+pub mod decisions;
 pub mod layout;
 pub mod legal;
+pub mod opinions;
 pub mod project;
 pub mod projects;
 

@@ -65,6 +65,9 @@ const PROTECTED: &[(&str, Option<&[Action]>)] = &[
     ("/admin/journal", Some(&[Action::ReadAuditTrail])),
     ("/candidatures", Some(&[Action::Apply, Action::Review, Action::Decide])),
     ("/candidatures/nouvelle", Some(&[Action::Apply])),
+    ("/avis", Some(&[Action::Review])),
+    ("/appels/aap-2018/deliberation", Some(&[Action::Review, Action::Decide])),
+    ("/admin/appels/aap-2018/deliberation", Some(&[Action::Decide])),
 ];
 /// Public routes: every role, signed in or not, gets them.
 const PUBLIC: &[&str] = &[

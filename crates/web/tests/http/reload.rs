@@ -25,10 +25,7 @@ async fn a_new_import_is_served_without_a_restart() {
     let registry = app.store.load_registry().await.unwrap().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let state = AppState {
-        registry: Arc::new(registry),
-        store: app.store.clone(),
-    };
+    let state = AppState::new(Arc::new(registry), app.store.clone());
     let server = tokio::spawn(serve(listener, state, Some(Duration::from_millis(50))));
 
     // Biovallée: « 29 partenaires dont 3 collectivités » in the press kit.
