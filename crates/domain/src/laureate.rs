@@ -141,7 +141,7 @@ mod tests {
     #[test]
     fn figures_are_checked_and_unknowns_stay_unknown() {
         let f = LaureateFigures {
-            subsidy_ceiling: Money(1_000_000_00),
+            subsidy_ceiling: Money(100_000_000),
             investment_potential: Money(0),
             population: 12_000,
             partners: 3,

@@ -403,7 +403,7 @@ pub(crate) async fn extras(ctx: &crate::Ctx, account: &Account, app: &Applicatio
         decisions,
         can_promote: allows(role, Action::Decide) && app.status == ApplicationStatus::Selected && laureate.is_none(),
         laureate,
-        requested_euros: app.requested.map(|m| euros_plain(m)).unwrap_or_default(),
+        requested_euros: app.requested.map(euros_plain).unwrap_or_default(),
     })
 }
 
