@@ -16,6 +16,10 @@ pub enum CliError {
     /// A file could not be read or written (exit 74, EX_IOERR).
     #[error("{0}")]
     Io(String),
+    /// The environment configures something wrongly, e.g. the SMTP notifier (exit 78,
+    /// EX_CONFIG).
+    #[error("{0}")]
+    Config(String),
 }
 
 impl CliError {
@@ -26,6 +30,7 @@ impl CliError {
             CliError::Store(territoires_store::StoreError::UnsupportedUrl(_)) => 78,
             CliError::Store(_) => 69,
             CliError::Io(_) => 74,
+            CliError::Config(_) => 78,
         })
     }
 }

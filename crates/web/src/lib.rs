@@ -15,6 +15,8 @@ mod charts;
 mod error;
 mod format;
 pub mod notify;
+#[cfg(feature = "smtp")]
+pub mod notify_smtp;
 mod openapi;
 mod pages;
 mod params;
