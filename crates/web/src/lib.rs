@@ -135,9 +135,15 @@ impl FromRequestParts<LiveState> for Current {
 /// `/mentions-legales`, `/donnees-personnelles` (HTML); signed in: `/connexion`,
 /// `/deconnexion`, `/espace`, `/candidatures` (list, `POST` creates a draft),
 /// `/candidatures/nouvelle`, `/candidatures/{id}`, `/candidatures/{id}/transitions`
-/// (`POST`), `/admin/comptes`, `/admin/journal`;
+/// (`POST`), `/admin/comptes`, `/admin/journal`, `/avis`, `/avis/mes-demandes`, `/avis/{id}`
+/// (`POST` answers), `/candidatures/{id}/avis` (`POST`), `/appels/{slug}/deliberation`,
+/// `/admin/appels/{slug}/deliberation` (`POST` records), `/admin/candidatures/{id}/laureat`
+/// (`POST`);
 /// `/api/v1/programme`, `/api/v1/projects`, `/api/v1/projects/{slug}`, `/api/v1/calls`,
 /// `/api/v1/calls/{slug}`, `/api/v1/checks`, `/api/v1/applications/{id}` (session),
+/// `/api/v1/applications/{id}/opinion-requests`, `/api/v1/opinion-requests`,
+/// `/api/v1/opinion-requests/{id}/answer`, `/api/v1/calls/{slug}/deliberations`,
+/// `/api/v1/applications/{id}/laureate` (session),
 /// `/api/v1/openapi.json`, `/healthz` (JSON); `/static/dsfr-{version}/…` (embedded DSFR
 /// files, cached for a year). Anything else is a French 404 page (JSON under `/api/`); another
 /// method than GET/HEAD on a known address is a 405 with the same error body and `allow`.
