@@ -305,3 +305,23 @@ async fn audit_verify_names_the_seq_of_an_entry_edited_in_the_database() {
     assert!(stdout(&out).contains("seq 1: edited"), "{}", stdout(&out));
     assert!(!stdout(&out).contains("chain intact"), "{}", stdout(&out));
 }
+
+/// Without the `smtp` feature, asking for SMTP notifications is a configuration error
+/// (exit 78) that never prints the password, rather than a silent fallback to the log.
+#[cfg(not(feature = "smtp"))]
+#[tokio::test]
+async fn smtp_asked_of_a_build_without_it_is_a_configuration_error() {
+    let db = database().await;
+    let o = Command::new(BIN)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("DATABASE_URL", &db)
+        .env("RUST_LOG", "warn")
+        .env("TERRITOIRES_SMTP_URL", "smtps://anne:s3cr3t@smtp.example.fr:465")
+        .env("TERRITOIRES_MAIL_FROM", "noreply@example.fr")
+        .output()
+        .expect("run territoires");
+    assert_eq!(o.status.code(), Some(78), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("--features smtp") && err.contains("anne:***@smtp.example.fr"), "{err}");
+    assert!(!err.contains("s3cr3t") && !stdout(&o).contains("s3cr3t"));
+}

@@ -3,6 +3,7 @@
 
 use crate::call::Call;
 use crate::checks::{self, Check};
+use crate::laureate::ProjectOrigin;
 use crate::programme::Programme;
 use crate::project::Project;
 use crate::stats::{self, Stats};
@@ -20,6 +21,10 @@ pub struct Registry {
     pub stats: Stats,
     /// Reconciliation checks.
     pub checks: Vec<Check>,
+    /// Projects created from a selected application (issue 3), by slug; they are in
+    /// `projects` (after the press kit's) but not in `stats` nor `checks`, which stay the
+    /// press kit's figures.
+    pub origins: Vec<ProjectOrigin>,
 }
 
 impl Registry {
@@ -32,7 +37,24 @@ impl Registry {
             projects,
             stats,
             checks,
+            origins: Vec::new(),
         }
+    }
+
+    /// This registry with the `laureates` created from applications appended to its
+    /// projects, their origins recorded; the dashboard figures and the checks are left
+    /// as computed from the press kit's projects by [`Registry::new`].
+    pub fn with_laureates(mut self, laureates: Vec<(Project, ProjectOrigin)>) -> Registry {
+        for (project, origin) in laureates {
+            self.projects.push(project);
+            self.origins.push(origin);
+        }
+        self
+    }
+
+    /// The origin of project `slug` when it was created from an application.
+    pub fn origin(&self, slug: &str) -> Option<&ProjectOrigin> {
+        self.origins.iter().find(|o| o.slug == slug)
     }
 
     /// The project whose slug is `slug`.

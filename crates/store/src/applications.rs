@@ -88,7 +88,7 @@ async fn call_closes_at(tx: &mut Transaction<'_, Any>, slug: &str) -> Result<Opt
 }
 
 /// The audit actor of an account: `account:<id>`.
-fn actor_of(account: &Account) -> String {
+pub(crate) fn actor_of(account: &Account) -> String {
     format!("account:{}", account.id)
 }
 
@@ -245,41 +245,57 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<Application, StoreError> {
         let mut tx = self.begin_write().await?;
-        let current = sqlx::query(&format!("SELECT {COLUMNS} FROM applications WHERE id = $1"))
-            .bind(id.0)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| decode(&r))
-            .transpose()?
-            .ok_or_else(|| StoreError::NotFound(format!("aucune candidature n'a le numéro {id}")))?;
-        let closes_at = call_closes_at(&mut tx, &current.call_slug).await?;
-        let from = current.status;
-        // Dropping `tx` on any error below rolls back.
-        let to = apply(from, transition, actor.role, now, closes_at).map_err(|e| StoreError::Refused(e.to_string()))?;
-        crate::call_management::check_answers_complete(&mut tx, id, &current.call_slug, transition.kind()).await?;
-        let at = instant(now);
-        let updated = sqlx::query("UPDATE applications SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2")
-            .bind(id.0)
-            .bind(from.code().to_owned())
-            .bind(to.code().to_owned())
-            .bind(at.clone())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if updated != 1 {
-            return Err(StoreError::Refused(format!(
-                "« {} » impossible : la candidature a changé de statut entre-temps ; rechargez la page",
-                transition.kind().label()
-            )));
-        }
-        let seq: i64 = sqlx::query("SELECT COALESCE(MAX(seq), 0) + 1 FROM application_events WHERE application_id = $1")
-            .bind(id.0)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get(0)?;
-        let kind = code(&transition.kind());
-        let reason = transition.reason().map(str::to_owned);
-        sqlx::query("INSERT INTO application_events (application_id, seq, at, actor_account_id, transition, reason, from_status, to_status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        let application = transition_in(&mut tx, id, transition, actor, now).await?;
+        tx.commit().await?;
+        Ok(application)
+    }
+}
+
+/// [`Store::transition`] inside the caller's write transaction `tx` (begun with
+/// `begin_write`), so that several transitions — a deliberation's decisions — commit or
+/// roll back together. Same checks, writes and errors; the caller commits.
+pub(crate) async fn transition_in(
+    tx: &mut Transaction<'_, Any>,
+    id: ApplicationId,
+    transition: &Transition,
+    actor: &Account,
+    now: OffsetDateTime,
+) -> Result<Application, StoreError> {
+    let current = sqlx::query(&format!("SELECT {COLUMNS} FROM applications WHERE id = $1"))
+        .bind(id.0)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| decode(&r))
+        .transpose()?
+        .ok_or_else(|| StoreError::NotFound(format!("aucune candidature n'a le numéro {id}")))?;
+    let closes_at = call_closes_at(tx, &current.call_slug).await?;
+    let from = current.status;
+    // Dropping `tx` on any error below rolls back.
+    let to = apply(from, transition, actor.role, now, closes_at).map_err(|e| StoreError::Refused(e.to_string()))?;
+    crate::call_management::check_answers_complete(tx, id, &current.call_slug, transition.kind()).await?;
+    let at = instant(now);
+    let updated = sqlx::query("UPDATE applications SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2")
+        .bind(id.0)
+        .bind(from.code().to_owned())
+        .bind(to.code().to_owned())
+        .bind(at.clone())
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if updated != 1 {
+        return Err(StoreError::Refused(format!(
+            "« {} » impossible : la candidature a changé de statut entre-temps ; rechargez la page",
+            transition.kind().label()
+        )));
+    }
+    let seq: i64 = sqlx::query("SELECT COALESCE(MAX(seq), 0) + 1 FROM application_events WHERE application_id = $1")
+        .bind(id.0)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get(0)?;
+    let kind = code(&transition.kind());
+    let reason = transition.reason().map(str::to_owned);
+    sqlx::query("INSERT INTO application_events (application_id, seq, at, actor_account_id, transition, reason, from_status, to_status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
             .bind(id.0)
             .bind(seq)
             .bind(at.clone())
@@ -288,22 +304,20 @@ impl Store {
             .bind(reason.clone())
             .bind(from.code().to_owned())
             .bind(to.code().to_owned())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
-        let entry = AuditDraft::new(
-            at.clone(),
-            actor_of(actor),
-            format!("application.{kind}"),
-            format!("application:{id}"),
-            json!({ "status": from.code() }),
-            json!({ "status": to.code(), "reason": reason, "event": seq }),
-        )?;
-        crate::audit::append(&mut tx, entry).await?;
-        tx.commit().await?;
-        Ok(Application {
-            status: to,
-            updated_at: at,
-            ..current
-        })
-    }
+    let entry = AuditDraft::new(
+        at.clone(),
+        actor_of(actor),
+        format!("application.{kind}"),
+        format!("application:{id}"),
+        json!({ "status": from.code() }),
+        json!({ "status": to.code(), "reason": reason, "event": seq }),
+    )?;
+    crate::audit::append(tx, entry).await?;
+    Ok(Application {
+        status: to,
+        updated_at: at,
+        ..current
+    })
 }

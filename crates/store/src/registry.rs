@@ -78,10 +78,20 @@ impl Store {
             report.programme_changed = true;
             write_programme(&mut tx, programme, stored_programme.is_some()).await?;
         }
+        // Laureates created from an application are not the press kit's: never replaced
+        // nor removed by an import (issue 3).
+        let from_applications = crate::laureates::origin_slugs(&mut tx).await?;
+        if let Some(p) = projects.iter().find(|p| from_applications.contains(&p.slug)) {
+            return Err(StoreError::Conflict(format!(
+                "the imported project {:?} has the slug of a laureate created from an application",
+                p.slug
+            )));
+        }
         let existing: HashMap<String, Project> = load_projects(&mut tx, &programme.slug)
             .await?
             .into_iter()
             .map(|(_, p)| (p.slug.clone(), p))
+            .filter(|(slug, _)| !from_applications.contains(slug))
             .collect();
         let stored_positions = load_positions(&mut tx, &programme.slug).await?;
         let (mut inserted, mut updated) = (Vec::new(), Vec::new());
@@ -172,9 +182,18 @@ impl Store {
         let Some(programme) = load_programmes(&mut tx).await?.into_iter().next() else {
             return Ok(None);
         };
-        let projects = load_projects(&mut tx, &programme.slug).await?.into_iter().map(|(_, p)| p).collect();
+        let origins = crate::laureates::origins(&mut tx).await?;
+        let (mut press_kit, mut laureates) = (Vec::new(), Vec::new());
+        for (_, p) in load_projects(&mut tx, &programme.slug).await? {
+            match origins.iter().find(|o| o.slug == p.slug) {
+                Some(o) => laureates.push((p, o.clone())),
+                None => press_kit.push(p),
+            }
+        }
         tx.commit().await?;
-        Ok(Some(Registry::new(programme, projects)))
+        // The dashboard and the checks stay the press kit's figures (issue 3: its 24
+        // laureates); laureates created from applications are listed after them.
+        Ok(Some(Registry::new(programme, press_kit).with_laureates(laureates)))
     }
 
     /// Number of imports that changed something.
@@ -345,7 +364,7 @@ async fn load_programmes(tx: &mut Transaction<'_, Any>) -> Result<Vec<Programme>
     Ok(out)
 }
 
-async fn insert_project(tx: &mut Transaction<'_, Any>, programme: &str, position: i64, p: &Project) -> Result<(), StoreError> {
+pub(crate) async fn insert_project(tx: &mut Transaction<'_, Any>, programme: &str, position: i64, p: &Project) -> Result<(), StoreError> {
     sqlx::query(&format!("INSERT INTO projects ({PROJECT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)"))
         .bind(p.slug.clone())
         .bind(programme.to_owned())

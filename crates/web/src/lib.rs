@@ -14,6 +14,9 @@ mod cache;
 mod charts;
 mod error;
 mod format;
+pub mod notify;
+#[cfg(feature = "smtp")]
+pub mod notify_smtp;
 pub mod oidc;
 mod openapi;
 mod pages;
@@ -56,16 +59,30 @@ pub struct AppState {
     /// The OpenID Connect provider, when `TERRITOIRES_OIDC_*` configure one (see
     /// [`oidc`]); `None`: local accounts only, `/connexion/oidc` answers 404.
     pub oidc: Option<Arc<oidc::Provider>>,
+    /// How notifications are sent ([`notify::LogNotifier`] by [`AppState::new`]).
+    pub notifier: Arc<dyn notify::Notifier>,
 }
 
 impl AppState {
-    /// A state without OpenID Connect.
+    /// The state over `registry` and `store`, without OpenID Connect, notifications
+    /// logged ([`notify::LogNotifier`]).
     pub fn new(registry: Arc<Registry>, store: territoires_store::Store) -> AppState {
         AppState {
             registry,
             store,
             oidc: None,
+            notifier: Arc::new(notify::LogNotifier),
         }
+    }
+
+    /// This state with OpenID Connect sign-in through `oidc` (`None`: local accounts only).
+    pub fn with_oidc(self, oidc: Option<Arc<oidc::Provider>>) -> AppState {
+        AppState { oidc, ..self }
+    }
+
+    /// This state with notifications sent through `notifier`.
+    pub fn with_notifier(self, notifier: Arc<dyn notify::Notifier>) -> AppState {
+        AppState { notifier, ..self }
     }
 }
 
@@ -188,6 +205,19 @@ fn routes(live: LiveState) -> Router {
             get(pages::scoring::grid_form).post(pages::scoring::set_grid),
         )
         .route("/admin/appels/{slug}/classement", get(pages::scoring::ranking_page))
+        .route("/avis", get(pages::opinions::dashboard))
+        .route("/avis/mes-demandes", get(pages::opinions::mine))
+        .route("/avis/{id}", get(pages::opinions::show).post(pages::opinions::answer))
+        .route("/candidatures/{id}/avis", axum::routing::post(pages::opinions::request))
+        .route("/appels/{slug}/deliberation", get(pages::decisions::show))
+        .route(
+            "/admin/appels/{slug}/deliberation",
+            get(pages::decisions::form).post(pages::decisions::create),
+        )
+        .route(
+            "/admin/candidatures/{id}/laureat",
+            axum::routing::post(pages::decisions::create_laureate),
+        )
         .route("/healthz", get(api::health))
         .route(assets::ROUTE, get(assets::serve))
         // At the top level, not in the nested `/api/v1` router: `nest` strips the prefix
@@ -195,6 +225,23 @@ fn routes(live: LiveState) -> Router {
         // session with the pages' redirect instead of the API's 401.
         .route("/api/v1/applications/{id}", get(api::applications::find_application))
         .route("/api/v1/sessions", axum::routing::post(api::sessions::create_session))
+        .route(
+            "/api/v1/applications/{id}/opinion-requests",
+            axum::routing::post(api::opinions::create_opinion_request),
+        )
+        .route("/api/v1/opinion-requests", get(api::opinions::list_opinion_requests))
+        .route(
+            "/api/v1/opinion-requests/{id}/answer",
+            axum::routing::post(api::opinions::answer_opinion_request),
+        )
+        .route(
+            "/api/v1/calls/{slug}/deliberations",
+            get(api::decisions::list_deliberations).post(api::decisions::create_deliberation),
+        )
+        .route(
+            "/api/v1/applications/{id}/laureate",
+            axum::routing::post(api::decisions::create_laureate),
+        )
         .route(
             "/api/v1/session",
             get(api::sessions::current_session).delete(api::sessions::delete_session),
@@ -374,11 +421,10 @@ async fn watch_imports(live: LiveState, store: territoires_store::Store, every: 
         match store.load_registry().await {
             Ok(Some(registry)) => {
                 let projects = registry.projects.len();
-                let app = AppState {
-                    registry: Arc::new(registry),
-                    store: store.clone(),
-                    oidc: live.current().app.oidc.clone(),
-                };
+                let current = live.current();
+                let app = AppState::new(Arc::new(registry), store.clone())
+                    .with_notifier(current.app.notifier.clone())
+                    .with_oidc(current.app.oidc.clone());
                 // Rendering takes a few milliseconds: off the async workers.
                 match tokio::task::spawn_blocking(move || Ctx::new(app)).await {
                     Ok(ctx) => {

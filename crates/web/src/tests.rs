@@ -128,11 +128,7 @@ async fn send(req: Request<Body>) -> (StatusCode, String, String, axum::http::He
     let store = territoires_store::Store::connect("sqlite::memory:")
         .await
         .expect("in-memory sqlite");
-    let app = router(AppState {
-        registry: Arc::new(fixture()),
-        store,
-        oidc: None,
-    });
+    let app = router(AppState::new(Arc::new(fixture()), store));
     let res = app.oneshot(req).await.unwrap();
     let status = res.status();
     let headers = res.headers().clone();
@@ -210,11 +206,7 @@ async fn api_pages_and_errors() {
 #[tokio::test]
 async fn static_files_are_served_immutable() {
     let store = territoires_store::Store::connect("sqlite::memory:").await.unwrap();
-    let app = router(AppState {
-        registry: Arc::new(fixture()),
-        store,
-        oidc: None,
-    });
+    let app = router(AppState::new(Arc::new(fixture()), store));
     let res = app
         .oneshot(Request::get("/static/dsfr-1.15.3/dsfr.min.css").body(Body::empty()).unwrap())
         .await

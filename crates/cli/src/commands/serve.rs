@@ -24,11 +24,9 @@ pub async fn run(database_url: &str, bind: std::net::SocketAddr, reload_seconds:
         .map_err(|e| CliError::Io(format!("cannot listen on {bind}: {e}")))?;
     let addr = listener.local_addr().map_err(|e| CliError::Io(e.to_string()))?;
     tracing::info!(%addr, projects = registry.projects.len(), backend = ?store.backend(), "serving http://{addr}/");
-    let state = territoires_web::AppState {
-        registry: Arc::new(registry),
-        store: store.clone(),
-        oidc,
-    };
+    let state = territoires_web::AppState::new(Arc::new(registry), store.clone())
+        .with_notifier(notifier()?)
+        .with_oidc(oidc);
     let reload_every = (reload_seconds > 0).then(|| std::time::Duration::from_secs(reload_seconds));
     territoires_web::serve(listener, state, reload_every)
         .await
@@ -36,4 +34,32 @@ pub async fn run(database_url: &str, bind: std::net::SocketAddr, reload_seconds:
     store.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The notifier the environment asks for: SMTP when `TERRITOIRES_SMTP_URL` is set (with
+/// `TERRITOIRES_MAIL_FROM`; needs the `smtp` feature), else the log. Errors (exit 78): a
+/// missing sender, an invalid URL (password masked), SMTP asked of a build without it.
+fn notifier() -> Result<Arc<dyn territoires_web::notify::Notifier>, CliError> {
+    let Some(url) = std::env::var("TERRITOIRES_SMTP_URL").ok().filter(|u| !u.trim().is_empty()) else {
+        tracing::info!("notifications: written to the log (set TERRITOIRES_SMTP_URL to send e-mails)");
+        return Ok(Arc::new(territoires_web::notify::LogNotifier));
+    };
+    smtp_notifier(&url)
+}
+
+#[cfg(feature = "smtp")]
+fn smtp_notifier(url: &str) -> Result<Arc<dyn territoires_web::notify::Notifier>, CliError> {
+    let from = std::env::var("TERRITOIRES_MAIL_FROM")
+        .map_err(|_| CliError::Config("TERRITOIRES_SMTP_URL is set but TERRITOIRES_MAIL_FROM is not: give the sender's address".into()))?;
+    let smtp = territoires_web::notify_smtp::SmtpNotifier::new(url, &from).map_err(CliError::Config)?;
+    tracing::info!(url = %smtp.shown_url(), "notifications: sent by SMTP");
+    Ok(Arc::new(smtp))
+}
+
+#[cfg(not(feature = "smtp"))]
+fn smtp_notifier(url: &str) -> Result<Arc<dyn territoires_web::notify::Notifier>, CliError> {
+    Err(CliError::Config(format!(
+        "TERRITOIRES_SMTP_URL is set ({}) but this build has no SMTP support: rebuild with `cargo build --release --features smtp`, or unset it to log notifications",
+        territoires_store::redact(url)
+    )))
 }

@@ -578,6 +578,7 @@ pub async fn take_transition(
                 .transition(app.id, &transition, &signed_in.session.account, OffsetDateTime::now_utc())
                 .await
                 .map_err(|e| store_error(Format::Json, e))?;
+            crate::notify::after_transition(&ctx, &app, transition.kind(), transition.reason()).await;
             let events = store
                 .application_events(app.id)
                 .await

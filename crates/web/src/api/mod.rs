@@ -7,6 +7,8 @@ pub mod attachments;
 pub mod call_management;
 pub mod calls;
 pub mod checks;
+pub mod decisions;
+pub mod opinions;
 pub mod programme;
 pub mod projects;
 pub mod scoring;

@@ -446,6 +446,8 @@ struct ShowPage<'a> {
     partners: super::partners::Section,
     /// The call's form and the answers (`application_form.html`); `None` without a form.
     answers: Option<super::call_management::FormSection>,
+    /// Opinions, decisions and laureate (`application_h4.html`).
+    h4: super::decisions::ApplicationExtras,
 }
 
 /// The kebab-case code of a transition kind (`start-review`), as in forms and the audit
@@ -509,6 +511,7 @@ pub async fn show(Current(ctx): Current, signed_in: SignedIn, Path(raw_id): Path
                 csrf: &signed_in.session.csrf_token,
                 exchange: super::correspondence::exchange(store, &signed_in, &app).await?,
                 partners: super::partners::Section::load(store, &signed_in, &app).await?,
+                h4: super::decisions::extras(&ctx, &signed_in.session.account, &app).await?,
                 app: &app,
             }
             .render();
@@ -571,7 +574,7 @@ pub async fn transition(
             let app = visible_application(store, &signed_in, &raw_id, Format::Html).await?;
             let t = transition_of(&form.kind, &form.reason)?;
             let now = OffsetDateTime::now_utc();
-            store
+            let updated = store
                 .transition(app.id, &t, &signed_in.session.account, now)
                 .await
                 .map_err(|e| match e {
@@ -579,6 +582,7 @@ pub async fn transition(
                     StoreError::NotFound(m) => AppError::not_found(Format::Html, m),
                     other => AppError::internal(Format::Html, other),
                 })?;
+            crate::notify::after_transition(&ctx, &updated, t.kind(), t.reason()).await;
             Ok(Redirect::to(&format!("/candidatures/{}", app.id)).into_response())
         }
         .await,

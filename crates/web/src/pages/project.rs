@@ -52,6 +52,10 @@ struct FichePage<'a> {
     published_on: String,
     show_heading: bool,
     show_toc_title: bool,
+    /// The application it was created from, when not from the press kit (issue 3).
+    origin: Option<&'a territoires_domain::laureate::ProjectOrigin>,
+    /// When it was created from the application, in Paris time.
+    origin_at: String,
 }
 
 /// Renders the fiche of `p`. Errors: a template failure (500).
@@ -69,6 +73,12 @@ pub fn render(app: &AppState, p: &Project) -> AppResult<String> {
         // they say something else.
         show_heading: fold(&p.heading) != fold(&p.name),
         show_toc_title: fold(&p.toc_title) != fold(&p.heading),
+        origin: app.registry.origin(&p.slug),
+        origin_at: app
+            .registry
+            .origin(&p.slug)
+            .map(|o| super::applications::paris_time(&o.created_at))
+            .unwrap_or_default(),
     };
     page.render().map_err(|e| AppError::internal(Format::Html, e))
 }

@@ -75,6 +75,9 @@ const PROTECTED: &[(&str, Option<&[Action]>)] = &[
     ("/admin/appels/aap-2018/classement", Some(&[Action::Decide])),
     ("/admin/appels", Some(&[Action::ManageCalls])),
     ("/admin/appels/nouveau", Some(&[Action::ManageCalls])),
+    ("/avis", Some(&[Action::Review])),
+    ("/appels/aap-2018/deliberation", Some(&[Action::Review, Action::Decide])),
+    ("/admin/appels/aap-2018/deliberation", Some(&[Action::Decide])),
 ];
 /// Public routes: every role, signed in or not, gets them.
 const PUBLIC: &[&str] = &[

@@ -15,6 +15,7 @@ mod committee;
 mod messages;
 mod oidc;
 mod openapi;
+mod opinions_decisions;
 mod pages;
 mod reload;
 
@@ -52,6 +53,11 @@ impl TestResponse {
 /// A fresh database (`TEST_DATABASE_URL`, or a new SQLite file), the embedded press kit
 /// imported into it, the registry loaded back from it, and the router over that.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Arc::new(territoires_web::notify::LogNotifier)).await
+}
+
+/// [`spawn_app`] with notifications sent through `notifier`.
+pub async fn spawn_app_with(notifier: Arc<dyn territoires_web::notify::Notifier>) -> TestApp {
     let base = std::env::var("TEST_DATABASE_URL").ok();
     let url = territoires_store::testing::fresh_database_url(base.as_deref())
         .await
@@ -67,7 +73,7 @@ pub async fn spawn_app() -> TestApp {
         .await
         .expect("load registry")
         .expect("a registry after import");
-    let router = router(AppState::new(Arc::new(registry), store.clone()));
+    let router = router(AppState::new(Arc::new(registry), store.clone()).with_notifier(notifier));
     TestApp { router, store }
 }
 
