@@ -402,6 +402,24 @@ pub(crate) async fn request_opinion(
                 format!("Le champ « account » ({account}) ne désigne ni un instructeur ni un expert actif."),
             )
         })?;
+    // An expert in conflict of interest with the application can neither see nor score
+    // it (issue 3): nor be asked for an opinion on it.
+    if addressee.role == Role::Expert {
+        let application = store
+            .application(app)
+            .await
+            .map_err(|e| AppError::internal(format, e))?
+            .ok_or_else(|| AppError::not_found(format, format!("Aucune candidature n'a le numéro {app}.")))?;
+        if !super::experts::expert_may_see(store, &addressee, &application, format).await? {
+            return Err(AppError::new(
+                format,
+                ErrorKind::Unprocessable,
+                format!(
+                    "Le champ « account » ({account}) désigne un expert qui ne peut pas examiner cette candidature (conflit d'intérêts, ou candidature ni en instruction ni en audition)."
+                ),
+            ));
+        }
+    }
     let r = store
         .request_opinion(app, account, question, due_on, &signed_in.session.account, now)
         .await

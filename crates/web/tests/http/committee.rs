@@ -123,6 +123,7 @@ async fn hidden(app: &TestApp, token: &str, id: i64, other: i64, who: &str) {
         format!("/api/v1/applications/{id}"),
         format!("/api/v1/applications/{id}/scores/mine"),
         format!("/api/v1/applications/{id}/partners"),
+        format!("/api/v1/applications/{id}/attachments"),
     ] {
         let r = get(app, &uri, token).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{who} GET {uri}: {}", r.body);
@@ -191,8 +192,17 @@ async fn experts_in_conflict_get_404_everywhere_and_do_not_see_it_listed() {
     hidden(&app, &by_siren, a, b, "by SIREN").await;
 
     // By name: the account's organisation, without accents and in capitals.
-    let (_, by_name) = person(&app, "e2@example.fr", Role::Expert, Some("METROPOLE DE LYON")).await;
+    let (by_name_account, by_name) = person(&app, "e2@example.fr", Role::Expert, Some("METROPOLE DE LYON")).await;
     hidden(&app, &by_name, a, b, "by name").await;
+    // Nor can a reviewer ask them for an opinion on it (but on B, yes).
+    let due = (time::OffsetDateTime::now_utc() + time::Duration::days(10)).date();
+    let body = serde_json::json!({"requested_of_account_id": by_name_account.id, "due_on": due.to_string(), "question": "Avis ?"});
+    let ask = |id: i64| format!("/api/v1/applications/{id}/opinion-requests");
+    let r = api(&app, Method::POST, &ask(a), &s.manager_token, Some(body.clone())).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_contains(&r.body, "conflit d'intérêts");
+    let r = api(&app, Method::POST, &ask(b), &s.manager_token, Some(body)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     // The applicant's own organisation counts as a party too.
     let (_, by_lead) = person(&app, "e3@example.fr", Role::Expert, Some("ville de dieppe")).await;
     let r = get(&app, &format!("/candidatures/{b}"), &by_lead).await;
