@@ -121,7 +121,7 @@ async fn a_whole_call_runs_through_the_api_by_every_role_and_the_audit_trail_cat
         // Will declare a conflict on application A.
         ("e2@inrae.fr", "Étienne Expert", "expert", Some("INRAE")),
         // In no conflict.
-        ("e3@cerema.fr", "Emma Expert", "expert", Some("Université de Lille")),
+        ("e3@univ-lille.fr", "Emma Expert", "expert", Some("Université de Lille")),
         (
             "porteur@lot.fr",
             "Paul Porteur",
@@ -473,6 +473,8 @@ async fn a_whole_call_runs_through_the_api_by_every_role_and_the_audit_trail_cat
 
     // ── 5. Experts. E1 declares the Caisse des Dépôts' SIREN: A lists it as partner
     // (under another name), so A is hidden from E1 everywhere.
+    let listed = ok(&app, "GET", "/api/v1/expert/applications", &e1, None, StatusCode::OK).await;
+    assert_eq!(ids(&listed), [a, b], "no conflict before the declaration");
     let declarations = json!({"organisations": [{"name": "Caisse des dépôts et consignations", "siren": "180020026"}]});
     ok(&app, "PUT", "/api/v1/expert/declarations", &e1, Some(declarations), StatusCode::OK).await;
     hidden(&app, &e1, a, b, &download_a, "e1 (SIREN)").await;
@@ -585,6 +587,14 @@ async fn a_whole_call_runs_through_the_api_by_every_role_and_the_audit_trail_cat
         })
         .collect();
     assert_eq!(lines, [(a, 1, 4300, 1), (b, 2, 3133, 3)]);
+    let mut of_b: Vec<i64> = ranking["lines"][1]["experts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["weighted_hundredths"].as_i64().unwrap())
+        .collect();
+    of_b.sort_unstable();
+    assert_eq!(of_b, [270, 310, 360]);
 
     let deliberation = json!({
         "held_on": in_days(0),
@@ -629,7 +639,7 @@ async fn a_whole_call_runs_through_the_api_by_every_role_and_the_audit_trail_cat
             s("porteur@lot.fr", "application.submit"),
             s("porteuse@toulouse.fr", "application.submit"),
             s("ministere@ecologie.gouv.fr", "opinion.request"),
-            s("e3@cerema.fr", "opinion.request"),
+            s("e3@univ-lille.fr", "opinion.request"),
             s("porteur@lot.fr", "application.select"),
             s("porteuse@toulouse.fr", "application.reject"),
         ]
