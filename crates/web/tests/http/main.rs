@@ -18,6 +18,7 @@ mod openapi;
 mod opinions_decisions;
 mod pages;
 mod reload;
+mod whole_call;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
