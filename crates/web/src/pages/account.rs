@@ -33,12 +33,42 @@ struct HomePage<'a> {
     account: &'a Account,
     role: &'static str,
     actions: Vec<&'static str>,
-    manage_accounts: bool,
-    /// Whether the role sees applications (`/candidatures`).
-    applications: bool,
-    /// Whether the role manages calls (link to `/admin/appels`).
-    manage_calls: bool,
+    /// The pages of the role's work, as (address, French label).
+    links: Vec<(&'static str, &'static str)>,
     csrf: &'a str,
+}
+
+/// Where `account`'s work is, in the order of a selection: (address, French label). Each
+/// page still checks the role itself; this only saves guessing the addresses.
+fn work_links(account: &Account) -> Vec<(&'static str, &'static str)> {
+    let role = account.role;
+    let mut links = Vec::new();
+    if allows(role, Action::Apply) {
+        links.push(("/candidatures/nouvelle", "Déposer une candidature"));
+    }
+    if super::applications::scope_of(account).is_some() {
+        links.push(("/candidatures", "Candidatures"));
+    }
+    if allows(role, Action::Score) {
+        links.push(("/expert/candidatures", "Candidatures à noter"));
+        links.push(("/expert/declarations", "Mes organisations et conflits d'intérêts"));
+    }
+    if allows(role, Action::Review) {
+        links.push(("/avis", "Tableau de bord des avis"));
+    }
+    if super::opinions::may_be_asked(role) {
+        links.push(("/avis/mes-demandes", "Avis qui me sont demandés"));
+    }
+    if allows(role, Action::ManageCalls) {
+        links.push(("/admin/appels", "Gérer les appels"));
+    }
+    if allows(role, Action::ManageAccounts) {
+        links.push(("/admin/comptes", "Gérer les comptes"));
+    }
+    if allows(role, Action::ReadAuditTrail) {
+        links.push(("/admin/journal", "Journal d'audit"));
+    }
+    links
 }
 
 /// Where to go after signing in: a local path only — `/…` but not `//…`, printable ASCII
@@ -178,9 +208,7 @@ pub async fn home(signed_in: SignedIn) -> AppResult<Response> {
         account,
         role: account.role.label(),
         actions,
-        manage_accounts: allows(account.role, Action::ManageAccounts),
-        applications: super::applications::scope_of(account).is_some(),
-        manage_calls: allows(account.role, Action::ManageCalls),
+        links: work_links(account),
         csrf: &signed_in.session.csrf_token,
     }
     .render();

@@ -322,3 +322,58 @@ async fn logins_ignore_case_and_pages_cannot_be_framed() {
         (StatusCode::FORBIDDEN, "no-store")
     );
 }
+
+#[tokio::test]
+async fn the_home_page_links_each_role_to_its_work() {
+    // By hand from the roles of issue 3: who needs which page on a Monday morning.
+    let app = spawn_app().await;
+    let expected: &[(Role, &[&str])] = &[
+        (
+            Role::OperatorAdmin,
+            &["/candidatures", "/admin/appels", "/admin/comptes", "/admin/journal"],
+        ),
+        (
+            Role::ProgrammeManager,
+            &["/candidatures", "/avis", "/admin/appels", "/admin/journal"],
+        ),
+        (Role::Instructor, &["/candidatures", "/avis", "/avis/mes-demandes"]),
+        (
+            Role::Expert,
+            &[
+                "/candidatures",
+                "/expert/candidatures",
+                "/expert/declarations",
+                "/avis/mes-demandes",
+            ],
+        ),
+        (Role::ProjectLead, &["/candidatures/nouvelle", "/candidatures"]),
+        (Role::Partner, &[]),
+    ];
+    let all = [
+        "/candidatures/nouvelle",
+        "/candidatures",
+        "/expert/candidatures",
+        "/expert/declarations",
+        "/avis",
+        "/avis/mes-demandes",
+        "/admin/appels",
+        "/admin/comptes",
+        "/admin/journal",
+    ];
+    for (role, links) in expected {
+        let cookie = sign_in(&app, &account(&app, *role).await).await;
+        let home = get_with(&app, "/espace", Some(&cookie)).await;
+        assert_eq!(home.status, StatusCode::OK);
+        for href in all {
+            assert_eq!(
+                home.body.contains(&format!("href=\"{href}\"")),
+                links.contains(&href),
+                "{role:?} /espace link {href}"
+            );
+            // Every link shown opens for this role.
+            if links.contains(&href) {
+                assert_eq!(get_with(&app, href, Some(&cookie)).await.status, StatusCode::OK, "{role:?} {href}");
+            }
+        }
+    }
+}
