@@ -82,6 +82,16 @@ pub enum DeliberationError {
     /// A reason is blank.
     #[error("Le motif de la décision sur la candidature n° {0} est obligatoire.")]
     MissingReason(ApplicationId),
+    /// The committee cannot have met after today.
+    #[error(
+        "Le champ « Date de la séance » (held_on) ne peut pas être postérieur à aujourd'hui ({today}, heure de Paris) : reçu {held_on}."
+    )]
+    FutureDate {
+        /// The date given.
+        held_on: Date,
+        /// Today, Europe/Paris.
+        today: Date,
+    },
 }
 
 /// A deliberation record as submitted, checked by [`Record::check`].
@@ -97,9 +107,16 @@ pub struct Record {
 
 impl Record {
     /// Checks the record: at least one member (blank entries dropped), at least one
-    /// decision, each application once, each reason non-blank. Returns the record with
-    /// members and reasons trimmed.
-    pub fn check(mut self) -> Result<Record, DeliberationError> {
+    /// decision, each application once, each reason non-blank, a date not after `today`
+    /// (Europe/Paris, from the server clock: a record reports a meeting that took place).
+    /// Returns the record with members and reasons trimmed.
+    pub fn check(mut self, today: Date) -> Result<Record, DeliberationError> {
+        if self.held_on > today {
+            return Err(DeliberationError::FutureDate {
+                held_on: self.held_on,
+                today,
+            });
+        }
         self.members = self.members.iter().map(|m| m.trim().to_owned()).filter(|m| !m.is_empty()).collect();
         if self.members.is_empty() {
             return Err(DeliberationError::NoMembers);
@@ -141,19 +158,40 @@ mod tests {
             members: members.iter().map(|m| m.to_string()).collect(),
             decisions,
         };
-        let ok = record(&[" Anne ", ""], vec![line(1, " Projet solide ")]).check().unwrap();
+        let today = date!(2019 - 06 - 20);
+        let ok = record(&[" Anne ", ""], vec![line(1, " Projet solide ")]).check(today).unwrap();
         assert_eq!(ok.members, ["Anne"]);
         assert_eq!(ok.decisions[0].reason, "Projet solide");
-        assert_eq!(record(&[" "], vec![line(1, "x")]).check(), Err(DeliberationError::NoMembers));
-        assert_eq!(record(&["A"], vec![]).check(), Err(DeliberationError::NoDecisions));
+        assert_eq!(record(&[" "], vec![line(1, "x")]).check(today), Err(DeliberationError::NoMembers));
+        assert_eq!(record(&["A"], vec![]).check(today), Err(DeliberationError::NoDecisions));
         assert_eq!(
-            record(&["A"], vec![line(1, "x"), line(1, "y")]).check(),
+            record(&["A"], vec![line(1, "x"), line(1, "y")]).check(today),
             Err(DeliberationError::Duplicate(ApplicationId(1)))
         );
         assert_eq!(
-            record(&["A"], vec![line(2, " ")]).check(),
+            record(&["A"], vec![line(2, " ")]).check(today),
             Err(DeliberationError::MissingReason(ApplicationId(2)))
         );
         assert_eq!(Decision::from_code("rejected"), Some(Decision::Rejected));
+    }
+
+    #[test]
+    fn a_record_is_not_dated_after_today() {
+        let record = |held_on| Record {
+            held_on,
+            members: vec!["Anne".into()],
+            decisions: vec![line(1, "x")],
+        };
+        let today = date!(2026 - 11 - 30);
+        assert!(record(today).check(today).is_ok(), "a meeting held today");
+        let err = record(date!(2026 - 12 - 01)).check(today).unwrap_err();
+        assert_eq!(
+            err,
+            DeliberationError::FutureDate {
+                held_on: date!(2026 - 12 - 01),
+                today
+            }
+        );
+        assert!(err.to_string().contains("« Date de la séance »"), "{err}");
     }
 }

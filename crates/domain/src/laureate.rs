@@ -30,6 +30,10 @@ pub struct ProjectOrigin {
     pub application_id: ApplicationId,
     /// The call of that application (`aap-2018`).
     pub call: String,
+    /// The title of that call when it is a platform call (the press kit's calls have
+    /// theirs in the registry); `None` otherwise.
+    #[serde(default)]
+    pub call_title: Option<String>,
     /// Instant of the promotion (RFC 3339, UTC).
     pub created_at: String,
 }

@@ -29,7 +29,7 @@ pub(crate) async fn origin_slugs(tx: &mut Transaction<'_, Any>) -> Result<HashSe
 
 /// The origins of the projects created from an application, by slug.
 pub(crate) async fn origins(tx: &mut Transaction<'_, Any>) -> Result<Vec<ProjectOrigin>, StoreError> {
-    let rows = sqlx::query("SELECT o.project_slug, o.application_id, a.call_slug, o.created_at FROM project_origins o JOIN applications a ON a.id = o.application_id ORDER BY o.created_at, o.project_slug")
+    let rows = sqlx::query("SELECT o.project_slug, o.application_id, a.call_slug, o.created_at, pc.title AS call_title FROM project_origins o JOIN applications a ON a.id = o.application_id LEFT JOIN platform_calls pc ON pc.slug = a.call_slug ORDER BY o.created_at, o.project_slug")
         .fetch_all(&mut **tx)
         .await?;
     rows.iter()
@@ -38,6 +38,7 @@ pub(crate) async fn origins(tx: &mut Transaction<'_, Any>) -> Result<Vec<Project
                 slug: r.try_get("project_slug")?,
                 application_id: ApplicationId(r.try_get("application_id")?),
                 call: r.try_get("call_slug")?,
+                call_title: r.try_get("call_title")?,
                 created_at: r.try_get("created_at")?,
             })
         })
@@ -151,11 +152,18 @@ impl Store {
             }),
         )?;
         crate::audit::append(&mut tx, entry).await?;
+        let call_title = sqlx::query("SELECT title FROM platform_calls WHERE slug = $1")
+            .bind(call.clone())
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?;
         tx.commit().await?;
         let origin = ProjectOrigin {
             slug,
             application_id: id,
             call,
+            call_title,
             created_at: at,
         };
         Ok((project, origin))

@@ -228,7 +228,7 @@ fn record(decisions: Vec<DecisionLine>) -> Record {
         members: vec!["Anne Martin (présidente)".into(), "Paul Durand".into()],
         decisions,
     }
-    .check()
+    .check(date!(2026 - 03 - 20))
     .unwrap()
 }
 

@@ -61,6 +61,10 @@ pub struct AppState {
     pub oidc: Option<Arc<oidc::Provider>>,
     /// How notifications are sent ([`notify::LogNotifier`] by [`AppState::new`]).
     pub notifier: Arc<dyn notify::Notifier>,
+    /// The public base URL of the site without trailing slash (`TERRITOIRES_PUBLIC_URL`,
+    /// e.g. `https://territoires.example.fr`), for absolute links in notifications;
+    /// `None` (the default): links are relative.
+    pub public_url: Option<String>,
 }
 
 impl AppState {
@@ -72,6 +76,7 @@ impl AppState {
             store,
             oidc: None,
             notifier: Arc::new(notify::LogNotifier),
+            public_url: None,
         }
     }
 
@@ -83,6 +88,15 @@ impl AppState {
     /// This state with notifications sent through `notifier`.
     pub fn with_notifier(self, notifier: Arc<dyn notify::Notifier>) -> AppState {
         AppState { notifier, ..self }
+    }
+
+    /// This state with `public_url` as the base of links in notifications (trailing
+    /// slashes dropped; `None` or blank: relative links).
+    pub fn with_public_url(self, public_url: Option<String>) -> AppState {
+        let public_url = public_url
+            .map(|u| u.trim().trim_end_matches('/').to_owned())
+            .filter(|u| !u.is_empty());
+        AppState { public_url, ..self }
     }
 }
 
@@ -424,7 +438,8 @@ async fn watch_imports(live: LiveState, store: territoires_store::Store, every: 
                 let current = live.current();
                 let app = AppState::new(Arc::new(registry), store.clone())
                     .with_notifier(current.app.notifier.clone())
-                    .with_oidc(current.app.oidc.clone());
+                    .with_oidc(current.app.oidc.clone())
+                    .with_public_url(current.app.public_url.clone());
                 // Rendering takes a few milliseconds: off the async workers.
                 match tokio::task::spawn_blocking(move || Ctx::new(app)).await {
                     Ok(ctx) => {

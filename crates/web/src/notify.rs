@@ -97,10 +97,28 @@ impl Notifier for MemoryNotifier {
     }
 }
 
+/// The link to `path` (starting with `/`) in a message: absolute under `public_url`
+/// (`https://territoires.example.fr`, see [`crate::AppState::public_url`]) when set,
+/// relative otherwise.
+pub fn link(public_url: Option<&str>, path: &str) -> String {
+    match public_url {
+        Some(base) => format!("{}{path}", base.trim_end_matches('/')),
+        None => path.to_owned(),
+    }
+}
+
 /// The notification to the applicant of `app` (now in its new status) after
-/// `kind` with `reason`; `None` for transitions nobody is told about (start of review,
-/// hearing, resubmission, withdrawal by the applicant).
-pub fn application_changed(app: &Application, applicant: &Account, kind: TransitionKind, reason: Option<&str>) -> Option<Notification> {
+/// `kind` with `reason`; `call_title` names the call (its title, not its slug) and links
+/// are made by [`link`] with `public_url`. `None` for transitions nobody is told about
+/// (start of review, hearing, resubmission, withdrawal by the applicant).
+pub fn application_changed(
+    app: &Application,
+    applicant: &Account,
+    kind: TransitionKind,
+    reason: Option<&str>,
+    call_title: &str,
+    public_url: Option<&str>,
+) -> Option<Notification> {
     let (code, subject, what) = match kind {
         TransitionKind::Submit => (
             "submit",
@@ -125,13 +143,16 @@ pub fn application_changed(app: &Application, applicant: &Account, kind: Transit
         _ => return None,
     };
     let mut body = format!(
-        "Bonjour,\n\nVotre candidature n° {} « {} » à l'appel {} {what}\n",
-        app.id, app.title, app.call_slug
+        "Bonjour,\n\nVotre candidature n° {} « {} » à l'appel « {call_title} » {what}\n",
+        app.id, app.title
     );
     if let Some(r) = reason {
         body.push_str(&format!("\nMotif : {r}\n"));
     }
-    body.push_str(&format!("\nLe dossier : /candidatures/{}\n", app.id));
+    body.push_str(&format!(
+        "\nLe dossier : {}\n",
+        link(public_url, &format!("/candidatures/{}", app.id))
+    ));
     Some(Notification {
         recipient_account_id: applicant.id,
         to: applicant.email.as_str().to_owned(),
@@ -141,21 +162,22 @@ pub fn application_changed(app: &Application, applicant: &Account, kind: Transit
     })
 }
 
-/// The notification to the addressee of opinion request `r`.
-pub fn opinion_requested(r: &OpinionRequest, addressee: &Account) -> Notification {
+/// The notification to the addressee of opinion request `r`, on an application to the
+/// call titled `call_title`; links made by [`link`] with `public_url`.
+pub fn opinion_requested(r: &OpinionRequest, addressee: &Account, call_title: &str, public_url: Option<&str>) -> Notification {
     Notification {
         recipient_account_id: addressee.id,
         to: addressee.email.as_str().to_owned(),
         kind: "opinion.request".into(),
         subject: format!("Demande d'avis sur la candidature n° {}", r.application_id),
         body: format!(
-            "Bonjour,\n\n{} vous demande un avis sur la candidature n° {} « {} », à rendre au plus tard le {} (heure de Paris).\n\nQuestion : {}\n\nRépondre : /avis/{}\n",
+            "Bonjour,\n\n{} vous demande un avis sur la candidature n° {} « {} » à l'appel « {call_title} », à rendre au plus tard le {} (heure de Paris).\n\nQuestion : {}\n\nRépondre : {}\n",
             r.requested_by_name,
             r.application_id,
             r.application_title,
             crate::format::date(r.due_on),
             r.question,
-            r.id
+            link(public_url, &format!("/avis/{}", r.id))
         ),
     }
 }
@@ -191,11 +213,20 @@ pub(crate) async fn deliver(ctx: &Ctx, notes: Vec<Notification>) {
 pub(crate) async fn after_transition(ctx: &Ctx, app: &Application, kind: TransitionKind, reason: Option<&str>) {
     match ctx.app.store.account_by_id(app.applicant_account_id).await {
         Ok(Some(applicant)) => {
-            if let Some(n) = application_changed(app, &applicant, kind, reason) {
+            let title = call_title(ctx, &app.call_slug).await;
+            if let Some(n) = application_changed(app, &applicant, kind, reason, &title, ctx.app.public_url.as_deref()) {
                 deliver(ctx, vec![n]).await;
             }
         }
         Ok(None) => tracing::warn!(application = app.id.0, "notification: applicant account not found"),
         Err(e) => tracing::warn!(application = app.id.0, error = %e, "notification: cannot read the applicant"),
     }
+}
+
+/// The title of call `slug` (registry or platform), or the slug itself when it cannot be
+/// read (a notification is still better than none).
+pub(crate) async fn call_title(ctx: &Ctx, slug: &str) -> String {
+    crate::pages::decisions::known_call(ctx, slug, crate::error::Format::Json)
+        .await
+        .unwrap_or_else(|_| slug.to_owned())
 }

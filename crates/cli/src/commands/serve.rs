@@ -26,7 +26,8 @@ pub async fn run(database_url: &str, bind: std::net::SocketAddr, reload_seconds:
     tracing::info!(%addr, projects = registry.projects.len(), backend = ?store.backend(), "serving http://{addr}/");
     let state = territoires_web::AppState::new(Arc::new(registry), store.clone())
         .with_notifier(notifier()?)
-        .with_oidc(oidc);
+        .with_oidc(oidc)
+        .with_public_url(public_url()?);
     let reload_every = (reload_seconds > 0).then(|| std::time::Duration::from_secs(reload_seconds));
     territoires_web::serve(listener, state, reload_every)
         .await
@@ -34,6 +35,21 @@ pub async fn run(database_url: &str, bind: std::net::SocketAddr, reload_seconds:
     store.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// `TERRITOIRES_PUBLIC_URL`, the base of absolute links in notifications (unset or
+/// blank: relative links). Errors (exit 78): not an `http://` or `https://` URL.
+fn public_url() -> Result<Option<String>, CliError> {
+    let Some(url) = std::env::var("TERRITOIRES_PUBLIC_URL").ok().filter(|u| !u.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let url = url.trim();
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(CliError::Config(format!(
+            "TERRITOIRES_PUBLIC_URL ({url}) must start with https:// or http://, e.g. https://territoires.example.fr"
+        )));
+    }
+    Ok(Some(url.to_owned()))
 }
 
 /// The notifier the environment asks for: SMTP when `TERRITOIRES_SMTP_URL` is set (with

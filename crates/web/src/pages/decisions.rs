@@ -97,8 +97,9 @@ pub async fn form(Current(ctx): Current, signed_in: SignedIn, Path(slug): Path<S
 /// Shared by the page and the API. Errors: 422 for an invalid record (naming the field),
 /// 404/409 from the store (nothing written).
 pub(crate) async fn record(ctx: &crate::Ctx, signed_in: &SignedIn, slug: &str, record: Record, format: Format) -> AppResult<Deliberation> {
+    let today = territoires_domain::opinion::paris_today(OffsetDateTime::now_utc());
     let record = record
-        .check()
+        .check(today)
         .map_err(|e| AppError::new(format, ErrorKind::Unprocessable, e.to_string()))?;
     let (deliberation, apps) = ctx
         .app
@@ -264,7 +265,10 @@ pub(crate) async fn promote(
 async fn reload(live: &LiveState, ctx: &crate::Ctx) {
     match ctx.app.store.load_registry().await {
         Ok(Some(registry)) => {
-            let app = crate::AppState::new(Arc::new(registry), ctx.app.store.clone()).with_notifier(ctx.app.notifier.clone());
+            let app = crate::AppState::new(Arc::new(registry), ctx.app.store.clone())
+                .with_notifier(ctx.app.notifier.clone())
+                .with_oidc(ctx.app.oidc.clone())
+                .with_public_url(ctx.app.public_url.clone());
             match tokio::task::spawn_blocking(move || crate::Ctx::new(app)).await {
                 Ok(new) => live.replace(new),
                 Err(e) => tracing::error!(error = %e, "reload after promotion: rendering failed"),
@@ -338,6 +342,8 @@ pub async fn create_laureate(
 pub(crate) struct ApplicationExtras {
     /// Opinions on the application (reviewers only; empty for others).
     pub opinions: Vec<OpinionRow>,
+    /// The requests on it addressed to the reader (an instructor or an expert asked).
+    pub mine: Vec<OpinionRow>,
     /// Whether the opinions section is shown (reviewers, programme managers).
     pub reviewer: bool,
     /// Whether the request form is shown (reviewers, application under review or hearing).
@@ -361,33 +367,33 @@ pub(crate) async fn extras(ctx: &crate::Ctx, account: &Account, app: &Applicatio
     let role = account.role;
     let reviewer = allows(role, Action::Review) || allows(role, Action::Decide);
     let now = OffsetDateTime::now_utc();
+    let on_app = store.opinion_requests_on(app.id).await.map_err(internal)?;
+    let mine = on_app
+        .iter()
+        .filter(|r| r.requested_of == account.id)
+        .map(|r| OpinionRow::new(r, now))
+        .collect();
     let opinions = if reviewer {
-        store
-            .opinion_requests_on(app.id)
-            .await
-            .map_err(internal)?
-            .iter()
-            .map(|r| OpinionRow::new(r, now))
-            .collect()
+        on_app.iter().map(|r| OpinionRow::new(r, now)).collect()
     } else {
         Vec::new()
     };
     let can_request = allows(role, Action::Review) && matches!(app.status, ApplicationStatus::UnderReview | ApplicationStatus::Hearing);
-    let addressees = if can_request {
-        store
-            .accounts()
-            .await
-            .map_err(internal)?
-            .into_iter()
-            .filter(|a| matches!(a.role, Role::Instructor | Role::Expert) && !a.disabled)
-            .map(|a| {
-                let org = a.organisation.map(|o| format!(" — {o}")).unwrap_or_default();
-                (a.id, format!("{}{org} ({})", a.display_name, a.role.label()))
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let mut addressees = Vec::new();
+    if can_request {
+        for a in store.accounts().await.map_err(internal)? {
+            // Not the reviewer himself, nor an expert in conflict with the application
+            // (the server refuses both: `request_opinion`).
+            if !matches!(a.role, Role::Instructor | Role::Expert) || a.disabled || a.id == account.id {
+                continue;
+            }
+            if a.role == Role::Expert && !super::experts::expert_may_see(store, &a, app, Format::Html).await? {
+                continue;
+            }
+            let org = a.organisation.as_ref().map(|o| format!(" — {o}")).unwrap_or_default();
+            addressees.push((a.id, format!("{}{org} ({})", a.display_name, a.role.label())));
+        }
+    }
     let decisions = store
         .deliberations_of_call(&app.call_slug)
         .await
@@ -404,6 +410,7 @@ pub(crate) async fn extras(ctx: &crate::Ctx, account: &Account, app: &Applicatio
     let laureate = store.laureate_of(app.id).await.map_err(internal)?;
     Ok(ApplicationExtras {
         opinions,
+        mine,
         reviewer,
         can_request,
         addressees,

@@ -234,11 +234,35 @@ pub(crate) async fn visible_request(ctx: &crate::Ctx, signed_in: &SignedIn, raw_
         .map_err(|e| AppError::internal(format, e))?
         .ok_or_else(not_found)?;
     let account = &signed_in.session.account;
-    if allows(account.role, Action::Review) || r.requested_of == account.id {
-        Ok(r)
-    } else {
-        Err(not_found())
+    if allows(account.role, Action::Review) {
+        return Ok(r);
     }
+    if r.requested_of != account.id {
+        return Err(not_found());
+    }
+    // An expert who declared a conflict with the application after being asked no longer
+    // sees it (issue 3): nor the request on it.
+    if account.role == Role::Expert && in_conflict(&ctx.app.store, account, r.application_id, format).await? {
+        return Err(not_found());
+    }
+    Ok(r)
+}
+
+/// Whether expert `account` is in conflict of interest with application `id` (a missing
+/// application counts as a conflict: nothing to show). Errors: 500 on a database failure.
+async fn in_conflict(
+    store: &territoires_store::Store,
+    account: &territoires_store::Account,
+    id: territoires_domain::application::ApplicationId,
+    format: Format,
+) -> AppResult<bool> {
+    let internal = |e| AppError::internal(format, e);
+    let Some(app) = store.application(id).await.map_err(internal)? else {
+        return Ok(true);
+    };
+    let profile = store.expert_profile(account).await.map_err(internal)?;
+    let parties = store.application_parties(&app).await.map_err(internal)?;
+    Ok(territoires_domain::conflicts::has_conflict(&profile, &parties).is_some())
 }
 
 #[derive(Template)]
@@ -389,6 +413,13 @@ pub(crate) async fn request_opinion(
     let now = OffsetDateTime::now_utc();
     territoires_domain::opinion::check_request(due_on, question, now)
         .map_err(|e| AppError::new(format, ErrorKind::Unprocessable, e.to_string()))?;
+    if account == signed_in.session.account.id {
+        return Err(AppError::new(
+            format,
+            ErrorKind::Unprocessable,
+            format!("Le champ « account » ({account}) vous désigne : un avis se demande à un autre compte."),
+        ));
+    }
     let store = &ctx.app.store;
     let addressee = store
         .account_by_id(account)
@@ -424,6 +455,8 @@ pub(crate) async fn request_opinion(
         .request_opinion(app, account, question, due_on, &signed_in.session.account, now)
         .await
         .map_err(|e| store_error(format, e))?;
-    crate::notify::deliver(ctx, vec![crate::notify::opinion_requested(&r, &addressee)]).await;
+    let title = crate::notify::call_title(ctx, &r.call_slug).await;
+    let note = crate::notify::opinion_requested(&r, &addressee, &title, ctx.app.public_url.as_deref());
+    crate::notify::deliver(ctx, vec![note]).await;
     Ok(r)
 }

@@ -56,6 +56,8 @@ struct FichePage<'a> {
     origin: Option<&'a territoires_domain::laureate::ProjectOrigin>,
     /// When it was created from the application, in Paris time.
     origin_at: String,
+    /// The platform call it was selected in, when not one of the registry's: (slug, title).
+    platform_call: Option<(&'a str, &'a str)>,
 }
 
 /// Renders the fiche of `p`. Errors: a template failure (500).
@@ -79,6 +81,10 @@ pub fn render(app: &AppState, p: &Project) -> AppResult<String> {
             .origin(&p.slug)
             .map(|o| super::applications::paris_time(&o.created_at))
             .unwrap_or_default(),
+        platform_call: app
+            .registry
+            .origin(&p.slug)
+            .and_then(|o| o.call_title.as_deref().map(|t| (o.call.as_str(), t))),
     };
     page.render().map_err(|e| AppError::internal(Format::Html, e))
 }

@@ -486,3 +486,179 @@ async fn a_laureate_from_an_application_joins_the_registry_and_survives_a_reimpo
     assert_eq!(registry.projects.len(), 25);
     assert_eq!(registry.stats.totals.laureates, 24);
 }
+
+/// `<option value="{id}">` of the « Demander un avis à » select.
+fn option(id: i64) -> String {
+    format!("<option value=\"{id}\">")
+}
+
+#[tokio::test]
+async fn opinions_are_not_asked_of_conflicted_experts_nor_oneself_and_link_both_ways() {
+    let w = world().await;
+    let id = w.application("Vallée verte", S::UnderReview).await;
+    // The lead's organisation is a party of the application: this expert is in conflict.
+    let conflicted = account(&w.app, "valence", Role::Expert, Some("Ville de Valence")).await;
+    let cookie = sign_in(&w.app, "instructeur@example.fr").await;
+    let page = get_with(&w.app, &format!("/candidatures/{id}"), Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_contains(&page.body, &option(w.expert.id));
+    assert_contains(&page.body, &option(w.ministry.id));
+    assert!(!page.body.contains(&option(conflicted.id)), "conflicted expert offered");
+    assert!(!page.body.contains(&option(w.instructor.id)), "the instructor himself offered");
+
+    // Asking oneself: 422, nothing written.
+    let instructor = w.bearer(&w.instructor).await;
+    let uri = format!("/api/v1/applications/{id}/opinion-requests");
+    let me = serde_json::json!({"requested_of_account_id": w.instructor.id, "due_on": in_days(7), "question": "Moi ?"});
+    let r = w.api("POST", &uri, &instructor, me).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_contains(&r.body, "account");
+    assert!(w.app.store.opinion_requests_on(id).await.unwrap().is_empty());
+
+    // Asked, the expert finds the request from the application, and back.
+    let ask = serde_json::json!({"requested_of_account_id": w.expert.id, "due_on": in_days(7), "question": "Viable ?"});
+    let r = w.api("POST", &uri, &instructor, ask).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let req = r.json()["id"].as_i64().unwrap();
+    let note = w.mail.messages().pop().unwrap();
+    assert_contains(&note.body, &format!("Répondre : /avis/{req}\n"));
+    assert_contains(&note.body, "à l'appel « Appel de test »");
+    let e_cookie = sign_in(&w.app, "expert@example.fr").await;
+    let app_page = get_with(&w.app, &format!("/candidatures/{id}"), Some(&e_cookie)).await;
+    assert_eq!(app_page.status, StatusCode::OK, "{}", app_page.body);
+    assert_contains(&app_page.body, &format!("href=\"/avis/{req}\""));
+    assert_contains(&app_page.body, "href=\"/avis/mes-demandes\"");
+    let req_page = get_with(&w.app, &format!("/avis/{req}"), Some(&e_cookie)).await;
+    assert_eq!(req_page.status, StatusCode::OK, "{}", req_page.body);
+    assert_contains(&req_page.body, &format!("href=\"/candidatures/{id}\""));
+    // The instructor does not get that section (not addressed to him).
+    let page = get_with(&w.app, &format!("/candidatures/{id}"), Some(&cookie)).await;
+    assert!(!page.body.contains("Demandes d'avis qui vous sont adressées"));
+
+    // A conflict declared after being asked: 404 on the request, page and API alike.
+    w.app.store.declare_conflict(&w.expert, id, "Ancien salarié").await.unwrap();
+    assert_eq!(
+        get_with(&w.app, &format!("/avis/{req}"), Some(&e_cookie)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let token = csrf(&w.app, &e_cookie).await;
+    let r = w
+        .app
+        .request(form(
+            &format!("/avis/{req}"),
+            format!("csrf={token}&verdict=favourable&answer=Oui"),
+            Some(&e_cookie),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let expert = w.bearer(&w.expert).await;
+    let r = w
+        .api(
+            "POST",
+            &format!("/api/v1/opinion-requests/{req}/answer"),
+            &expert,
+            serde_json::json!({"verdict": "favourable", "answer": "Oui"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    assert!(w.app.store.opinion_request(req).await.unwrap().unwrap().answer.is_none());
+}
+
+#[tokio::test]
+async fn a_deliberation_dated_after_today_is_refused_and_writes_nothing() {
+    let w = world().await;
+    let a = w.application("Vallée verte", S::Hearing).await;
+    let manager = w.bearer(&w.manager).await;
+    let uri = "/api/v1/calls/aap-2020-appel-de-test/deliberations";
+    for held_on in ["2030-01-01".to_owned(), in_days(1)] {
+        let body = serde_json::json!({"held_on": held_on, "members": ["Anne Martin"], "decisions": [{"application_id": a.0, "decision": "selected", "reason": "Solide"}]});
+        let r = w.api("POST", uri, &manager, body).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{held_on}: {}", r.body);
+        assert_contains(&r.body, "Date de la séance");
+    }
+    let cookie = sign_in(&w.app, "charge@example.fr").await;
+    let token = csrf(&w.app, &cookie).await;
+    let r = w
+        .app
+        .request(form(
+            "/admin/appels/aap-2020-appel-de-test/deliberation",
+            format!("csrf={token}&held_on=2030-01-01&members=Anne&decision-{a}=selected&reason-{a}=Solide"),
+            Some(&cookie),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(w.app.store.application(a).await.unwrap().unwrap().status, S::Hearing);
+    assert_eq!(
+        w.api("GET", uri, &manager, serde_json::Value::Null).await.json(),
+        serde_json::json!([])
+    );
+    assert!(w.mail.messages().is_empty());
+}
+
+#[tokio::test]
+async fn notifications_link_absolutely_under_the_public_url_and_name_the_call_by_its_title() {
+    let mut w = world().await;
+    let registry = w.app.store.load_registry().await.unwrap().unwrap();
+    w.app.router = territoires_web::router(
+        territoires_web::AppState::new(Arc::new(registry), w.app.store.clone())
+            .with_notifier(w.mail.clone())
+            .with_public_url(Some("https://territoires.example.fr/".into())),
+    );
+    let a = w.application("Vallée verte", S::Hearing).await;
+    let manager = w.bearer(&w.manager).await;
+    let r = w
+        .api(
+            "POST",
+            &format!("/api/v1/applications/{a}/opinion-requests"),
+            &manager,
+            serde_json::json!({"requested_of_account_id": w.expert.id, "due_on": in_days(7), "question": "Viable ?"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let req = r.json()["id"].as_i64().unwrap();
+    let r = w
+        .api(
+            "POST",
+            "/api/v1/calls/aap-2020-appel-de-test/deliberations",
+            &manager,
+            serde_json::json!({"held_on": in_days(0), "members": ["Anne"], "decisions": [{"application_id": a.0, "decision": "selected", "reason": "Solide"}]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let sent = w.mail.messages();
+    assert_eq!(sent.len(), 2);
+    assert_contains(&sent[0].body, &format!("Répondre : https://territoires.example.fr/avis/{req}\n"));
+    assert_contains(
+        &sent[1].body,
+        &format!("Le dossier : https://territoires.example.fr/candidatures/{a}\n"),
+    );
+    assert_contains(&sent[1].body, "à l'appel « Appel de test » a été retenue");
+    assert!(sent.iter().all(|n| !n.body.contains("aap-2020")), "{sent:?}");
+}
+
+#[tokio::test]
+async fn a_laureate_fiche_from_an_application_says_what_is_unknown() {
+    let w = world().await;
+    let id = w.application("Vallée Verte", S::Selected).await;
+    let manager = w.bearer(&w.manager).await;
+    let figures =
+        serde_json::json!({"investment_potential_cents": 1_000_000_000i64, "population": 120000, "partners": 12, "local_authorities": 1});
+    let r = w
+        .api("POST", &format!("/api/v1/applications/{id}/laureate"), &manager, figures)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let fiche = w.app.page("/projets/vallee-verte").await;
+    assert_contains(&fiche, &format!("Issu de la candidature n° {id} à l'appel Appel de test</p>"));
+    assert_contains(&fiche, "<a href=\"/appels/aap-2020-appel-de-test\">Appel de test</a>");
+    assert_contains(&fiche, "12 partenaires, dont 1 collectivité</td>");
+    // Régions, Thématiques, Types de territoire.
+    assert_eq!(fiche.matches("<td>Non connu</td>").count(), 3, "{fiche}");
+    for absent in [
+        "Section du sommaire",
+        "Texte de la fiche",
+        "Objectifs stratégiques",
+        "Impacts à horizon 2030",
+    ] {
+        assert!(!fiche.contains(absent), "{absent} shown");
+    }
+}
