@@ -325,7 +325,7 @@ pub fn parse_amount(raw: &str) -> Result<Money, String> {
 
 /// Parses a date typed as `JJ/MM/AAAA` (French) or `AAAA-MM-JJ` (ISO 8601, what a date
 /// picker sends). `"15/03/2027"` and `"2027-03-15"` are 15 March 2027; `"31/02/2027"` is
-/// refused. Errors: what is wrong, in French (the caller adds the field's name).
+/// refused as « le 31/02/2027 n'existe pas ». Errors: what is wrong, in French (the caller adds the field's name).
 pub fn parse_date(raw: &str) -> Result<Date, String> {
     let s = raw.trim();
     let bad = || {
@@ -350,10 +350,13 @@ pub fn parse_date(raw: &str) -> Result<Date, String> {
     if y.len() != 4 || m.len() > 2 || d.len() > 2 {
         return Err(bad());
     }
+    // Well formed from here: a failure is a day that is not in the calendar (issue 3 QA:
+    // « 31/02/2027 » must say so, not blame the format).
+    let missing = || format!("le {} n'existe pas", s.chars().take(40).collect::<String>());
     let year: i32 = y.parse().map_err(|_| bad())?;
-    let month = m.parse::<u8>().ok().and_then(|m| Month::try_from(m).ok()).ok_or_else(bad)?;
+    let month = m.parse::<u8>().ok().and_then(|m| Month::try_from(m).ok()).ok_or_else(missing)?;
     let day: u8 = d.parse().map_err(|_| bad())?;
-    Date::from_calendar_date(year, month, day).map_err(|_| bad())
+    Date::from_calendar_date(year, month, day).map_err(|_| missing())
 }
 
 /// Parses the answers typed by an applicant (`key → text as typed`) against `fields`.
@@ -473,6 +476,8 @@ mod tests {
         assert_eq!(parse_date("5/3/2027"), Ok(date!(2027 - 03 - 05)));
         assert_eq!(parse_date("2027-03-15"), Ok(date!(2027 - 03 - 15)));
         assert_eq!(parse_date("29/02/2028"), Ok(date!(2028 - 02 - 29)), "2028 is a leap year");
+        assert_eq!(parse_date("31/02/2027"), Err("le 31/02/2027 n'existe pas".to_owned()));
+        assert_eq!(parse_date("29/02/2027"), Err("le 29/02/2027 n'existe pas".to_owned()));
         for bad in [
             "29/02/2027",
             "31/04/2027",
@@ -568,7 +573,7 @@ mod tests {
             e.0,
             [
                 "Le formulaire n'a pas de champ « couleur ».",
-                "Champ « Date de démarrage » (debut) : « 31/02/2027 » n'est pas une date au format JJ/MM/AAAA ou AAAA-MM-JJ.",
+                "Champ « Date de démarrage » (debut) : le 31/02/2027 n'existe pas.",
                 "Champ « Plan de financement » (plan) : le fichier se dépose avec les pièces jointes, il ne se saisit pas.",
             ]
         );
