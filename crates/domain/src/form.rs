@@ -287,11 +287,21 @@ pub type Answers = BTreeMap<String, Answer>;
 /// Parses an amount typed in French format into cents: digits grouped by spaces (plain,
 /// no-break U+00A0 or narrow no-break U+202F), an optional decimal comma followed by one or
 /// two digits, an optional trailing `€`. `"1 234,56"` → 123 456 cents; `"12 500 000"` →
-/// 1 250 000 000 cents; `"0,5"` → 50 cents. Negative amounts, a decimal point, more than two
+/// 1 250 000 000 cents; `"0,5"` → 50 cents. The rule of every amount typed in a form
+/// (applications' requested amount, laureates' subsidy too). Negative amounts, a decimal
+/// point (with a message saying to use a comma), more than two
 /// decimals and amounts above [`AMOUNT_MAX`] are refused. Errors: what is wrong, in French
 /// (the caller adds the field's name).
 pub fn parse_amount(raw: &str) -> Result<Money, String> {
     let s = raw.trim().trim_end_matches('€').trim_end();
+    // « 12.5 » is refused rather than read as 12,50 € (issue 3 QA: one rule for every
+    // amount typed in a form), and the message says what to type instead.
+    if s.contains('.') {
+        return Err(format!(
+            "« {} » n'est pas un montant en euros au format français : les décimales se séparent par une virgule, pas un point (ex. 1 234,56)",
+            raw.chars().take(40).collect::<String>()
+        ));
+    }
     let bad = || {
         format!(
             "« {} » n'est pas un montant en euros au format français (ex. 1 234,56)",
@@ -452,6 +462,10 @@ mod tests {
         // 10 billion euros is the ceiling, one cent more is refused.
         assert_eq!(parse_amount("10 000 000 000"), Ok(Money(1_000_000_000_000)));
         assert!(parse_amount("10 000 000 000,01").unwrap_err().contains("plafond"));
+        assert_eq!(
+            parse_amount("12.5"),
+            Err("« 12.5 » n'est pas un montant en euros au format français : les décimales se séparent par une virgule, pas un point (ex. 1 234,56)".to_owned())
+        );
         for bad in [
             "",
             "abc",

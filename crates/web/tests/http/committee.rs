@@ -779,3 +779,57 @@ async fn moderation_is_refused_without_scores_or_out_of_review_and_unscored_are_
         .iter()
         .any(|e| e.action == "score.moderate"));
 }
+
+/// Issue 3 QA: the grid and ranking pages are titled by the call's title, the admin call
+/// pages link to the grid, ranking and deliberation, and the call form wraps each field
+/// in a DSFR `fr-fieldset__element` (one field per row).
+#[tokio::test]
+async fn managers_find_the_grid_ranking_and_deliberation_of_a_call() {
+    let app = spawn_app().await;
+    territoires_store::testing::open_test_call(&app.store).await.unwrap();
+    let (_, m) = person(&app, "charge@example.fr", Role::ProgrammeManager, None).await;
+    let slug = territoires_store::testing::TEST_CALL;
+    for (uri, title) in [
+        (
+            format!("/admin/appels/{slug}/grille"),
+            "Grille d'évaluation de l'appel « Appel de test »",
+        ),
+        (
+            format!("/admin/appels/{slug}/classement"),
+            "Classement de l'appel « Appel de test »",
+        ),
+    ] {
+        let page = get(&app, &uri, &m).await;
+        assert_eq!(page.status, StatusCode::OK, "{uri}");
+        assert_contains(&page.body, title);
+    }
+    for uri in [format!("/admin/appels/{slug}"), "/admin/appels".to_owned()] {
+        let page = get(&app, &uri, &m).await.body;
+        for link in ["grille", "classement", "deliberation"] {
+            assert_contains(&page, &format!("href=\"/admin/appels/{slug}/{link}\""));
+        }
+    }
+    let page = get(&app, "/admin/appels/nouveau", &m).await.body;
+    assert_contains(
+        &page,
+        "<div class=\"fr-fieldset__element\"><div class=\"fr-input-group\">\n    <label class=\"fr-label\" for=\"titre\">",
+    );
+    assert_contains(
+        &page,
+        "<div class=\"fr-fieldset__element\"><div class=\"fr-input-group\">\n    <label class=\"fr-label\" for=\"eligibilite\">",
+    );
+    assert!(!page.contains("/grille\""), "no links before the call exists");
+    // The grid's error is one sentence: « Grille non enregistrée : … ».
+    let r = post(
+        &app,
+        &format!("/admin/appels/{slug}/grille"),
+        &m,
+        "criteres=a+%3B+A+%3B+60+%3B+0+%3B+5%0Ab+%3B+B+%3B+39+%3B+0+%3B+5",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_contains(
+        &r.body,
+        "Grille non enregistrée : les poids des critères totalisent 99 points au lieu de 100.",
+    );
+}
