@@ -287,11 +287,21 @@ pub type Answers = BTreeMap<String, Answer>;
 /// Parses an amount typed in French format into cents: digits grouped by spaces (plain,
 /// no-break U+00A0 or narrow no-break U+202F), an optional decimal comma followed by one or
 /// two digits, an optional trailing `€`. `"1 234,56"` → 123 456 cents; `"12 500 000"` →
-/// 1 250 000 000 cents; `"0,5"` → 50 cents. Negative amounts, a decimal point, more than two
+/// 1 250 000 000 cents; `"0,5"` → 50 cents. The rule of every amount typed in a form
+/// (applications' requested amount, laureates' subsidy too). Negative amounts, a decimal
+/// point (with a message saying to use a comma), more than two
 /// decimals and amounts above [`AMOUNT_MAX`] are refused. Errors: what is wrong, in French
 /// (the caller adds the field's name).
 pub fn parse_amount(raw: &str) -> Result<Money, String> {
     let s = raw.trim().trim_end_matches('€').trim_end();
+    // « 12.5 » is refused rather than read as 12,50 € (issue 3 QA: one rule for every
+    // amount typed in a form), and the message says what to type instead.
+    if s.contains('.') {
+        return Err(format!(
+            "« {} » n'est pas un montant en euros au format français : les décimales se séparent par une virgule, pas un point (ex. 1 234,56)",
+            raw.chars().take(40).collect::<String>()
+        ));
+    }
     let bad = || {
         format!(
             "« {} » n'est pas un montant en euros au format français (ex. 1 234,56)",
@@ -325,7 +335,7 @@ pub fn parse_amount(raw: &str) -> Result<Money, String> {
 
 /// Parses a date typed as `JJ/MM/AAAA` (French) or `AAAA-MM-JJ` (ISO 8601, what a date
 /// picker sends). `"15/03/2027"` and `"2027-03-15"` are 15 March 2027; `"31/02/2027"` is
-/// refused. Errors: what is wrong, in French (the caller adds the field's name).
+/// refused as « le 31/02/2027 n'existe pas ». Errors: what is wrong, in French (the caller adds the field's name).
 pub fn parse_date(raw: &str) -> Result<Date, String> {
     let s = raw.trim();
     let bad = || {
@@ -350,10 +360,13 @@ pub fn parse_date(raw: &str) -> Result<Date, String> {
     if y.len() != 4 || m.len() > 2 || d.len() > 2 {
         return Err(bad());
     }
+    // Well formed from here: a failure is a day that is not in the calendar (issue 3 QA:
+    // « 31/02/2027 » must say so, not blame the format).
+    let missing = || format!("le {} n'existe pas", s.chars().take(40).collect::<String>());
     let year: i32 = y.parse().map_err(|_| bad())?;
-    let month = m.parse::<u8>().ok().and_then(|m| Month::try_from(m).ok()).ok_or_else(bad)?;
+    let month = m.parse::<u8>().ok().and_then(|m| Month::try_from(m).ok()).ok_or_else(missing)?;
     let day: u8 = d.parse().map_err(|_| bad())?;
-    Date::from_calendar_date(year, month, day).map_err(|_| bad())
+    Date::from_calendar_date(year, month, day).map_err(|_| missing())
 }
 
 /// Parses the answers typed by an applicant (`key → text as typed`) against `fields`.
@@ -449,6 +462,10 @@ mod tests {
         // 10 billion euros is the ceiling, one cent more is refused.
         assert_eq!(parse_amount("10 000 000 000"), Ok(Money(1_000_000_000_000)));
         assert!(parse_amount("10 000 000 000,01").unwrap_err().contains("plafond"));
+        assert_eq!(
+            parse_amount("12.5"),
+            Err("« 12.5 » n'est pas un montant en euros au format français : les décimales se séparent par une virgule, pas un point (ex. 1 234,56)".to_owned())
+        );
         for bad in [
             "",
             "abc",
@@ -473,6 +490,8 @@ mod tests {
         assert_eq!(parse_date("5/3/2027"), Ok(date!(2027 - 03 - 05)));
         assert_eq!(parse_date("2027-03-15"), Ok(date!(2027 - 03 - 15)));
         assert_eq!(parse_date("29/02/2028"), Ok(date!(2028 - 02 - 29)), "2028 is a leap year");
+        assert_eq!(parse_date("31/02/2027"), Err("le 31/02/2027 n'existe pas".to_owned()));
+        assert_eq!(parse_date("29/02/2027"), Err("le 29/02/2027 n'existe pas".to_owned()));
         for bad in [
             "29/02/2027",
             "31/04/2027",
@@ -568,7 +587,7 @@ mod tests {
             e.0,
             [
                 "Le formulaire n'a pas de champ « couleur ».",
-                "Champ « Date de démarrage » (debut) : « 31/02/2027 » n'est pas une date au format JJ/MM/AAAA ou AAAA-MM-JJ.",
+                "Champ « Date de démarrage » (debut) : le 31/02/2027 n'existe pas.",
                 "Champ « Plan de financement » (plan) : le fichier se dépose avec les pièces jointes, il ne se saisit pas.",
             ]
         );

@@ -208,7 +208,8 @@ pub fn parse_paris_local(raw: &str) -> Result<OffsetDateTime, String> {
         )
     };
     let (d, t) = s.split_once(['T', ' ']).ok_or_else(bad)?;
-    let date = crate::form::parse_date(d).map_err(|_| bad())?;
+    // A well-formed day missing from the calendar says so (« le 31/02/2027 n'existe pas »).
+    let date = crate::form::parse_date(d).map_err(|e| if e.ends_with("n'existe pas") { e } else { bad() })?;
     let (h, m) = t.trim().split_once([':', 'h']).ok_or_else(bad)?;
     let hour: u8 = h.trim().parse().map_err(|_| bad())?;
     let minute: u8 = if m.trim().is_empty() {
@@ -275,6 +276,8 @@ mod tests {
         assert!(parse_paris_local("28/03/2027 02:30").unwrap_err().contains("n'existe pas"));
         // 31 October 2027, last Sunday of October: 02:30 happens twice; the first (UTC+2).
         assert_eq!(parse_paris_local("31/10/2027 02:30"), Ok(datetime!(2027-10-31 00:30 UTC)));
+        // Issue 3 QA: a day missing from the calendar is named as such, not as a format error.
+        assert_eq!(parse_paris_local("31/02/2027 10:00"), Err("le 31/02/2027 n'existe pas".to_owned()));
         for bad in ["15/03/2027", "15/03/2027 25:00", "demain midi", ""] {
             assert!(parse_paris_local(bad).is_err(), "{bad:?}");
         }

@@ -399,12 +399,15 @@ pub fn check_moderation(grid: &ScoringGrid, value: WeightedScore, justification:
 }
 
 /// The scores an application is ranked on: its experts' weighted scores, or — when the
-/// committee moderated it — the moderated score, counted once per expert who scored (at
-/// least once) so that the mean is the moderated score exactly and the tie-break on the
-/// number of experts ([`rank`]) still counts the opinions it rests on.
+/// committee moderated it — the moderated score, counted once per expert who scored so
+/// that the mean is the moderated score exactly and the tie-break on the number of
+/// experts ([`rank`]) still counts the opinions it rests on. Without any expert's score
+/// the result is empty even if moderated: a moderation moderates scores, it cannot
+/// replace them (issue 3 QA: a lone moderated note 5 ranked an unscored application
+/// first). An empty result means « non notée »: not ranked, listed after the ranked ones.
 pub fn committee_scores(experts: &[WeightedScore], moderated: Option<WeightedScore>) -> Vec<WeightedScore> {
     match moderated {
-        Some(m) => vec![m; experts.len().max(1)],
+        Some(m) => vec![m; experts.len()],
         None => experts.to_vec(),
     }
 }
@@ -728,7 +731,7 @@ mod tests {
         let w = |v: &[u32]| v.iter().copied().map(WeightedScore).collect::<Vec<_>>();
         assert_eq!(committee_scores(&w(&[390, 410]), None), w(&[390, 410]));
         assert_eq!(committee_scores(&w(&[390, 410]), Some(WeightedScore(350))), w(&[350, 350]));
-        assert_eq!(committee_scores(&[], Some(WeightedScore(350))), w(&[350]));
+        assert!(committee_scores(&[], Some(WeightedScore(350))).is_empty());
         assert!(committee_scores(&[], None).is_empty());
     }
 

@@ -326,11 +326,34 @@ impl Store {
     /// [`territoires_domain::scoring::check_moderation`]: the caller's) and records
     /// `score.moderate` on `application:<id>` with the score and justification before and
     /// after, in one transaction. Whether `actor` may decide is the caller's check.
-    /// Errors: [`StoreError::NotFound`].
+    ///
+    /// Checked here, inside the transaction (issue 3, QA of the selection): the
+    /// application is under review or in a hearing ([`scorable_in`]: not a draft, not
+    /// returned for completion, not already selected, rejected or laureate, so the
+    /// ranking cannot change after the decision) and at least one expert has scored it
+    /// (a moderation moderates experts' scores; without any, one note would rank it).
+    /// Errors (nothing written): [`StoreError::NotFound`]; [`StoreError::Refused`]
+    /// (French) for either rule.
     pub async fn moderate(&self, id: ApplicationId, score: WeightedScore, justification: &str, actor: &Account) -> Result<(), StoreError> {
         let before = self.moderation(id).await?;
         let mut tx = self.begin_write().await?;
-        status_in(&mut tx, id).await?;
+        let status = status_in(&mut tx, id).await?;
+        if !scorable_in(status) {
+            return Err(StoreError::Refused(format!(
+                "Une note modérée ne se fixe qu'en instruction ou en audition (statut actuel : {}).",
+                status.label()
+            )));
+        }
+        let sheets: i64 = sqlx::query("SELECT COUNT(*) FROM score_sheets WHERE application_id = $1")
+            .bind(id.0)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+        if sheets == 0 {
+            return Err(StoreError::Refused(
+                "Aucun expert n'a encore noté cette candidature : il n'y a pas de note à modérer.".to_owned(),
+            ));
+        }
         let now = crate::audit::now();
         sqlx::query("DELETE FROM score_moderations WHERE application_id = $1")
             .bind(id.0)

@@ -262,3 +262,49 @@ async fn scores_replace_the_experts_own_sheet_and_freeze_the_grid() {
     assert!(store.verify_audit().await.unwrap().is_intact());
     assert_eq!(store.application(app.id).await.unwrap().unwrap().status, S::UnderReview);
 }
+
+/// Issue 3 QA: a moderation needs an application under review or in a hearing AND at
+/// least one expert's sheet; otherwise refused in French, nothing written.
+#[tokio::test]
+async fn moderation_needs_a_scored_application_under_review() {
+    let store = store().await;
+    let lead = account(&store, "porteur@dieppe.fr", Role::ProjectLead, Some("Ville de Dieppe")).await;
+    let instructor = account(&store, "instructeur@anct.gouv.fr", Role::Instructor, None).await;
+    let manager = account(&store, "charge@caissedesdepots.fr", Role::ProgrammeManager, None).await;
+    let e1 = account(&store, "e1@example.fr", Role::Expert, None).await;
+    store
+        .set_scoring_grid(territoires_store::testing::TEST_CALL, &grid_60_40(), &manager)
+        .await
+        .unwrap();
+    let app = draft(&store, &lead).await;
+    let refused = store.moderate(app.id, WeightedScore(500), "x", &manager).await;
+    assert!(
+        matches!(refused, Err(StoreError::Refused(ref m)) if m.contains("Brouillon")),
+        "{refused:?}"
+    );
+    to_review(&store, &app, &lead, &instructor).await;
+    let refused = store.moderate(app.id, WeightedScore(500), "x", &manager).await;
+    assert!(
+        matches!(refused, Err(StoreError::Refused(ref m)) if m.contains("Aucun expert")),
+        "{refused:?}"
+    );
+    store.submit_scores(app.id, &e1, &scores(4, 3), "").await.unwrap();
+    store.moderate(app.id, WeightedScore(355), "Audition", &manager).await.unwrap();
+    let now = datetime!(2026-03-03 09:00:00 UTC);
+    store
+        .transition(app.id, &Transition::InviteToHearing, &instructor, now)
+        .await
+        .unwrap();
+    // In a hearing, moderation is still allowed.
+    store.moderate(app.id, WeightedScore(360), "Audition", &manager).await.unwrap();
+    store
+        .transition(app.id, &Transition::Select { reason: "Solide".into() }, &manager, now)
+        .await
+        .unwrap();
+    let refused = store.moderate(app.id, WeightedScore(100), "Après coup", &manager).await;
+    assert!(matches!(refused, Err(StoreError::Refused(_))), "{refused:?}");
+    // Only the allowed moderation is stored and audited.
+    assert_eq!(store.moderation(app.id).await.unwrap().unwrap().score, WeightedScore(360));
+    let log = store.audit_entries().await.unwrap();
+    assert_eq!(log.iter().filter(|e| e.action == "score.moderate").count(), 2);
+}

@@ -137,40 +137,17 @@ pub(crate) fn paris_time(at: &str) -> String {
     }
 }
 
-/// An amount typed in euros — `12500000`, `12 500 000`, `12 500 000,50`, `1250.5` — as
-/// cents; blank is `None`. Errors: a French message naming the value.
+/// An amount typed in euros, by the one French rule of
+/// [`territoires_domain::form::parse_amount`] (`12 500 000`, `12 500 000,50`; `12.5` is
+/// refused: decimal comma) as cents; blank is `None`. Errors: a French sentence naming
+/// the value.
 pub(crate) fn parse_euros(raw: &str) -> Result<Option<Money>, String> {
-    let s: String = raw
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{202f}' && *c != '€')
-        .collect();
-    if s.is_empty() {
+    if raw.trim().is_empty() {
         return Ok(None);
     }
-    let bad = || {
-        format!(
-            "Le montant « {} » n'est pas un nombre d'euros (exemple : 12 500 000,50).",
-            excerpt(raw, 40)
-        )
-    };
-    let (whole, frac) = match s.split_once([',', '.']) {
-        Some((w, f)) => (w, f),
-        None => (s.as_str(), ""),
-    };
-    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(bad());
-    }
-    let euros: i64 = whole.parse().map_err(|_| bad())?;
-    let cents: i64 = if frac.is_empty() {
-        0
-    } else {
-        format!("{frac:0<2}").parse().map_err(|_| bad())?
-    };
-    euros
-        .checked_mul(100)
-        .and_then(|c| c.checked_add(cents))
-        .map(|c| Some(Money(c)))
-        .ok_or_else(bad)
+    territoires_domain::form::parse_amount(raw)
+        .map(Some)
+        .map_err(|e| format!("Montant : {e}."))
 }
 
 /// An application as a list shows it.
@@ -600,8 +577,8 @@ mod tests {
         assert_eq!(parse_euros("12 500 000"), Ok(Some(Money(1_250_000_000))));
         assert_eq!(parse_euros("12\u{202f}500\u{a0}000,5 €"), Ok(Some(Money(1_250_000_050))));
         assert_eq!(parse_euros("0,07"), Ok(Some(Money(7))));
-        assert_eq!(parse_euros("1250.25"), Ok(Some(Money(125_025))));
-        for bad in ["abc", "1,234", "-5", ",5", "1,2,3", "99999999999999999999"] {
+        assert!(parse_euros("1250.25").unwrap_err().contains("virgule, pas un point"));
+        for bad in ["abc", "1,234", "-5", ",5", "1,2,3", "99999999999999999999", "12.5"] {
             assert!(parse_euros(bad).is_err(), "{bad:?}");
         }
     }

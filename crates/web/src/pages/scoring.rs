@@ -98,6 +98,8 @@ struct GridPage<'a> {
     layout: Layout,
     csrf: &'a str,
     slug: &'a str,
+    /// The call's title (registry or platform), shown instead of its slug.
+    title: String,
     criteria: Vec<Criterion>,
     text: String,
     error: Option<String>,
@@ -106,15 +108,17 @@ struct GridPage<'a> {
 fn render_grid(
     signed_in: &SignedIn,
     slug: &str,
+    title: String,
     grid: Option<&ScoringGrid>,
     text: Option<String>,
     error: Option<String>,
     status: StatusCode,
 ) -> AppResult<Response> {
     let html = GridPage {
-        layout: Layout::new(format!("Grille d'évaluation — {slug}"), ""),
+        layout: Layout::new(format!("Grille d'évaluation — {title}"), ""),
         csrf: &signed_in.session.csrf_token,
         slug,
+        title,
         criteria: grid.map(|g| g.criteria().to_vec()).unwrap_or_default(),
         text: text.unwrap_or_else(|| grid.map(grid_lines).unwrap_or_default()),
         error,
@@ -129,7 +133,8 @@ pub async fn grid_form(Current(ctx): Current, signed_in: SignedIn, Path(slug): P
         async {
             signed_in.require(Action::ManageCalls, Format::Html)?;
             let grid = call_grid(&ctx.app.store, &slug, Format::Html).await?;
-            render_grid(&signed_in, &slug, grid.as_ref(), None, None, StatusCode::OK)
+            let title = super::decisions::known_call(&ctx, &slug, Format::Html).await?;
+            render_grid(&signed_in, &slug, title, grid.as_ref(), None, None, StatusCode::OK)
         }
         .await,
     )
@@ -164,6 +169,7 @@ pub async fn set_grid(
                 Err(e) => render_grid(
                     &signed_in,
                     &slug,
+                    super::decisions::known_call(&ctx, &slug, Format::Html).await?,
                     current.as_ref(),
                     Some(form.criteres),
                     Some(e),
@@ -367,8 +373,11 @@ pub(crate) struct RankingLine {
     /// The experts' exact mean (`None` without scores).
     pub experts_mean: Option<MeanScore>,
     pub moderation: Option<Moderation>,
-    /// The mean it is ranked on (the moderated score when set).
+    /// The mean it is ranked on (the moderated score when set; `None`: « non notée »).
     pub ranked_mean: Option<MeanScore>,
+    /// The committee may moderate it: under review or in a hearing, and scored by at
+    /// least one expert (the store's rule, [`Store::moderate`]).
+    pub moderable: bool,
 }
 
 /// The ranking of call `slug`: every application of the call that is under review, in a
@@ -402,6 +411,7 @@ pub(crate) async fn ranking(store: &Store, slug: &str, format: Format) -> AppRes
         let weighted: Vec<WeightedScore> = experts.iter().map(|e| e.weighted).collect();
         let ranked = committee_scores(&weighted, moderation.as_ref().map(|m| m.score));
         lines.push(RankingLine {
+            moderable: scorable_in(app.status) && !weighted.is_empty(),
             experts_mean: MeanScore::of(&weighted),
             ranked_mean: MeanScore::of(&ranked),
             app,
@@ -439,6 +449,8 @@ struct RankingPage<'a> {
     layout: Layout,
     csrf: &'a str,
     slug: &'a str,
+    /// The call's title (registry or platform), shown instead of its slug.
+    title: String,
     grid: Option<ScoringGrid>,
     lines: Vec<RankingLine>,
 }
@@ -449,14 +461,16 @@ pub async fn ranking_page(Current(ctx): Current, signed_in: SignedIn, Path(slug)
         async {
             signed_in.require(Action::Decide, Format::Html)?;
             let result = ranking(&ctx.app.store, &slug, Format::Html).await?;
+            let title = super::decisions::known_call(&ctx, &slug, Format::Html).await?;
             let (grid, lines) = match result {
                 Some((g, l)) => (Some(g), l),
                 None => (None, Vec::new()),
             };
             let html = RankingPage {
-                layout: Layout::new(format!("Classement — {slug}"), ""),
+                layout: Layout::new(format!("Classement — {title}"), ""),
                 csrf: &signed_in.session.csrf_token,
                 slug: &slug,
+                title,
                 grid,
                 lines,
             }

@@ -66,6 +66,16 @@ async fn from_draft_to_selected_through_the_forms() {
     assert_eq!(new_page.headers[header::CACHE_CONTROL], "no-store");
     assert_contains(&new_page.body, &format!("<option value=\"{open}\" selected>"));
     let csrf = token(&app, &format!("/candidatures/nouvelle?appel={open}"), &lead).await;
+    // Issue 3 QA: « 12.5 » is not read as 12,50 €: the French rule of the forms' amounts.
+    let refused = app
+        .request(form(
+            "/candidatures",
+            format!("csrf={csrf}&appel={open}&titre=Vall%C3%A9e+verte&resume=&montant=12.5"),
+            Some(&lead),
+        ))
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert_contains(&refused.body, "les décimales se séparent par une virgule, pas un point");
     let created = app
         .request(form(
             "/candidatures",

@@ -678,3 +678,158 @@ async fn grids_are_set_by_programme_managers_and_validated() {
     );
     assert_eq!(get(&app, "/admin/appels/aap-2099/grille", &m).await.status, StatusCode::NOT_FOUND);
 }
+
+/// Issue 3 QA: moderating an application nobody scored, a draft or a decided one is a
+/// 409 with a French reason, nothing written; unscored applications are listed after the
+/// ranked ones, without a rank (« non notée »), and without a moderation form.
+#[tokio::test]
+async fn moderation_is_refused_without_scores_or_out_of_review_and_unscored_are_not_ranked() {
+    let app = spawn_app().await;
+    territoires_store::testing::open_test_call(&app.store).await.unwrap();
+    let s = setup(&app).await;
+    let a = under_review(&app, &s, "Projet A", "").await.id.0;
+    let b = under_review(&app, &s, "Projet B", "").await.id.0;
+    let (_, e1) = person(&app, "e1@example.fr", Role::Expert, None).await;
+    // A: e1 4,3 → 240 + 120 = 360 → 3,600. B: nobody scored it.
+    let r = api(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/applications/{a}/scores/mine"),
+        &e1,
+        Some(scores(4, 3)),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let m = &s.manager_token;
+    let body = serde_json::json!({"hundredths": 500, "justification": "Excellent"});
+    let r = api(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/applications/{b}/moderation"),
+        m,
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_contains(&r.body, "Aucun expert n'a encore noté cette candidature");
+    let r = post(&app, &format!("/candidatures/{b}/moderation"), m, "note=5&justification=Excellent").await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    // A draft: 409 too.
+    let draft = app
+        .store
+        .create_draft(territoires_store::testing::TEST_CALL, &s.lead, "Brouillon", "", None)
+        .await
+        .unwrap();
+    let r = api(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/applications/{}/moderation", draft.id),
+        m,
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_contains(&r.body, "en instruction ou en audition");
+
+    // The ranking: A first (3,600); B after it, not ranked, no moderation form.
+    let lines = api(&app, Method::GET, "/api/v1/calls/aap-2020-appel-de-test/ranking", m, None)
+        .await
+        .json()["lines"]
+        .clone();
+    let got: Vec<(i64, serde_json::Value)> = lines
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["application"].as_i64().unwrap(), l["rank"].clone()))
+        .collect();
+    assert_eq!(got, [(a, 1.into()), (b, serde_json::Value::Null)]);
+    let page = get(&app, "/admin/appels/aap-2020-appel-de-test/classement", m).await.body;
+    assert_contains(&page, "Non notée");
+    assert!(page.contains(&format!("/candidatures/{a}/moderation")));
+    assert!(!page.contains(&format!("/candidatures/{b}/moderation")), "{page}");
+
+    // A selected: its moderation is refused (the ranking may not move after the decision).
+    let manager = app.store.session(m).await.unwrap().unwrap().account;
+    let now = time::OffsetDateTime::now_utc();
+    app.store
+        .transition(
+            territoires_domain::application::ApplicationId(a),
+            &Transition::InviteToHearing,
+            &s.instructor,
+            now,
+        )
+        .await
+        .unwrap();
+    app.store
+        .transition(
+            territoires_domain::application::ApplicationId(a),
+            &Transition::Select { reason: "Solide".into() },
+            &manager,
+            now,
+        )
+        .await
+        .unwrap();
+    let r = api(&app, Method::PUT, &format!("/api/v1/applications/{a}/moderation"), m, Some(body)).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(!app
+        .store
+        .audit_entries()
+        .await
+        .unwrap()
+        .iter()
+        .any(|e| e.action == "score.moderate"));
+}
+
+/// Issue 3 QA: the grid and ranking pages are titled by the call's title, the admin call
+/// pages link to the grid, ranking and deliberation, and the call form wraps each field
+/// in a DSFR `fr-fieldset__element` (one field per row).
+#[tokio::test]
+async fn managers_find_the_grid_ranking_and_deliberation_of_a_call() {
+    let app = spawn_app().await;
+    territoires_store::testing::open_test_call(&app.store).await.unwrap();
+    let (_, m) = person(&app, "charge@example.fr", Role::ProgrammeManager, None).await;
+    let slug = territoires_store::testing::TEST_CALL;
+    for (uri, title) in [
+        (
+            format!("/admin/appels/{slug}/grille"),
+            "Grille d'évaluation de l'appel « Appel de test »",
+        ),
+        (
+            format!("/admin/appels/{slug}/classement"),
+            "Classement de l'appel « Appel de test »",
+        ),
+    ] {
+        let page = get(&app, &uri, &m).await;
+        assert_eq!(page.status, StatusCode::OK, "{uri}");
+        assert_contains(&page.body, title);
+    }
+    for uri in [format!("/admin/appels/{slug}"), "/admin/appels".to_owned()] {
+        let page = get(&app, &uri, &m).await.body;
+        for link in ["grille", "classement", "deliberation"] {
+            assert_contains(&page, &format!("href=\"/admin/appels/{slug}/{link}\""));
+        }
+    }
+    let page = get(&app, "/admin/appels/nouveau", &m).await.body;
+    assert_contains(
+        &page,
+        "<div class=\"fr-fieldset__element\"><div class=\"fr-input-group\">\n    <label class=\"fr-label\" for=\"titre\">",
+    );
+    assert_contains(
+        &page,
+        "<div class=\"fr-fieldset__element\"><div class=\"fr-input-group\">\n    <label class=\"fr-label\" for=\"eligibilite\">",
+    );
+    assert!(!page.contains("/grille\""), "no links before the call exists");
+    // The grid's error is one sentence: « Grille non enregistrée : … ».
+    let r = post(
+        &app,
+        &format!("/admin/appels/{slug}/grille"),
+        &m,
+        "criteres=a+%3B+A+%3B+60+%3B+0+%3B+5%0Ab+%3B+B+%3B+39+%3B+0+%3B+5",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_contains(
+        &r.body,
+        "Grille non enregistrée : les poids des critères totalisent 99 points au lieu de 100.",
+    );
+}
