@@ -303,3 +303,12 @@ pub async fn method_not_allowed(req: Request, next: Next) -> Response {
     }
     out
 }
+
+/// `result` as a response with `Cache-Control: no-store`, errors included: pages and
+/// answers that depend on who asks name records, and must never be kept by a cache.
+pub(crate) fn no_store(result: AppResult<axum::response::Response>) -> axum::response::Response {
+    let mut res = result.unwrap_or_else(IntoResponse::into_response);
+    res.headers_mut()
+        .insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    res
+}

@@ -4,6 +4,7 @@
 //! and audit entries as the `/admin/comptes` page (see `pages/accounts_admin.rs`). Never
 //! cached; never a password or a hash in a response.
 
+use crate::api::json_body as body;
 use crate::auth::SignedIn;
 use crate::error::{AppError, AppResult, ErrorBody, ErrorKind, Format};
 use crate::pages::accounts_admin::{self, parse_new_account, parse_organisation, parse_role, FieldError};
@@ -98,16 +99,6 @@ fn no_store(mut res: Response) -> Response {
 
 fn unprocessable(e: FieldError) -> AppError {
     AppError::new(Format::Json, ErrorKind::Unprocessable, format!("{} : {}", e.field, e.message))
-}
-
-fn body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, AppError> {
-    body.map(|Json(b)| b).map_err(|e| {
-        AppError::new(
-            Format::Json,
-            ErrorKind::Unprocessable,
-            format!("Corps JSON invalide : {}", e.body_text()),
-        )
-    })
 }
 
 /// Every account, by id.

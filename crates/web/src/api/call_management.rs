@@ -11,6 +11,7 @@
 //! the field. Never cached.
 
 use crate::api::applications::ApplicationDetail;
+use crate::api::json_body as body;
 use crate::auth::SignedIn;
 use crate::error::{AppError, AppResult, ErrorBody, ErrorKind, Format};
 use crate::pages::applications::{scope_of, visible_application, Scope};
@@ -117,16 +118,6 @@ pub struct NewForm {
 /// `t` as RFC 3339 in UTC (`2027-01-10T09:00:00Z`).
 fn rfc3339(t: OffsetDateTime) -> String {
     t.to_offset(time::UtcOffset::UTC).format(&Rfc3339).unwrap_or_default()
-}
-
-fn body<T>(b: Result<Json<T>, JsonRejection>) -> AppResult<T> {
-    b.map(|Json(v)| v).map_err(|e| {
-        AppError::new(
-            Format::Json,
-            ErrorKind::Unprocessable,
-            format!("Corps JSON invalide : {}", e.body_text()),
-        )
-    })
 }
 
 fn instant(raw: &str, field: &str) -> AppResult<OffsetDateTime> {

@@ -4,13 +4,15 @@
 //! `POST /api/v1/applications/{id}/laureate` turns a selected application into a laureate
 //! project of the registry. Writes call `check_api_write` first. Never cached.
 
+use crate::api::json_body as body;
 use crate::auth::SignedIn;
-use crate::error::{AppError, AppResult, ErrorBody, ErrorKind, Format};
+use crate::error::no_store;
+use crate::error::{AppError, ErrorBody, ErrorKind, Format};
 use crate::pages::decisions::{known_call, promote, record};
 use crate::pages::opinions::parse_date;
 use crate::{Current, LiveState};
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -110,23 +112,6 @@ pub struct LaureateCreated {
     pub application_id: i64,
     /// The call.
     pub call: String,
-}
-
-fn no_store(result: AppResult<Response>) -> Response {
-    let mut res = result.unwrap_or_else(IntoResponse::into_response);
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
-}
-
-fn body<T>(json: Result<Json<T>, axum::extract::rejection::JsonRejection>) -> AppResult<T> {
-    json.map(|Json(v)| v).map_err(|e| {
-        AppError::new(
-            Format::Json,
-            ErrorKind::Unprocessable,
-            format!("Corps JSON invalide : {}", e.body_text()),
-        )
-    })
 }
 
 /// Records the committee's deliberation of a call and takes its decisions.

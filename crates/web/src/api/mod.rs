@@ -76,3 +76,15 @@ pub async fn health(Current(ctx): Current) -> Response {
         }
     }
 }
+
+/// The JSON body of a write, or a 422 (`invalid_input`) saying what is wrong with it
+/// (malformed JSON, a missing or mistyped field), in French.
+pub(crate) fn json_body<T>(b: Result<Json<T>, axum::extract::rejection::JsonRejection>) -> Result<T, crate::AppError> {
+    b.map(|Json(t)| t).map_err(|e| {
+        crate::AppError::new(
+            crate::Format::Json,
+            crate::error::ErrorKind::Unprocessable,
+            format!("Corps JSON invalide : {}", e.body_text()),
+        )
+    })
+}

@@ -5,13 +5,15 @@
 //! `POST /api/v1/opinion-requests/{id}/answer` (the addressee only; 404 for anyone else).
 //! Writes call `check_api_write` first. Never cached.
 
+use crate::api::json_body as body;
 use crate::auth::SignedIn;
-use crate::error::{AppError, AppResult, ErrorBody, ErrorKind, Format};
+use crate::error::no_store;
+use crate::error::{AppError, ErrorBody, ErrorKind, Format};
 use crate::pages::applications::visible_application;
 use crate::pages::opinions::{check_answer, may_be_asked, parse_date, parse_verdict, request_opinion, store_error, visible_request};
 use crate::Current;
 use axum::extract::Path;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -105,24 +107,6 @@ pub struct OpinionRequestList {
     pub counts: Counts,
     /// The requests, by call, application and id (reviewers) or by id (addressees).
     pub items: Vec<OpinionRequestDetail>,
-}
-
-fn no_store(result: AppResult<Response>) -> Response {
-    let mut res = result.unwrap_or_else(IntoResponse::into_response);
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
-}
-
-/// A JSON body, or a 422 naming the problem.
-fn body<T>(json: Result<Json<T>, axum::extract::rejection::JsonRejection>) -> AppResult<T> {
-    json.map(|Json(v)| v).map_err(|e| {
-        AppError::new(
-            Format::Json,
-            ErrorKind::Unprocessable,
-            format!("Corps JSON invalide : {}", e.body_text()),
-        )
-    })
 }
 
 /// Asks an instructor or an expert for an opinion on an application.

@@ -4,6 +4,7 @@
 //! `check_api_write` (403); an expert in conflict with an application gets **404** on it;
 //! invalid bodies get 422 naming the field. Never cached.
 
+use crate::api::json_body as body;
 use crate::auth::SignedIn;
 use crate::error::{AppError, AppResult, ErrorBody, ErrorKind, Format};
 use crate::pages::applications::visible_application;
@@ -34,12 +35,6 @@ fn finish(result: AppResult<Response>) -> Response {
 
 fn invalid(message: impl Into<String>) -> AppError {
     AppError::new(Format::Json, ErrorKind::Unprocessable, message)
-}
-
-/// The JSON body, or 422 saying what is wrong with it.
-fn body<T>(b: Result<Json<T>, JsonRejection>) -> AppResult<T> {
-    b.map(|Json(t)| t)
-        .map_err(|e| invalid(format!("Corps JSON invalide : {}", e.body_text())))
 }
 
 /// One organisation of a partner list.

@@ -19,12 +19,13 @@
 
 use super::layout::Layout;
 use crate::auth::{self, SignedIn};
+use crate::error::no_store;
 use crate::error::{AppError, AppResult, ErrorKind, Format};
 use crate::format::{excerpt, ECHO_MAX};
 use crate::Current;
 use askama::Template;
 use axum::extract::{Path, Query};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
@@ -102,14 +103,6 @@ pub(crate) async fn visible_application(
         Scope::Expert(_) if super::experts::expert_may_see(store, account, &application, format).await? => Ok(application),
         Scope::Expert(_) => Err(not_found()),
     }
-}
-
-/// `result` as a response with `Cache-Control: no-store` (errors too: they name records).
-fn no_store(result: AppResult<Response>) -> Response {
-    let mut res = result.unwrap_or_else(IntoResponse::into_response);
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
 }
 
 /// An HTML page with `status`.

@@ -15,6 +15,7 @@
 
 use super::applications::visible_application;
 use crate::auth::{self, SignedIn};
+pub(crate) use crate::error::no_store;
 use crate::error::{AppError, AppResult, ErrorKind, Format};
 use crate::Current;
 use axum::extract::{Multipart, Path};
@@ -205,14 +206,6 @@ pub(crate) async fn download(store: &territoires_store::Store, app: &Application
         bytes,
     )
         .into_response())
-}
-
-/// `result` with `Cache-Control: no-store`.
-pub(crate) fn no_store(result: AppResult<Response>) -> Response {
-    let mut res = result.unwrap_or_else(IntoResponse::into_response);
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
 }
 
 /// `POST /candidatures/{id}/pieces`: origin, then (after reading the body) the anti-CSRF

@@ -19,6 +19,7 @@
 use super::applications::visible_application;
 use super::layout::Layout;
 use crate::auth::{self, SignedIn};
+pub(crate) use crate::error::no_store;
 use crate::error::{AppError, AppResult, ErrorKind, Format};
 use crate::format::{excerpt, ECHO_MAX};
 use crate::Current;
@@ -36,14 +37,6 @@ use territoires_domain::platform_call::{fmt_paris_local, parse_paris_local, Call
 use territoires_domain::vocabulary::Theme;
 use territoires_store::{Application, StoreError};
 use time::OffsetDateTime;
-
-/// `result` as a response with `Cache-Control: no-store`.
-pub(crate) fn no_store(result: AppResult<Response>) -> Response {
-    let mut res = result.unwrap_or_else(IntoResponse::into_response);
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
-}
 
 fn page(status: StatusCode, html: Result<String, askama::Error>) -> AppResult<Response> {
     let body = html.map_err(|e| AppError::internal(Format::Html, e))?;

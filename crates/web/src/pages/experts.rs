@@ -13,10 +13,11 @@
 
 use super::layout::Layout;
 use crate::auth::{self, SignedIn};
+pub(crate) use crate::error::no_store;
 use crate::error::{AppError, AppResult, ErrorKind, Format};
 use crate::Current;
 use askama::Template;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
@@ -26,14 +27,6 @@ use territoires_domain::conflicts::has_conflict;
 use territoires_domain::scoring::scorable_in;
 use territoires_domain::siren::Siren;
 use territoires_store::{Account, Application, ExpertOrganisation, Store};
-
-/// `result` as a response with `Cache-Control: no-store` (errors too: they name records).
-pub(crate) fn no_store(result: AppResult<Response>) -> Response {
-    let mut res = result.unwrap_or_else(IntoResponse::into_response);
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
-}
 
 /// An HTML page with `status`.
 pub(crate) fn page(status: StatusCode, html: Result<String, askama::Error>) -> AppResult<Response> {

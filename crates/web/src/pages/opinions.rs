@@ -16,13 +16,14 @@
 
 use super::layout::Layout;
 use crate::auth::{self, SignedIn};
+pub(crate) use crate::error::no_store;
 use crate::error::{AppError, AppResult, ErrorKind, Format};
 use crate::format::{excerpt, ECHO_MAX};
 use crate::pages::applications::{paris_time, visible_application};
 use crate::Current;
 use askama::Template;
 use axum::extract::Path;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
@@ -30,14 +31,6 @@ use territoires_domain::access::{allows, Action, Role};
 use territoires_domain::opinion::{Counts, OpinionStatus, Verdict};
 use territoires_store::{OpinionRequest, StoreError};
 use time::{Date, OffsetDateTime};
-
-/// `result` as a response with `Cache-Control: no-store`.
-pub(crate) fn no_store(result: AppResult<Response>) -> Response {
-    let mut res = result.unwrap_or_else(IntoResponse::into_response);
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
-}
 
 /// An HTML page with `status`.
 pub(crate) fn page(status: StatusCode, html: Result<String, askama::Error>) -> AppResult<Response> {
