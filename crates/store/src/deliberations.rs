@@ -69,16 +69,8 @@ impl Store {
     ) -> Result<(Deliberation, Vec<Application>), StoreError> {
         let at = instant(now);
         let mut tx = self.begin_write().await?;
-        // The press kit's calls and the platform's.
-        let calls: i64 =
-            sqlx::query("SELECT (SELECT COUNT(*) FROM calls WHERE slug = $1) + (SELECT COUNT(*) FROM platform_calls WHERE slug = $1)")
-                .bind(call_slug.to_owned())
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get(0)?;
-        if calls == 0 {
-            return Err(StoreError::NotFound(format!("aucun appel n'a l'identifiant « {call_slug} »")));
-        }
+        // The press kit's calls or the platform's; NotFound otherwise.
+        crate::call_management::find_call(&mut tx, call_slug).await?;
         let mut decided = Vec::with_capacity(record.decisions.len());
         for line in &record.decisions {
             let id = line.application_id;
