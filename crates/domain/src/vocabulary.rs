@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal, $label:literal;)+ }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(rename_all = "kebab-case")]
         pub enum $name { $($(#[$vmeta])* $variant,)+ }
@@ -37,6 +37,9 @@ macro_rules! vocabulary {
         }
     };
 }
+
+/// The same closed-vocabulary shape for other modules (indicator kinds, units…).
+pub(crate) use vocabulary;
 
 vocabulary! {
     /// A theme (*thématique*) of the programme. The press kit lists six target themes; its
