@@ -12,10 +12,12 @@
 //! - [`indicator`]: indicator definitions;
 //! - [`measurement`]: observations, review workflow, what aggregation consumes;
 //! - [`progress`]: progress, status, straight path, projection;
+//! - [`catalogue`]: the fiches' impact sentences and the indicators made from them;
 //! - [`aggregation`]: series over periods, programme aggregates with completeness;
 //! - [`taxonomy`]: the shared programme indicators project indicators map onto.
 
 pub mod aggregation;
+pub mod catalogue;
 pub mod indicator;
 pub mod measurement;
 pub mod period;

@@ -89,6 +89,9 @@ pub struct Target {
     pub due: Date,
     /// How it is stated.
     pub spec: TargetSpec,
+    /// The words it was stated in, verbatim (« Réduire de 30 % le tonnage de déchets »),
+    /// when it comes from a document.
+    pub statement: Option<String>,
 }
 
 #[cfg(test)]
