@@ -14,6 +14,8 @@
 //! - [`progress`]: progress, status, straight path, projection;
 //! - [`catalogue`]: the fiches' impact sentences and the indicators made from them;
 //! - [`aggregation`]: series over periods, programme aggregates with completeness;
+//! - [`summary`]: an indicator's standing on a day (what its page shows);
+//! - [`programme`]: programme figures from mapped project indicators;
 //! - [`taxonomy`]: the shared programme indicators project indicators map onto.
 
 pub mod aggregation;
@@ -21,7 +23,9 @@ pub mod catalogue;
 pub mod indicator;
 pub mod measurement;
 pub mod period;
+pub mod programme;
 pub mod progress;
+pub mod summary;
 pub mod target;
 pub mod taxonomy;
 pub mod unit;
