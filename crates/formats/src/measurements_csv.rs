@@ -150,7 +150,12 @@ pub fn parse_number(raw: &str) -> Result<Option<f64>, ()> {
     if !groups.iter().all(|g| digits(g)) || !grouped || (separators == 1 && !digits(frac)) {
         return Err(());
     }
-    let text = format!("{}{}.{}", if negative { "-" } else { "" }, groups.concat(), if frac.is_empty() { "0" } else { frac });
+    let text = format!(
+        "{}{}.{}",
+        if negative { "-" } else { "" },
+        groups.concat(),
+        if frac.is_empty() { "0" } else { frac }
+    );
     match text.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(Some(v)),
         _ => Err(()),
@@ -188,7 +193,10 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<MeasurementRow>, CsvErrors> {
         .has_headers(true)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|e| file_error(1, format!("en-tête illisible : {e}")))?.clone();
+    let headers = reader
+        .headers()
+        .map_err(|e| file_error(1, format!("en-tête illisible : {e}")))?
+        .clone();
     let mut errors = Vec::new();
     // For each column of the documentation, its index in the file.
     let mut index: [Option<usize>; 9] = [None; 9];
@@ -278,7 +286,10 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<MeasurementRow>, CsvErrors> {
             })
         };
         if value.is_some() && (numerator.is_some() || denominator.is_some()) {
-            err(VALUE, "donnez soit une valeur, soit un numérateur et un dénominateur, pas les deux".into());
+            err(
+                VALUE,
+                "donnez soit une valeur, soit un numérateur et un dénominateur, pas les deux".into(),
+            );
         }
         for c in REQUIRED {
             if cell(c).is_empty() {
@@ -383,9 +394,17 @@ mod tests {
         let shown: Vec<String> = errors.0.iter().map(|e| e.to_string()).collect();
         assert_eq!(shown.len(), 4, "{shown:?}");
         assert_eq!(shown[0], "ligne 3, colonne « valeur » : « 12,5,3 » n'est pas un nombre");
-        assert!(shown[1].starts_with("ligne 4, colonne « période » : période « 2025-T9 » illisible"), "{}", shown[1]);
+        assert!(
+            shown[1].starts_with("ligne 4, colonne « période » : période « 2025-T9 » illisible"),
+            "{}",
+            shown[1]
+        );
         assert_eq!(shown[2], "ligne 5, colonne « déclarant » : obligatoire");
-        assert!(shown[3].starts_with("ligne 6, colonne « valeur » : donnez soit une valeur"), "{}", shown[3]);
+        assert!(
+            shown[3].starts_with("ligne 6, colonne « valeur » : donnez soit une valeur"),
+            "{}",
+            shown[3]
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use super::members::is_member;
 use super::{clean, refuse, Actor, ImpactRefusal};
-use crate::codec::{date, from_date, u32_of};
+use crate::codec::{bind_f64, date, from_date, u32_of};
 use crate::{Store, StoreError};
 use serde_json::json;
 use sqlx::any::AnyRow;
@@ -377,7 +377,7 @@ async fn record_in(
         MeasurementStatus::Draft
     };
     let (value, numerator, denominator) = columns(new.observation);
-    let id: i64 = sqlx::query(
+    let query = sqlx::query(
         "INSERT INTO measurements (indicator_code, indicator_version, project_slug, period, period_end, reporter, value, numerator, denominator, source, method, evidence, submitted_by, status, supersedes, recorded_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id",
     )
@@ -386,20 +386,19 @@ async fn record_in(
     .bind(project.clone())
     .bind(new.period.to_string())
     .bind(date(new.period.end()))
-    .bind(reporter.to_owned())
-    .bind(value)
-    .bind(numerator)
-    .bind(denominator)
-    .bind(clean(&new.source))
-    .bind(clean(&new.method))
-    .bind(clean(&new.evidence))
-    .bind(actor.name.clone())
-    .bind(status.code())
-    .bind(supersedes)
-    .bind(at.to_owned())
-    .fetch_one(&mut **tx)
-    .await?
-    .try_get(0)?;
+    .bind(reporter.to_owned());
+    let query = bind_f64(bind_f64(bind_f64(query, value), numerator), denominator);
+    let id: i64 = query
+        .bind(clean(&new.source))
+        .bind(clean(&new.method))
+        .bind(clean(&new.evidence))
+        .bind(actor.name.clone())
+        .bind(status.code())
+        .bind(supersedes)
+        .bind(at.to_owned())
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get(0)?;
     let (step, reason) = match supersedes {
         Some(old) => (EventStep::Correct, Some(format!("remplace la mesure n° {old}"))),
         None => (EventStep::Record, None),
