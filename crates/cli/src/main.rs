@@ -92,6 +92,23 @@ enum ImportWhat {
         #[arg(long)]
         remove_absent: bool,
     },
+    /// Measurements from a CSV file as a French spreadsheet saves it: `;` or `,`, UTF-8 with
+    /// or without BOM, decimal comma, spaces between thousands. Columns: indicateur, période,
+    /// valeur, numérateur, dénominateur, déclarant, source, méthode, justificatif. All rows
+    /// or none: any faulty line is reported and nothing is written.
+    Measurements {
+        /// The CSV file.
+        file: PathBuf,
+        /// Leave the measurements as drafts, or submit them for review.
+        #[arg(long, value_enum, default_value = "draft")]
+        status: MeasurementStatusArg,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MeasurementStatusArg {
+    Draft,
+    Submitted,
 }
 
 #[derive(Subcommand)]
@@ -155,6 +172,15 @@ async fn main() -> ExitCode {
         Command::Import {
             what: ImportWhat::PressKit { file, remove_absent },
         } => commands::import::press_kit(&cli.database_url, &file, remove_absent).await,
+        Command::Import {
+            what: ImportWhat::Measurements { file, status },
+        } => {
+            let status = match status {
+                MeasurementStatusArg::Draft => commands::import::ImportStatus::Draft,
+                MeasurementStatusArg::Submitted => commands::import::ImportStatus::Submitted,
+            };
+            commands::import::measurements(&cli.database_url, &file, status).await
+        }
         Command::Account {
             what: AccountWhat::CreateAdmin { email, name },
         } => commands::account::create_admin(&cli.database_url, &email, &name).await,

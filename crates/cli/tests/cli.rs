@@ -325,3 +325,84 @@ async fn smtp_asked_of_a_build_without_it_is_a_configuration_error() {
     assert!(err.contains("--features smtp") && err.contains("anne:***@smtp.example.fr"), "{err}");
     assert!(!err.contains("s3cr3t") && !stdout(&o).contains("s3cr3t"));
 }
+
+/// A store at `db` holding one quarterly cumulative indicator `vallee.emplois` of project
+/// `vallee`, in jobs.
+async fn with_jobs_indicator(db: &str) -> territoires_store::Store {
+    use territoires_domain::impact::{catalogue::Catalogue, Direction, Frequency, Indicator, IndicatorKind, Temporality};
+    let store = territoires_store::Store::connect(db).await.unwrap();
+    let indicator = Indicator {
+        code: "vallee.emplois".to_owned(),
+        project: Some("vallee".to_owned()),
+        name: "Emplois créés".to_owned(),
+        definition: "Emplois directs créés depuis 2020.".to_owned(),
+        unit: "jobs".to_owned(),
+        kind: IndicatorKind::Quantity,
+        direction: Direction::Increase,
+        temporality: Temporality::Cumulative,
+        baseline: None,
+        targets: vec![],
+        data_source: "Registre".to_owned(),
+        method: "Comptage".to_owned(),
+        frequency: Frequency::Quarterly,
+        responsible: "Ville".to_owned(),
+        version: 1,
+    };
+    let catalogue = Catalogue {
+        indicators: vec![indicator],
+        ..Catalogue::default()
+    };
+    store.replace_catalogue(&catalogue, "test").await.unwrap();
+    store
+}
+
+#[tokio::test]
+async fn measurements_import_all_or_nothing_with_the_faulty_lines() {
+    let db = database().await;
+    let store = with_jobs_indicator(&db).await;
+    // Line 3 is not a number, line 4 a month for a quarterly indicator (caught by the store
+    // once the file parses).
+    let bad = temp_file(
+        "mesures-faux.csv",
+        "\u{feff}indicateur;période;valeur;déclarant\nvallee.emplois;2025-T1;120;P1\nvallee.emplois;2025-T2;12,5,3;P1\n".as_bytes(),
+    );
+    let out = run(&db, &["import", "measurements", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("ligne 3, colonne « valeur » : « 12,5,3 » n'est pas un nombre"),
+        "{}",
+        stderr(&out)
+    );
+    let month = temp_file(
+        "mesures-mois.csv",
+        "indicateur;période;valeur;déclarant\nvallee.emplois;2025-T1;120;P1\nvallee.emplois;2025-03;1 234,5;P1\n".as_bytes(),
+    );
+    let out = run(&db, &["import", "measurements", month.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("ligne 3 : période : « 2025-03 » ne convient pas"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(store.measurements("vallee.emplois").await.unwrap().is_empty());
+
+    let good = temp_file(
+        "mesures.csv",
+        "indicateur,période,valeur,déclarant\nvallee.emplois,2025-T1,120,P1\nvallee.emplois,2025-T2,\"1\u{a0}234,5\",P2\n".as_bytes(),
+    );
+    let out = run(&db, &["import", "measurements", good.to_str().unwrap(), "--status", "submitted"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("2 measurements imported (submitted for review)"),
+        "{}",
+        stdout(&out)
+    );
+    let stored = store.measurements("vallee.emplois").await.unwrap();
+    assert_eq!(stored.len(), 2);
+    assert_eq!(
+        stored[1].observation,
+        Some(territoires_domain::impact::Observation::Value { value: 1234.5 })
+    );
+    assert_eq!(stored[1].status, territoires_domain::impact::MeasurementStatus::Submitted);
+    assert!(stored[1].submitted_by.starts_with("cli"));
+}

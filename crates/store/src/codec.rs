@@ -60,3 +60,19 @@ pub fn instant(t: OffsetDateTime) -> String {
 pub fn from_instant(text: &str, what: &str) -> Result<OffsetDateTime, StoreError> {
     OffsetDateTime::parse(text, &Rfc3339).map_err(|e| StoreError::Invalid(format!("{what}: instant {text:?}: {e}")))
 }
+
+/// A statement of the `Any` driver, as built by `sqlx::query`.
+pub type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds an optional float (a `REAL` / `DOUBLE PRECISION` column) so that PostgreSQL sees
+/// the same parameter type whether it is NULL or not. sqlx 0.8.6's `Any` driver sends a
+/// NULL `f64` as a `float4` parameter and a NULL `f32` as `float8` (its two arms are
+/// swapped, `sqlx-core/src/any/arguments.rs`); a statement first prepared with a NULL would
+/// then reject a later non-NULL `f64` (« incorrect binary data format »). SQLite stores
+/// NULL either way.
+pub fn bind_f64(query: AnyQuery<'_>, value: Option<f64>) -> AnyQuery<'_> {
+    match value {
+        Some(v) => query.bind(v),
+        None => query.bind(None::<f32>),
+    }
+}

@@ -15,6 +15,7 @@ mod codec;
 mod correspondence;
 mod deliberations;
 mod experts;
+mod impact;
 mod laureates;
 mod oidc_accounts;
 mod opinions;
@@ -30,6 +31,10 @@ pub use audit::AuditVerification;
 pub use correspondence::{Post, Thread};
 pub use deliberations::{Deliberation, StoredDecision};
 pub use experts::{DeclaredConflict, ExpertOrganisation};
+pub use impact::{
+    Actor, EventStep, ImpactRefusal, ImportSummary, IndicatorVersion, Measurement, MeasurementEvent, MemberRole, NewMeasurement,
+    ProjectMember,
+};
 pub use oidc_accounts::{AccountChange, OidcIdentity, OidcOutcome};
 pub use opinions::{OpinionAnswer, OpinionRequest};
 pub use registry::{AbsentProjects, ImportReport};
@@ -70,6 +75,11 @@ pub enum StoreError {
     /// and nothing was written. Carries the French message to show the user.
     #[error("{0}")]
     Refused(String),
+    /// An impact operation was refused (unknown indicator, wrong period or shape, role,
+    /// membership, superseded measurement, review step): the French message names the
+    /// field; nothing was written.
+    #[error("{0}")]
+    Impact(#[from] impact::ImpactRefusal),
     /// The database said no (connection refused, constraint violated, …).
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),

@@ -66,3 +66,54 @@ pub async fn press_kit(database_url: &str, file: &Path, remove_absent: bool) -> 
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// Whether imported measurements stay drafts or are submitted for review at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportStatus {
+    /// Drafts, to be checked and submitted later.
+    Draft,
+    /// Submitted for review.
+    Submitted,
+}
+
+/// `territoires import measurements FILE [--status draft|submitted]`: parses the CSV
+/// (see [`measurements_csv`]) whole, reporting every faulty line, then records every row
+/// in one transaction on the operator's side (actor `cli:<user>`, acting as a programme
+/// manager). On any error nothing is written and the lines at fault are printed (exit 65).
+pub async fn measurements(database_url: &str, file: &Path, status: ImportStatus) -> Result<ExitCode, CliError> {
+    use territoires_formats::measurements_csv;
+    use territoires_store::{Actor, ImpactRefusal, NewMeasurement};
+    let name = file.display().to_string();
+    let bytes = std::fs::read(file).map_err(|e| CliError::Io(format!("{name}: {e}")))?;
+    let rows = measurements_csv::parse(&bytes).map_err(|e| CliError::Data(format!("{name}:\n{e}\nnothing was imported")))?;
+    let lines: Vec<usize> = rows.iter().map(|r| r.line).collect();
+    let news: Vec<NewMeasurement> = rows
+        .into_iter()
+        .map(|r| NewMeasurement {
+            observation: r.observation(),
+            indicator: r.indicator,
+            period: r.period,
+            reporter: r.reporter,
+            source: r.source,
+            method: r.method,
+            evidence: r.evidence,
+            submit: status == ImportStatus::Submitted,
+        })
+        .collect();
+    let store = Store::connect(database_url).await?;
+    let actor = Actor::cli(&super::actor());
+    let n = store.import_measurements(news, &actor).await.map_err(|e| match e {
+        StoreError::Impact(ImpactRefusal::Row { row, error }) => {
+            let line = lines.get(row.saturating_sub(1)).copied().unwrap_or(row);
+            CliError::Data(format!("{name}:\nligne {line} : {error}\nnothing was imported"))
+        }
+        StoreError::Impact(other) => CliError::Data(format!("{name}: {other}\nnothing was imported")),
+        other => other.into(),
+    })?;
+    let state = match status {
+        ImportStatus::Draft => "drafts",
+        ImportStatus::Submitted => "submitted for review",
+    };
+    println!("{name}: {n} measurements imported ({state})");
+    Ok(ExitCode::SUCCESS)
+}
