@@ -126,6 +126,19 @@ impl FromRequestParts<LiveState> for SignedIn {
     }
 }
 
+/// The signed-in account when there is one, for public pages that show more to it (the
+/// indicator page's entry and review forms): no session, or an unknown one, is `None`,
+/// never a redirect nor a 401.
+pub struct MaybeSignedIn(pub Option<SignedIn>);
+
+impl FromRequestParts<LiveState> for MaybeSignedIn {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, live: &LiveState) -> Result<Self, Self::Rejection> {
+        Ok(MaybeSignedIn(SignedIn::from_request_parts(parts, live).await.ok()))
+    }
+}
+
 impl SignedIn {
     /// Ok when the account's role allows `action`; a 403 naming the role otherwise.
     pub fn require(&self, action: Action, format: Format) -> Result<(), AppError> {

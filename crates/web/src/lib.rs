@@ -14,6 +14,7 @@ mod cache;
 mod charts;
 mod error;
 mod format;
+mod impact_chart;
 pub mod notify;
 #[cfg(feature = "smtp")]
 pub mod notify_smtp;
@@ -232,6 +233,20 @@ fn routes(live: LiveState) -> Router {
             "/admin/candidatures/{id}/laureat",
             axum::routing::post(pages::decisions::create_laureate),
         )
+        // Impact measurement (issue 4).
+        .route("/impact", get(pages::impact::dashboard))
+        .route("/impact/structuration", get(pages::impact::statements))
+        .route(
+            "/impact/import",
+            get(pages::measurement_import::form)
+                .post(pages::measurement_import::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(pages::attachments::UPLOAD_BODY_LIMIT)),
+        )
+        .route("/projets/{slug}/impact", get(pages::impact::project_tab))
+        .route("/indicateurs/{code}", get(pages::indicator::show))
+        .route("/indicateurs/{code}/mesures", axum::routing::post(pages::indicator::record))
+        .route("/mesures/{id}/correction", axum::routing::post(pages::indicator::correct))
+        .route("/mesures/{id}/revue", axum::routing::post(pages::indicator::review))
         .route("/healthz", get(api::health))
         .route(assets::ROUTE, get(assets::serve))
         // At the top level, not in the nested `/api/v1` router: `nest` strips the prefix

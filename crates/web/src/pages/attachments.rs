@@ -38,6 +38,9 @@ pub const UPLOAD_BODY_LIMIT: usize = MAX_BYTES + 64 * 1024;
 pub(crate) struct Upload {
     pub csrf: String,
     pub file: Option<(String, Vec<u8>)>,
+    /// Whether the box `soumettre` (`submit` in the API) was ticked: the measurement
+    /// import sends its rows for review at once.
+    pub submit: bool,
 }
 
 /// Reads a multipart body: the text field `csrf` and one file field (`fichier` on the
@@ -55,10 +58,12 @@ pub(crate) async fn read_upload(mut multipart: Multipart, format: Format) -> App
     let mut upload = Upload {
         csrf: String::new(),
         file: None,
+        submit: false,
     };
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
         match field.name() {
             Some("csrf") => upload.csrf = field.text().await.map_err(bad)?,
+            Some("soumettre" | "submit") => upload.submit = !field.text().await.map_err(bad)?.trim().is_empty(),
             Some("fichier" | "file") => {
                 if upload.file.is_some() {
                     return Err(AppError::new(

@@ -1,0 +1,444 @@
+//! Impact pages (issue 4), public:
+//!
+//! - `GET /impact` — the programme impact dashboard: every programme indicator of the shared
+//!   taxonomy that project indicators map onto, aggregated from **approved** values, broken
+//!   down by theme, region or territory kind (`?par=`) for a year or overall (`?annee=`),
+//!   each figure with its completeness (« 2 sur 3 projets ont déclaré »), each chart with its
+//!   table;
+//! - `GET /impact/structuration` — how the fiches' « Impacts à horizon 2030 » became
+//!   indicators: how many were structured, and every other one with its reason;
+//! - `GET /projets/{slug}/impact` — a project's impact tab: its impact sentences, its
+//!   indicators with latest value, target, progress and pace.
+//!
+//! Figures are computed by `territoires_domain::impact` at each request (the store holds
+//! a few thousand values for 24 projects; the benchmark covers programmes 400 times larger).
+
+use super::layout::Layout;
+use crate::error::{no_store, AppError, AppResult, Format};
+use crate::format::{excerpt, ECHO_MAX};
+use crate::pages::opinions::page;
+use crate::Current;
+use askama::Template;
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use std::collections::BTreeSet;
+use territoires_domain::impact::aggregation::{Breakdown, Facets};
+use territoires_domain::impact::catalogue::{Impact, ImpactOutcome, Mapping};
+use territoires_domain::impact::programme::{self, ProgrammeData, ProgrammeFigure};
+use territoires_domain::impact::summary::{self, Summary};
+use territoires_domain::impact::{format_number, Indicator, MeasurementStatus, Reported, Unit};
+use time::{Date, OffsetDateTime};
+
+/// Statuses whose values count in published figures: approved only.
+pub(crate) const OFFICIAL: &[MeasurementStatus] = &[MeasurementStatus::Approved];
+
+/// Today in Paris (the server's UTC date is close enough for a straight path in days).
+pub(crate) fn today() -> Date {
+    OffsetDateTime::now_utc().date()
+}
+
+/// The facets of every project of the registry.
+pub(crate) fn facets(ctx: &crate::Ctx) -> Vec<Facets> {
+    ctx.app
+        .registry
+        .projects
+        .iter()
+        .map(|p| Facets {
+            slug: p.slug.clone(),
+            themes: p.themes.clone(),
+            regions: p.regions.clone(),
+            territory_kinds: p.territory_kinds.clone(),
+        })
+        .collect()
+}
+
+/// What programme figures are computed from: current indicators, mappings and official
+/// values. Errors: 500 on a database failure.
+pub(crate) async fn programme_inputs(ctx: &crate::Ctx, format: Format) -> AppResult<(Vec<Indicator>, Vec<Mapping>, Vec<Reported>)> {
+    let store = &ctx.app.store;
+    let internal = |e| AppError::internal(format, e);
+    let indicators = store.indicators(None).await.map_err(internal)?;
+    let mappings = store.mappings().await.map_err(internal)?;
+    let reported = store.reported(None, OFFICIAL).await.map_err(internal)?;
+    Ok((indicators, mappings, reported))
+}
+
+/// The breakdown named in the query (`par`): `programme` (default), `thematique`,
+/// `region`, `territoire`.
+pub(crate) fn breakdown(raw: Option<&str>) -> Option<Breakdown> {
+    match raw.unwrap_or("programme") {
+        "programme" | "" => Some(Breakdown::Programme),
+        "thematique" | "theme" => Some(Breakdown::Theme),
+        "region" => Some(Breakdown::Region),
+        "territoire" | "territory-kind" => Some(Breakdown::TerritoryKind),
+        _ => None,
+    }
+}
+
+/// The year named in the query (`annee`): a year, or `total` / absent for the overall
+/// figure. Errors: `Err(raw)` for anything else.
+pub(crate) fn year(raw: Option<&str>) -> Result<Option<i32>, String> {
+    match raw.map(str::trim) {
+        None | Some("") | Some("total") => Ok(None),
+        Some(y) => y
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (1900..=2200).contains(y))
+            .map(Some)
+            .ok_or_else(|| y.to_owned()),
+    }
+}
+
+/// A value with its unit symbol, or « — ».
+pub(crate) fn with_unit(v: Option<f64>, unit: &str) -> String {
+    match v {
+        Some(v) if unit.is_empty() => format_number(v),
+        Some(v) => format!("{} {unit}", format_number(v)),
+        None => "—".to_owned(),
+    }
+}
+
+/// The unit symbol of a unit code (the code itself when unknown).
+pub(crate) fn symbol(code: &str) -> String {
+    Unit::parse(code).map(|u| u.symbol.to_owned()).unwrap_or_else(|_| code.to_owned())
+}
+
+/// Query of `/impact`.
+#[derive(Deserialize)]
+pub struct DashboardQuery {
+    par: Option<String>,
+    annee: Option<String>,
+}
+
+struct GroupRow {
+    label: String,
+    value: String,
+    completeness: String,
+    missing: String,
+    width: Option<String>,
+    warning: Option<String>,
+}
+
+struct FigureView {
+    code: &'static str,
+    name: &'static str,
+    definition: &'static str,
+    rule: String,
+    unit: String,
+    mapped: usize,
+    rows: Vec<GroupRow>,
+    desc: String,
+}
+
+#[derive(Template)]
+#[template(path = "impact_dashboard.html")]
+struct DashboardPage {
+    layout: Layout,
+    figures: Vec<FigureView>,
+    by: &'static str,
+    year: String,
+    years: Vec<i32>,
+    structured: (usize, usize),
+    indicators: usize,
+    approved: usize,
+}
+
+fn aggregation_rule(f: &ProgrammeFigure) -> String {
+    use territoires_domain::impact::{IndicatorKind, Temporality};
+    match (f.indicator.kind, f.indicator.temporality) {
+        (IndicatorKind::Percentage, _) => "Σ numérateurs / Σ dénominateurs des projets ayant déclaré (jamais la moyenne des taux)".into(),
+        (_, Temporality::Cumulative) => "somme des dernières valeurs cumulées des projets (jamais la somme des périodes)".into(),
+        (_, Temporality::Flow) => "somme des valeurs des périodes et des projets".into(),
+        (_, Temporality::Level) => "somme des dernières valeurs de l'année des projets".into(),
+    }
+}
+
+fn figure_view(f: &ProgrammeFigure) -> FigureView {
+    let unit = symbol(f.indicator.unit);
+    let max = f
+        .groups
+        .iter()
+        .filter_map(|g| g.aggregate.value)
+        .fold(0.0_f64, |a, v| a.max(v.abs()));
+    let rows: Vec<GroupRow> = f
+        .groups
+        .iter()
+        .map(|g| {
+            let a = &g.aggregate;
+            GroupRow {
+                label: g.label.clone(),
+                value: with_unit(a.value, &unit),
+                completeness: a.completeness_label(),
+                missing: a.missing.join(", "),
+                width: a
+                    .value
+                    .filter(|v| *v > 0.0 && max > 0.0)
+                    .map(|v| format!("{:.1}%", (v / max * 1000.0).floor() / 10.0)),
+                warning: (!a.zero_denominators.is_empty()).then(|| format!("dénominateur nul ignoré : {}", a.zero_denominators.join(", "))),
+            }
+        })
+        .collect();
+    let desc = rows
+        .iter()
+        .map(|r| format!("{} : {} ({})", r.label, r.value, r.completeness))
+        .collect::<Vec<_>>()
+        .join(" ; ");
+    FigureView {
+        code: f.indicator.code,
+        name: f.indicator.name,
+        definition: f.indicator.definition,
+        rule: aggregation_rule(f),
+        unit,
+        mapped: f.mapped.len(),
+        rows,
+        desc,
+    }
+}
+
+/// `GET /impact`. A bad `par` or `annee` is a 400 naming it.
+pub async fn dashboard(Current(ctx): Current, Query(q): Query<DashboardQuery>) -> Response {
+    no_store(
+        async {
+            let bad = |field: &str, raw: &str| {
+                AppError::invalid_parameter(
+                    Format::Html,
+                    field,
+                    format!("Paramètre « {field} » invalide : « {} ».", excerpt(raw, ECHO_MAX)),
+                )
+            };
+            let by = breakdown(q.par.as_deref()).ok_or_else(|| bad("par", q.par.as_deref().unwrap_or_default()))?;
+            let year = year(q.annee.as_deref()).map_err(|raw| bad("annee", &raw))?;
+            let (indicators, mappings, reported) = programme_inputs(&ctx, Format::Html).await?;
+            let projects = facets(&ctx);
+            let data = ProgrammeData {
+                indicators: &indicators,
+                mappings: &mappings,
+                projects: &projects,
+                reported: &reported,
+            };
+            let figures: Vec<FigureView> = programme::figures(&data, by, year)
+                .iter()
+                .filter(|f| !f.mapped.is_empty())
+                .map(figure_view)
+                .collect();
+            let mut years: BTreeSet<i32> = reported.iter().map(|r| r.period.year()).collect();
+            years.insert(today().year());
+            let statements = ctx
+                .app
+                .store
+                .impact_statements(None)
+                .await
+                .map_err(|e| AppError::internal(Format::Html, e))?;
+            let html = DashboardPage {
+                layout: Layout::new("Impact du programme", "impact"),
+                figures,
+                by: match by {
+                    Breakdown::Programme => "programme",
+                    Breakdown::Theme => "thematique",
+                    Breakdown::Region => "region",
+                    Breakdown::TerritoryKind => "territoire",
+                },
+                year: year.map(|y| y.to_string()).unwrap_or_else(|| "total".into()),
+                years: years.into_iter().rev().collect(),
+                structured: structured_count(&statements),
+                indicators: indicators.len(),
+                approved: reported.len(),
+            }
+            .render();
+            page(StatusCode::OK, html)
+        }
+        .await,
+    )
+}
+
+/// (structured, total) impact sentences.
+fn structured_count(statements: &[Impact]) -> (usize, usize) {
+    (
+        statements
+            .iter()
+            .filter(|s| matches!(s.outcome, ImpactOutcome::Structured { .. }))
+            .count(),
+        statements.len(),
+    )
+}
+
+struct StatementRow {
+    project: String,
+    project_name: String,
+    sentence: String,
+    indicators: Vec<(String, String)>,
+    reason: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "impact_statements.html")]
+struct StatementsPage {
+    layout: Layout,
+    structured: (usize, usize),
+    indicators: usize,
+    qualitative: Vec<StatementRow>,
+    rows: Vec<StatementRow>,
+}
+
+fn statement_rows(ctx: &crate::Ctx, statements: &[Impact], indicators: &[Indicator]) -> Vec<StatementRow> {
+    statements
+        .iter()
+        .map(|s| StatementRow {
+            project: s.project.clone(),
+            project_name: ctx
+                .app
+                .registry
+                .project(&s.project)
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| s.project.clone()),
+            sentence: s.sentence.clone(),
+            indicators: match &s.outcome {
+                ImpactOutcome::Structured { indicators: codes } => codes
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.clone(),
+                            indicators
+                                .iter()
+                                .find(|i| &i.code == c)
+                                .map(|i| i.name.clone())
+                                .unwrap_or_else(|| c.clone()),
+                        )
+                    })
+                    .collect(),
+                ImpactOutcome::Qualitative { .. } => vec![],
+            },
+            reason: match &s.outcome {
+                ImpactOutcome::Qualitative { reason } => Some(reason.clone()),
+                ImpactOutcome::Structured { .. } => None,
+            },
+        })
+        .collect()
+}
+
+/// `GET /impact/structuration`.
+pub async fn statements(Current(ctx): Current) -> Response {
+    no_store(
+        async {
+            let internal = |e| AppError::internal(Format::Html, e);
+            let statements = ctx.app.store.impact_statements(None).await.map_err(internal)?;
+            let indicators = ctx.app.store.indicators(None).await.map_err(internal)?;
+            let rows = statement_rows(&ctx, &statements, &indicators);
+            let (qualitative, rows): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| r.reason.is_some());
+            let html = StatementsPage {
+                layout: Layout::new("Impacts structurés", "impact"),
+                structured: structured_count(&statements),
+                indicators: indicators.iter().filter(|i| i.project.is_some()).count(),
+                qualitative,
+                rows,
+            }
+            .render();
+            page(StatusCode::OK, html)
+        }
+        .await,
+    )
+}
+
+/// An indicator as a table row shows it.
+pub(crate) struct IndicatorRow {
+    pub code: String,
+    pub name: String,
+    pub latest: String,
+    pub latest_period: String,
+    pub baseline: String,
+    pub target: String,
+    pub due: String,
+    pub progress: String,
+    pub state: &'static str,
+    pub track: Option<(&'static str, &'static str)>,
+}
+
+impl IndicatorRow {
+    pub(crate) fn new(i: &Indicator, s: &Summary) -> IndicatorRow {
+        let unit = symbol(&i.unit);
+        IndicatorRow {
+            code: i.code.clone(),
+            name: i.name.clone(),
+            latest: with_unit(s.latest.as_ref().and_then(|p| p.value), &unit),
+            latest_period: s.latest.as_ref().map(|p| p.period.label()).unwrap_or_default(),
+            baseline: match s.baseline {
+                Some(b) => with_unit(Some(b), &unit),
+                None => "inconnue".into(),
+            },
+            target: match (s.target, i.targets.last()) {
+                (Some(t), _) => with_unit(Some(t), &unit),
+                (None, Some(t)) => format!("{} (référence inconnue)", t.spec.label()),
+                (None, None) => "—".into(),
+            },
+            due: s.due.map(|d| d.year().to_string()).unwrap_or_default(),
+            progress: s
+                .progress
+                .percent
+                .map(|p| format!("{} %", format_number(p)))
+                .unwrap_or_else(|| "—".into()),
+            state: s.progress.state.label(),
+            track: s.track.map(|t| (t.label(), track_badge(t))),
+        }
+    }
+}
+
+/// The DSFR badge modifier of a pace.
+pub(crate) fn track_badge(t: territoires_domain::impact::progress::Track) -> &'static str {
+    use territoires_domain::impact::progress::Track;
+    match t {
+        Track::OnTrack => "fr-badge--success",
+        Track::AtRisk => "fr-badge--warning",
+        Track::OffTrack => "fr-badge--error",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "impact_project.html")]
+struct ProjectPage {
+    layout: Layout,
+    slug: String,
+    name: String,
+    statements: Vec<StatementRow>,
+    indicators: Vec<IndicatorRow>,
+    structured: (usize, usize),
+}
+
+/// `GET /projets/{slug}/impact`: 404 for an unknown project.
+pub async fn project_tab(Current(ctx): Current, Path(slug): Path<String>) -> Response {
+    no_store(
+        async {
+            let p = ctx.app.registry.project(&slug).ok_or_else(|| {
+                AppError::not_found(
+                    Format::Html,
+                    format!("Aucun projet « {} » dans le registre.", excerpt(&slug, ECHO_MAX)),
+                )
+            })?;
+            let internal = |e| AppError::internal(Format::Html, e);
+            let store = &ctx.app.store;
+            let statements = store.impact_statements(Some(&p.slug)).await.map_err(internal)?;
+            let indicators = store.indicators(Some(&p.slug)).await.map_err(internal)?;
+            let reported = store.reported(None, OFFICIAL).await.map_err(internal)?;
+            let today = today();
+            let rows = indicators
+                .iter()
+                .map(|i| {
+                    let mine: Vec<Reported> = reported.iter().filter(|r| r.indicator == i.code).cloned().collect();
+                    IndicatorRow::new(i, &summary::summarise(i, &mine, today))
+                })
+                .collect();
+            let html = ProjectPage {
+                layout: Layout::new(format!("Impact — {}", p.name), "projects"),
+                slug: p.slug.clone(),
+                name: p.name.clone(),
+                structured: structured_count(&statements),
+                statements: statement_rows(&ctx, &statements, &indicators),
+                indicators: rows,
+            }
+            .render();
+            page(StatusCode::OK, html)
+        }
+        .await,
+    )
+}
