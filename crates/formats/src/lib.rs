@@ -1,5 +1,6 @@
 //! Importers and exporters of Territoires. This crate reads and writes formats; it never
 //! touches the database (see `DESIGN.md`).
 
+pub mod impacts;
 pub mod press_kit;
 pub mod projects_export;
