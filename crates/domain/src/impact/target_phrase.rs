@@ -520,15 +520,14 @@ fn marks(s: &[char], nums: &[Num]) -> Vec<Mark> {
         let after: String = s[n.end..].iter().collect();
         let word_before = |words: &[&str]| words.iter().any(|w| ends_with_word(before, w));
         let integral = n.value.fract() == 0.0 && !n.percent;
-        if integral && (2019.0..=2100.0).contains(&n.value) {
-            if word_before(&["en", "des", "horizon", "horizon de", "d'ici", "ici", "d'ici a"]) {
-                out.push(Mark {
-                    year: n.value as i32,
-                    start: n.start,
-                    end: n.end,
-                });
-                continue;
-            }
+        let year_words = ["en", "des", "horizon", "horizon de", "d'ici", "ici", "d'ici a"];
+        if integral && (2019.0..=2100.0).contains(&n.value) && word_before(&year_words) {
+            out.push(Mark {
+                year: n.value as i32,
+                start: n.start,
+                end: n.end,
+            });
+            continue;
         }
         let ans = after.strip_prefix(" ans").filter(|r| !r.starts_with(|c: char| c.is_alphanumeric()));
         if integral && n.value <= 80.0 && ans.is_some() && word_before(&["en", "a", "d'ici", "sous"]) {
