@@ -59,6 +59,12 @@ enum Command {
         #[command(subcommand)]
         what: AuditWhat,
     },
+    /// The laureates' 2030 impacts, structured into indicators (embedded data, no
+    /// database).
+    Impacts {
+        #[command(subcommand)]
+        what: ImpactsWhat,
+    },
     /// Export data to stdout or a file.
     Export {
         #[command(subcommand)]
@@ -122,6 +128,23 @@ enum AuditWhat {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+enum ImpactsWhat {
+    /// How many impact sentences are structured, by target form, and the others with
+    /// their reason.
+    Report {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ReportFormat,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -189,6 +212,12 @@ async fn main() -> ExitCode {
         Command::Audit {
             what: AuditWhat::Export { out },
         } => commands::audit::export(&cli.database_url, out.as_deref()).await,
+        Command::Impacts {
+            what: ImpactsWhat::Report { format },
+        } => commands::impacts::report(match format {
+            ReportFormat::Text => commands::impacts::Format::Text,
+            ReportFormat::Json => commands::impacts::Format::Json,
+        }),
         Command::Export {
             what: ExportWhat::Projects { format, out },
         } => {

@@ -406,3 +406,22 @@ async fn measurements_import_all_or_nothing_with_the_faulty_lines() {
     assert_eq!(stored[1].status, territoires_domain::impact::MeasurementStatus::Submitted);
     assert!(stored[1].submitted_by.starts_with("cli"));
 }
+
+#[test]
+fn impacts_report_needs_no_database() {
+    // A database URL that cannot be opened: the report must not touch it.
+    let o = run("postgres://nobody@127.0.0.1:1/none", &["impacts", "report"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    // 110 sentences in the 24 fiches; 81 structured into 97 indicators (counted by hand in
+    // data/impacts-2030.toml).
+    assert!(out.starts_with("81 impacts structurés sur 110 (97 indicateurs)\n"), "{out}");
+    assert!(
+        out.contains("le-havre-smart-port-city n° 1 : ambition d'image sans mesure"),
+        "{out}"
+    );
+    let o = run("postgres://nobody@127.0.0.1:1/none", &["impacts", "report", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(json["structured"], 81);
+    assert_eq!(json["qualitative"].as_array().map(Vec::len), Some(29));
+}

@@ -4,6 +4,7 @@ pub mod account;
 pub mod audit;
 pub mod check;
 pub mod export;
+pub mod impacts;
 pub mod import;
 pub mod serve;
 

@@ -9,6 +9,7 @@
 //! - [`unit`]: the unit registry and conversions within a dimension;
 //! - [`period`]: calendar reporting periods;
 //! - [`target`]: dated targets, absolute or relative to the baseline;
+//! - [`target_phrase`]: reading the fiches' French target phrases into targets;
 //! - [`indicator`]: indicator definitions;
 //! - [`measurement`]: observations, review workflow, what aggregation consumes;
 //! - [`progress`]: progress, status, straight path, projection;
@@ -27,6 +28,7 @@ pub mod programme;
 pub mod progress;
 pub mod summary;
 pub mod target;
+pub mod target_phrase;
 pub mod taxonomy;
 pub mod unit;
 

@@ -38,6 +38,8 @@ vocabulary! {
         Money = "money", "montant";
         /// Duration in days.
         Days = "days", "jours";
+        /// Mass concentration in water (nitrates in mg/L, pesticides in µg/L).
+        Concentration = "concentration", "concentration";
         /// Things counted that fit no other dimension: projects, sites, vehicles, places.
         Count = "count", "nombre";
         /// A dimensionless ratio or index (a score, a multiple).
@@ -57,7 +59,7 @@ pub struct Unit {
     pub name: &'static str,
     /// What it measures.
     pub dimension: Dimension,
-    /// Base units in one of this unit (base: kWh, t CO₂e, t, m², km, €, day, and 1 for
+    /// Base units in one of this unit (base: kWh, t CO₂e, t, m², km, €, day, mg/L, and 1 for
     /// counts and shares).
     pub factor: f64,
 }
@@ -231,6 +233,20 @@ pub const UNITS: &[Unit] = &[
         name: "jour",
         dimension: Dimension::Days,
         factor: 1.0,
+    },
+    Unit {
+        code: "mg-per-l",
+        symbol: "mg/L",
+        name: "milligramme par litre",
+        dimension: Dimension::Concentration,
+        factor: 1.0,
+    },
+    Unit {
+        code: "ug-per-l",
+        symbol: "µg/L",
+        name: "microgramme par litre",
+        dimension: Dimension::Concentration,
+        factor: 0.001,
     },
     Unit {
         code: "count",
