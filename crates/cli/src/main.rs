@@ -98,6 +98,14 @@ enum ImportWhat {
         #[arg(long)]
         remove_absent: bool,
     },
+    /// The structured 2030 impacts (indicators, targets, mappings): the embedded
+    /// `impacts-2030.toml`, or FILE in its format, checked against the stored fiches. Adds a
+    /// version to each indicator whose definition changed; values already reported keep
+    /// the version they were reported under.
+    Impacts {
+        /// A TOML file in the format of `data/impacts-2030.toml` (default: the embedded one).
+        file: Option<PathBuf>,
+    },
     /// Measurements from a CSV file as a French spreadsheet saves it: `;` or `,`, UTF-8 with
     /// or without BOM, decimal comma, spaces between thousands. Columns: indicateur, période,
     /// valeur, numérateur, dénominateur, déclarant, source, méthode, justificatif. All rows
@@ -195,6 +203,9 @@ async fn main() -> ExitCode {
         Command::Import {
             what: ImportWhat::PressKit { file, remove_absent },
         } => commands::import::press_kit(&cli.database_url, &file, remove_absent).await,
+        Command::Import {
+            what: ImportWhat::Impacts { file },
+        } => commands::import::impacts(&cli.database_url, file.as_deref()).await,
         Command::Import {
             what: ImportWhat::Measurements { file, status },
         } => {

@@ -128,6 +128,16 @@ impl Store {
             .bind(at.clone())
             .execute(&mut *tx)
             .await?;
+        // The applicant leads the project it becomes: it reports the project's impact
+        // measurements (issue 4) without an administrator having to add it.
+        sqlx::query(
+            "INSERT INTO project_members (project_slug, account_id, member_role, added_at) SELECT $1, applicant_account_id, 'lead', $2 FROM applications WHERE id = $3",
+        )
+        .bind(slug.clone())
+        .bind(at.clone())
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("INSERT INTO imports (source_file, imported_at, inserted, updated, unchanged) VALUES ($1, $2, 1, 0, 0)")
             .bind(format!("application:{id}"))
             .bind(at.clone())

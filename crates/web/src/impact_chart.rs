@@ -32,6 +32,9 @@ pub struct Dot {
 pub struct Tick {
     /// Position along the axis (x for the time axis, y for the value axis).
     pub at: String,
+    /// Where the label goes: the middle of the year for the time axis (between its two
+    /// boundary lines), the tick itself for the value axis.
+    pub label_at: String,
     /// Label.
     pub label: String,
 }
@@ -120,22 +123,18 @@ pub fn indicator_chart(summary: &Summary, baseline_date: Option<Date>, unit: &st
         (Some((ld, lv, _)), Some((pd, pv))) if pd > *ld => Some([f1(x(*ld)), f1(y(*lv)), f1(x(pd.min(d1))), f1(y(pv))]),
         _ => None,
     };
+    // A line at each 1 January, the year's label in the middle of its year, so that a
+    // value at a period's end (31 December 2021) sits at the right edge of « 2021 ».
     let x_ticks = (d0.year()..=d1.year())
         .filter(|yr| (d1.year() - d0.year()) < 12 || yr % 2 == 0)
-        .filter_map(|yr| Date::from_calendar_date(yr, time::Month::January, 1).ok())
-        .filter(|d| *d >= d0 && *d <= d1)
-        .map(|d| Tick {
-            at: f1(x(d)),
-            label: d.year().to_string(),
-        })
+        .filter_map(|yr| Some((Date::from_calendar_date(yr, time::Month::January, 1).ok()?, Date::from_calendar_date(yr, time::Month::July, 1).ok()?)))
+        .filter(|(_, mid)| *mid >= d0 && *mid <= d1)
+        .map(|(jan, mid)| Tick { at: f1(x(jan.max(d0))), label_at: f1(x(mid)), label: jan.year().to_string() })
         .collect();
     let y_ticks = (0..=4)
         .map(|i| {
             let v = lo + (hi - lo) * f64::from(i) / 4.0;
-            Tick {
-                at: f1(y(v)),
-                label: format_number(v),
-            }
+            Tick { at: f1(y(v)), label_at: f1(y(v)), label: format_number(v) }
         })
         .collect();
     let mut desc = vec![];

@@ -245,6 +245,8 @@ fn routes(live: LiveState) -> Router {
         .route("/projets/{slug}/impact", get(pages::impact::project_tab))
         .route("/indicateurs/{code}", get(pages::indicator::show))
         .route("/indicateurs/{code}/mesures", axum::routing::post(pages::indicator::record))
+        .route("/indicateurs/{code}/reference", axum::routing::post(pages::indicator::rebaseline))
+        .route("/projets/{slug}/membres", axum::routing::post(pages::impact::add_member))
         .route("/mesures/{id}/correction", axum::routing::post(pages::indicator::correct))
         .route("/mesures/{id}/revue", axum::routing::post(pages::indicator::review))
         .route("/healthz", get(api::health))

@@ -64,6 +64,35 @@ pub async fn press_kit(database_url: &str, file: &Path, remove_absent: bool) -> 
     if !report.removed.is_empty() {
         println!("removed, absent from this file: {}", report.removed.join(", "));
     }
+    super::seed_impacts(&store, &kit.projects, &super::actor()).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads the structured impacts (`file`, or the embedded `impacts-2030.toml`), checks them
+/// against the stored fiches (an entry whose sentence no longer matches its fiche fails,
+/// naming project, position and field, and nothing is written), then stores them in one
+/// transaction and prints what changed.
+pub async fn impacts(database_url: &str, file: Option<&Path>) -> Result<ExitCode, CliError> {
+    use territoires_formats::impacts;
+    let (name, text) = match file {
+        Some(f) => (f.display().to_string(), std::fs::read_to_string(f).map_err(|e| CliError::Io(format!("{}: {e}", f.display())))?),
+        None => (impacts::EMBEDDED_FILE.to_owned(), impacts::EMBEDDED.to_owned()),
+    };
+    let store = Store::connect(database_url).await?;
+    let registry = store
+        .load_registry()
+        .await?
+        .ok_or_else(|| CliError::Data("no fiche stored yet: import a press kit first\nnothing was imported".into()))?;
+    let catalogue = impacts::catalogue(&registry.projects, &text).map_err(|e| CliError::Data(format!("{name}: {e}\nnothing was imported")))?;
+    let summary = store.replace_catalogue(&catalogue, &super::actor()).await?;
+    let (structured, total) = catalogue.structured_count();
+    println!(
+        "{name}: {structured} of {total} impacts structured into {} indicators; {} inserted, {} new versions, {} unchanged",
+        catalogue.indicators.len(),
+        summary.inserted.len(),
+        summary.new_versions.len(),
+        summary.unchanged
+    );
     Ok(ExitCode::SUCCESS)
 }
 

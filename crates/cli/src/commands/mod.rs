@@ -19,6 +19,7 @@ use territoires_store::Store;
 pub async fn open_registry(database_url: &str, actor: &str) -> Result<(Store, Registry), CliError> {
     let store = Store::connect(database_url).await?;
     if let Some(registry) = store.load_registry().await? {
+        seed_impacts(&store, &registry.projects, actor).await?;
         return Ok((store, registry));
     }
     tracing::info!(file = press_kit::EMBEDDED_FILE, "empty database: importing the embedded press kit");
@@ -30,7 +31,28 @@ pub async fn open_registry(database_url: &str, actor: &str) -> Result<(Store, Re
         .load_registry()
         .await?
         .ok_or_else(|| CliError::Data("the embedded press kit imported no programme".into()))?;
+    seed_impacts(&store, &registry.projects, actor).await?;
     Ok((store, registry))
+}
+
+/// Imports the embedded structured impacts (`data/impacts-2030.toml`) when the database
+/// holds no indicator yet, so that a fresh install, or one upgraded from before issue 4,
+/// shows the laureates' indicators and targets. Never overwrites stored indicators (a
+/// re-baselining made in the platform stays): `territoires import impacts` does that on
+/// purpose. When the stored fiches are not the press kit's (another file was imported),
+/// the catalogue does not match them: a warning, and no indicators.
+pub async fn seed_impacts(store: &Store, projects: &[territoires_domain::Project], actor: &str) -> Result<(), CliError> {
+    if !store.indicators(None).await?.is_empty() {
+        return Ok(());
+    }
+    match territoires_formats::impacts::catalogue(projects, territoires_formats::impacts::EMBEDDED) {
+        Ok(catalogue) => {
+            let summary = store.replace_catalogue(&catalogue, actor).await?;
+            tracing::info!(indicators = summary.inserted.len(), "no indicator yet: imported the embedded structured impacts");
+        }
+        Err(e) => tracing::warn!(error = %e, "the embedded structured impacts do not match the stored fiches: no indicator imported"),
+    }
+    Ok(())
 }
 
 /// Who the command line acts as in the audit trail: `cli:$USER` (`cli:$USERNAME` on

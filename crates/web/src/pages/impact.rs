@@ -8,20 +8,27 @@
 //! - `GET /impact/structuration` — how the fiches' « Impacts à horizon 2030 » became
 //!   indicators: how many were structured, and every other one with its reason;
 //! - `GET /projets/{slug}/impact` — a project's impact tab: its impact sentences, its
-//!   indicators with latest value, target, progress and pace.
+//!   indicators with latest value, target, progress and pace; for the operator's staff, the
+//!   accounts that report for the project;
+//! - `POST /projets/{slug}/membres` — an administrator or programme manager adds an account
+//!   (by e-mail) as the project's lead or partner: it may then enter its measurements.
 //!
 //! Figures are computed by `territoires_domain::impact` at each request (the store holds
 //! a few thousand values for 24 projects; the benchmark covers programmes 400 times larger).
 
 use super::layout::Layout;
-use crate::error::{no_store, AppError, AppResult, Format};
+use crate::auth::{self, MaybeSignedIn, SignedIn};
+use crate::error::{no_store, AppError, AppResult, ErrorKind, Format};
 use crate::format::{excerpt, ECHO_MAX};
 use crate::pages::opinions::page;
 use crate::Current;
 use askama::Template;
 use axum::extract::{Path, Query};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use territoires_domain::access::{Email, Role};
+use territoires_store::MemberRole;
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use territoires_domain::impact::aggregation::{Breakdown, Facets};
@@ -155,7 +162,8 @@ fn aggregation_rule(f: &ProgrammeFigure) -> String {
     }
 }
 
-fn figure_view(f: &ProgrammeFigure) -> FigureView {
+fn figure_view(ctx: &crate::Ctx, f: &ProgrammeFigure) -> FigureView {
+    let name = |slug: &String| ctx.app.registry.project(slug).map(|p| p.name.clone()).unwrap_or_else(|| slug.clone());
     let unit = symbol(f.indicator.unit);
     let max = f
         .groups
@@ -171,12 +179,12 @@ fn figure_view(f: &ProgrammeFigure) -> FigureView {
                 label: g.label.clone(),
                 value: with_unit(a.value, &unit),
                 completeness: a.completeness_label(),
-                missing: a.missing.join(", "),
+                missing: a.missing.iter().map(name).collect::<Vec<_>>().join(", "),
                 width: a
                     .value
                     .filter(|v| *v > 0.0 && max > 0.0)
                     .map(|v| format!("{:.1}%", (v / max * 1000.0).floor() / 10.0)),
-                warning: (!a.zero_denominators.is_empty()).then(|| format!("dénominateur nul ignoré : {}", a.zero_denominators.join(", "))),
+                warning: (!a.zero_denominators.is_empty()).then(|| format!("dénominateur nul ignoré : {}", a.zero_denominators.iter().map(name).collect::<Vec<_>>().join(", "))),
             }
         })
         .collect();
@@ -221,7 +229,7 @@ pub async fn dashboard(Current(ctx): Current, Query(q): Query<DashboardQuery>) -
             let figures: Vec<FigureView> = programme::figures(&data, by, year)
                 .iter()
                 .filter(|f| !f.mapped.is_empty())
-                .map(figure_view)
+                .map(|f| figure_view(&ctx, f))
                 .collect();
             let mut years: BTreeSet<i32> = reported.iter().map(|r| r.period.year()).collect();
             years.insert(today().year());
@@ -398,6 +406,10 @@ pub(crate) fn track_badge(t: territoires_domain::impact::progress::Track) -> &'s
 #[template(path = "impact_project.html")]
 struct ProjectPage {
     layout: Layout,
+    /// (name, e-mail, role label) of the members, shown to the staff only.
+    members: Option<Vec<(String, String, &'static str)>>,
+    can_manage: bool,
+    csrf: String,
     slug: String,
     name: String,
     statements: Vec<StatementRow>,
@@ -406,7 +418,7 @@ struct ProjectPage {
 }
 
 /// `GET /projets/{slug}/impact`: 404 for an unknown project.
-pub async fn project_tab(Current(ctx): Current, Path(slug): Path<String>) -> Response {
+pub async fn project_tab(Current(ctx): Current, MaybeSignedIn(signed_in): MaybeSignedIn, Path(slug): Path<String>) -> Response {
     no_store(
         async {
             let p = ctx.app.registry.project(&slug).ok_or_else(|| {
@@ -428,7 +440,23 @@ pub async fn project_tab(Current(ctx): Current, Path(slug): Path<String>) -> Res
                     IndicatorRow::new(i, &summary::summarise(i, &mine, today))
                 })
                 .collect();
+            let role = signed_in.as_ref().map(|s| s.session.account.role).unwrap_or(Role::Public);
+            let staff = matches!(role, Role::OperatorAdmin | Role::ProgrammeManager | Role::Instructor);
+            let members = if staff {
+                let mut out = vec![];
+                for m in store.project_members(&p.slug).await.map_err(internal)? {
+                    if let Some(a) = store.account_by_id(m.account_id).await.map_err(internal)? {
+                        out.push((a.display_name, a.email.as_str().to_owned(), m.role.label()));
+                    }
+                }
+                Some(out)
+            } else {
+                None
+            };
             let html = ProjectPage {
+                members,
+                can_manage: may_manage_members(role),
+                csrf: signed_in.as_ref().map(|s| s.session.csrf_token.clone()).unwrap_or_default(),
                 layout: Layout::new(format!("Impact — {}", p.name), "projects"),
                 slug: p.slug.clone(),
                 name: p.name.clone(),
@@ -438,6 +466,72 @@ pub async fn project_tab(Current(ctx): Current, Path(slug): Path<String>) -> Res
             }
             .render();
             page(StatusCode::OK, html)
+        }
+        .await,
+    )
+}
+
+/// Whether `role` adds accounts to projects (administrators and programme managers).
+pub(crate) fn may_manage_members(role: Role) -> bool {
+    matches!(role, Role::OperatorAdmin | Role::ProgrammeManager)
+}
+
+/// The member form.
+#[derive(Deserialize)]
+pub struct MemberForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    role: String,
+}
+
+/// `POST /projets/{slug}/membres`: 303 back to the tab; 403 for other roles; 404 for an
+/// unknown project; 422 for an unknown e-mail or role, or an account whose role is neither
+/// project lead nor partner; 409 when it is a member already.
+pub async fn add_member(
+    Current(ctx): Current,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    Form(form): Form<MemberForm>,
+) -> Response {
+    no_store(
+        async {
+            auth::check_same_origin(&headers)?;
+            signed_in.check_csrf(&form.csrf)?;
+            let actor = &signed_in.session.account;
+            if !may_manage_members(actor.role) {
+                return Err(AppError::new(Format::Html, ErrorKind::Forbidden, "Seuls l'administrateur et les chargés de programme rattachent des comptes aux projets."));
+            }
+            let p = ctx.app.registry.project(&slug).ok_or_else(|| {
+                AppError::not_found(Format::Html, format!("Aucun projet « {} » dans le registre.", excerpt(&slug, ECHO_MAX)))
+            })?;
+            let unprocessable = |m: String| AppError::new(Format::Html, ErrorKind::Unprocessable, m);
+            let role = MemberRole::from_code(form.role.trim())
+                .ok_or_else(|| unprocessable("Le champ « role » doit valoir lead ou partner.".into()))?;
+            let email = Email::parse(&form.email).map_err(|e| unprocessable(format!("Le champ « email » : {e}")))?;
+            let account = ctx
+                .app
+                .store
+                .account_by_email(&email)
+                .await
+                .map_err(|e| AppError::internal(Format::Html, e))?
+                .ok_or_else(|| unprocessable(format!("Aucun compte n'a l'adresse « {} ».", email.as_str())))?;
+            if !matches!(account.role, Role::ProjectLead | Role::Partner) {
+                return Err(unprocessable(format!(
+                    "Le compte « {} » a le rôle « {} » : seuls un porteur de projet ou un partenaire rejoignent un projet.",
+                    email.as_str(),
+                    account.role.label()
+                )));
+            }
+            ctx.app
+                .store
+                .add_project_member(&p.slug, account.id, role, &format!("account:{}", actor.id))
+                .await
+                .map_err(|e| crate::pages::opinions::store_error(Format::Html, e))?;
+            Ok(Redirect::to(&format!("/projets/{}/impact#membres", p.slug)).into_response())
         }
         .await,
     )

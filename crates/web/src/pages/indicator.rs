@@ -8,7 +8,9 @@
 //!   forms they may use;
 //! - `POST /indicateurs/{code}/mesures` — enter a value (project members, programme managers);
 //! - `POST /mesures/{id}/correction` — a corrected value, superseding the old one (kept);
-//! - `POST /mesures/{id}/revue` — submit, approve, or return with a reason.
+//! - `POST /mesures/{id}/revue` — submit, approve, or return with a reason;
+//! - `POST /indicateurs/{code}/reference` — a programme manager sets the baseline (value,
+//!   date, source) with a reason: a new version of the definition, the old ones kept.
 //!
 //! Progress and aggregates use approved values only; every step goes to the audit trail.
 
@@ -177,6 +179,7 @@ struct IndicatorPage<'a> {
     versions: Vec<VersionRow>,
     insider: bool,
     can_enter: bool,
+    can_rebaseline: bool,
     fraction: bool,
     frequency_hint: &'static str,
     csrf: String,
@@ -305,6 +308,7 @@ pub async fn show(Current(ctx): Current, MaybeSignedIn(signed_in): MaybeSignedIn
                 versions,
                 insider,
                 can_enter,
+                can_rebaseline: role == Role::ProgrammeManager,
                 fraction: i.kind == IndicatorKind::Percentage,
                 frequency_hint: match i.frequency {
                     territoires_domain::impact::Frequency::Monthly => "mois, p. ex. 2025-03",
@@ -549,4 +553,72 @@ pub async fn review(
         }
         .await,
     )
+}
+
+/// The baseline form.
+#[derive(Deserialize)]
+pub struct BaselineForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    value: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `indicator` with the baseline of `form`. Errors: 422 naming the field.
+pub(crate) fn rebaselined(mut indicator: Indicator, value: &str, date: &str, source: &str, format: Format) -> AppResult<Indicator> {
+    let unprocessable = |m: String| AppError::new(format, ErrorKind::Unprocessable, m);
+    let value = number(value, "valeur", format)?.ok_or_else(|| unprocessable("Le champ « valeur » est vide.".into()))?;
+    let date = crate::pages::opinions::parse_date(date, "date", format)?;
+    if source.trim().is_empty() {
+        return Err(unprocessable("Le champ « source » est vide : une valeur de référence dit d'où elle vient.".into()));
+    }
+    indicator.baseline = Some(territoires_domain::impact::Baseline { value, date, source: source.trim().to_owned() });
+    Ok(indicator)
+}
+
+/// `POST /indicateurs/{code}/reference`: 303 back to the indicator; 403 for anyone but a
+/// programme manager; 422 naming the field (a reason is required).
+pub async fn rebaseline(
+    Current(ctx): Current,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    Form(form): Form<BaselineForm>,
+) -> Response {
+    no_store(
+        async {
+            auth::check_same_origin(&headers)?;
+            signed_in.check_csrf(&form.csrf)?;
+            require_programme_manager(&signed_in, Format::Html)?;
+            let i = find_indicator(&ctx, &code, Format::Html).await?;
+            let new = rebaselined(i, &form.value, &form.date, &form.source, Format::Html)?;
+            ctx.app
+                .store
+                .update_indicator(&code, new, &Actor::account(&signed_in.session.account), &form.reason)
+                .await
+                .map_err(|e| store_error(Format::Html, e))?;
+            Ok(Redirect::to(&format!("/indicateurs/{code}")).into_response())
+        }
+        .await,
+    )
+}
+
+/// 403 unless the account is a programme manager (who changes definitions and baselines).
+pub(crate) fn require_programme_manager(signed_in: &SignedIn, format: Format) -> AppResult<()> {
+    let role = signed_in.session.account.role;
+    if role == Role::ProgrammeManager {
+        Ok(())
+    } else {
+        Err(AppError::new(
+            format,
+            ErrorKind::Forbidden,
+            format!("Seul un chargé de programme change la référence d'un indicateur (votre rôle : {}).", role.label()),
+        ))
+    }
 }

@@ -53,10 +53,10 @@ pub(crate) async fn token(app: &TestApp, uri: &str, cookie: &str) -> String {
         .to_owned()
 }
 
-const BOUNDARY: &str = "----territoires-test-boundary";
+pub(crate) const BOUNDARY: &str = "----territoires-test-boundary";
 
 /// A multipart body with an optional `csrf` field and one file field `field`.
-fn multipart_body(csrf: Option<&str>, field: &str, filename: &str, bytes: &[u8]) -> Vec<u8> {
+pub(crate) fn multipart_body(csrf: Option<&str>, field: &str, filename: &str, bytes: &[u8]) -> Vec<u8> {
     let mut body = Vec::new();
     if let Some(c) = csrf {
         body.extend(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{c}\r\n").as_bytes());

@@ -11,6 +11,7 @@ mod attachments;
 mod auth;
 mod call_management;
 mod calls;
+mod impact_pages;
 mod committee;
 mod messages;
 mod oidc;
