@@ -127,14 +127,27 @@ pub fn indicator_chart(summary: &Summary, baseline_date: Option<Date>, unit: &st
     // value at a period's end (31 December 2021) sits at the right edge of « 2021 ».
     let x_ticks = (d0.year()..=d1.year())
         .filter(|yr| (d1.year() - d0.year()) < 12 || yr % 2 == 0)
-        .filter_map(|yr| Some((Date::from_calendar_date(yr, time::Month::January, 1).ok()?, Date::from_calendar_date(yr, time::Month::July, 1).ok()?)))
+        .filter_map(|yr| {
+            Some((
+                Date::from_calendar_date(yr, time::Month::January, 1).ok()?,
+                Date::from_calendar_date(yr, time::Month::July, 1).ok()?,
+            ))
+        })
         .filter(|(_, mid)| *mid >= d0 && *mid <= d1)
-        .map(|(jan, mid)| Tick { at: f1(x(jan.max(d0))), label_at: f1(x(mid)), label: jan.year().to_string() })
+        .map(|(jan, mid)| Tick {
+            at: f1(x(jan.max(d0))),
+            label_at: f1(x(mid)),
+            label: jan.year().to_string(),
+        })
         .collect();
     let y_ticks = (0..=4)
         .map(|i| {
             let v = lo + (hi - lo) * f64::from(i) / 4.0;
-            Tick { at: f1(y(v)), label_at: f1(y(v)), label: format_number(v) }
+            Tick {
+                at: f1(y(v)),
+                label_at: f1(y(v)),
+                label: format_number(v),
+            }
         })
         .collect();
     let mut desc = vec![];

@@ -75,7 +75,10 @@ pub async fn press_kit(database_url: &str, file: &Path, remove_absent: bool) -> 
 pub async fn impacts(database_url: &str, file: Option<&Path>) -> Result<ExitCode, CliError> {
     use territoires_formats::impacts;
     let (name, text) = match file {
-        Some(f) => (f.display().to_string(), std::fs::read_to_string(f).map_err(|e| CliError::Io(format!("{}: {e}", f.display())))?),
+        Some(f) => (
+            f.display().to_string(),
+            std::fs::read_to_string(f).map_err(|e| CliError::Io(format!("{}: {e}", f.display())))?,
+        ),
         None => (impacts::EMBEDDED_FILE.to_owned(), impacts::EMBEDDED.to_owned()),
     };
     let store = Store::connect(database_url).await?;
@@ -83,7 +86,8 @@ pub async fn impacts(database_url: &str, file: Option<&Path>) -> Result<ExitCode
         .load_registry()
         .await?
         .ok_or_else(|| CliError::Data("no fiche stored yet: import a press kit first\nnothing was imported".into()))?;
-    let catalogue = impacts::catalogue(&registry.projects, &text).map_err(|e| CliError::Data(format!("{name}: {e}\nnothing was imported")))?;
+    let catalogue =
+        impacts::catalogue(&registry.projects, &text).map_err(|e| CliError::Data(format!("{name}: {e}\nnothing was imported")))?;
     let summary = store.replace_catalogue(&catalogue, &super::actor()).await?;
     let (structured, total) = catalogue.structured_count();
     println!(

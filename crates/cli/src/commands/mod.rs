@@ -48,7 +48,10 @@ pub async fn seed_impacts(store: &Store, projects: &[territoires_domain::Project
     match territoires_formats::impacts::catalogue(projects, territoires_formats::impacts::EMBEDDED) {
         Ok(catalogue) => {
             let summary = store.replace_catalogue(&catalogue, actor).await?;
-            tracing::info!(indicators = summary.inserted.len(), "no indicator yet: imported the embedded structured impacts");
+            tracing::info!(
+                indicators = summary.inserted.len(),
+                "no indicator yet: imported the embedded structured impacts"
+            );
         }
         Err(e) => tracing::warn!(error = %e, "the embedded structured impacts do not match the stored fiches: no indicator imported"),
     }

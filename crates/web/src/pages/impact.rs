@@ -27,15 +27,15 @@ use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use territoires_domain::access::{Email, Role};
-use territoires_store::MemberRole;
 use serde::Deserialize;
 use std::collections::BTreeSet;
+use territoires_domain::access::{Email, Role};
 use territoires_domain::impact::aggregation::{Breakdown, Facets};
 use territoires_domain::impact::catalogue::{Impact, ImpactOutcome, Mapping};
 use territoires_domain::impact::programme::{self, ProgrammeData, ProgrammeFigure};
 use territoires_domain::impact::summary::{self, Summary};
 use territoires_domain::impact::{format_number, Indicator, MeasurementStatus, Reported, Unit};
+use territoires_store::MemberRole;
 use time::{Date, OffsetDateTime};
 
 /// Statuses whose values count in published figures: approved only.
@@ -163,7 +163,13 @@ fn aggregation_rule(f: &ProgrammeFigure) -> String {
 }
 
 fn figure_view(ctx: &crate::Ctx, f: &ProgrammeFigure) -> FigureView {
-    let name = |slug: &String| ctx.app.registry.project(slug).map(|p| p.name.clone()).unwrap_or_else(|| slug.clone());
+    let name = |slug: &String| {
+        ctx.app
+            .registry
+            .project(slug)
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| slug.clone())
+    };
     let unit = symbol(f.indicator.unit);
     let max = f
         .groups
@@ -184,7 +190,12 @@ fn figure_view(ctx: &crate::Ctx, f: &ProgrammeFigure) -> FigureView {
                     .value
                     .filter(|v| *v > 0.0 && max > 0.0)
                     .map(|v| format!("{:.1}%", (v / max * 1000.0).floor() / 10.0)),
-                warning: (!a.zero_denominators.is_empty()).then(|| format!("dénominateur nul ignoré : {}", a.zero_denominators.iter().map(name).collect::<Vec<_>>().join(", "))),
+                warning: (!a.zero_denominators.is_empty()).then(|| {
+                    format!(
+                        "dénominateur nul ignoré : {}",
+                        a.zero_denominators.iter().map(name).collect::<Vec<_>>().join(", ")
+                    )
+                }),
             }
         })
         .collect();
@@ -503,10 +514,17 @@ pub async fn add_member(
             signed_in.check_csrf(&form.csrf)?;
             let actor = &signed_in.session.account;
             if !may_manage_members(actor.role) {
-                return Err(AppError::new(Format::Html, ErrorKind::Forbidden, "Seuls l'administrateur et les chargés de programme rattachent des comptes aux projets."));
+                return Err(AppError::new(
+                    Format::Html,
+                    ErrorKind::Forbidden,
+                    "Seuls l'administrateur et les chargés de programme rattachent des comptes aux projets.",
+                ));
             }
             let p = ctx.app.registry.project(&slug).ok_or_else(|| {
-                AppError::not_found(Format::Html, format!("Aucun projet « {} » dans le registre.", excerpt(&slug, ECHO_MAX)))
+                AppError::not_found(
+                    Format::Html,
+                    format!("Aucun projet « {} » dans le registre.", excerpt(&slug, ECHO_MAX)),
+                )
             })?;
             let unprocessable = |m: String| AppError::new(Format::Html, ErrorKind::Unprocessable, m);
             let role = MemberRole::from_code(form.role.trim())

@@ -576,9 +576,15 @@ pub(crate) fn rebaselined(mut indicator: Indicator, value: &str, date: &str, sou
     let value = number(value, "valeur", format)?.ok_or_else(|| unprocessable("Le champ « valeur » est vide.".into()))?;
     let date = crate::pages::opinions::parse_date(date, "date", format)?;
     if source.trim().is_empty() {
-        return Err(unprocessable("Le champ « source » est vide : une valeur de référence dit d'où elle vient.".into()));
+        return Err(unprocessable(
+            "Le champ « source » est vide : une valeur de référence dit d'où elle vient.".into(),
+        ));
     }
-    indicator.baseline = Some(territoires_domain::impact::Baseline { value, date, source: source.trim().to_owned() });
+    indicator.baseline = Some(territoires_domain::impact::Baseline {
+        value,
+        date,
+        source: source.trim().to_owned(),
+    });
     Ok(indicator)
 }
 
@@ -618,7 +624,10 @@ pub(crate) fn require_programme_manager(signed_in: &SignedIn, format: Format) ->
         Err(AppError::new(
             format,
             ErrorKind::Forbidden,
-            format!("Seul un chargé de programme change la référence d'un indicateur (votre rôle : {}).", role.label()),
+            format!(
+                "Seul un chargé de programme change la référence d'un indicateur (votre rôle : {}).",
+                role.label()
+            ),
         ))
     }
 }

@@ -39,7 +39,9 @@ async fn structured_impacts_are_reported_and_linked_to_their_sentences() {
     assert_contains(&app.page("/projets/littoral-plus").await, "href=\"/projets/littoral-plus/impact\"");
     // « Diminuer le taux d'usage de la voiture individuelle de 94 % à 80 % »: the fiche
     // gives the baseline (94 %) and the target (80 %).
-    let car = app.page("/indicateurs/morbihan-la-flexibilite-energetique-et-les-donnees.usage-voiture-individuelle").await;
+    let car = app
+        .page("/indicateurs/morbihan-la-flexibilite-energetique-et-les-donnees.usage-voiture-individuelle")
+        .await;
     assert_contains(&car, "94 % au 13 septembre 2019");
     assert_contains(&car, "80 % (de 94 à 80)");
     // « Créer 1 000 emplois » gives no baseline: unknown, never zero.
@@ -69,28 +71,49 @@ async fn a_measurement_goes_from_entry_to_approval_and_counts_once_approved() {
 
     // The programme manager attaches the lead to the project.
     let csrf = token(&app, "/projets/littoral-plus/impact", &manager).await;
-    let r = post(&app, "/projets/littoral-plus/membres", &format!("csrf={csrf}&email=porteur%40example.fr&role=lead"), &manager).await;
+    let r = post(
+        &app,
+        "/projets/littoral-plus/membres",
+        &format!("csrf={csrf}&email=porteur%40example.fr&role=lead"),
+        &manager,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_contains(&get_with(&app, "/projets/littoral-plus/impact", Some(&manager)).await.body, "porteur@example.fr");
+    assert_contains(
+        &get_with(&app, "/projets/littoral-plus/impact", Some(&manager)).await.body,
+        "porteur@example.fr",
+    );
     // A lead cannot attach anyone.
-    let csrf_lead = token(&app, "/projets/littoral-plus/impact", &lead).await;
-    let r = post(&app, "/projets/littoral-plus/membres", &format!("csrf={csrf_lead}&email=autre%40example.fr&role=lead"), &lead).await;
+    let csrf_lead = token(&app, "/impact/import", &lead).await;
+    let r = post(
+        &app,
+        "/projets/littoral-plus/membres",
+        &format!("csrf={csrf_lead}&email=autre%40example.fr&role=lead"),
+        &lead,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 
     // The lead enters 120 jobs for 2025 (a draft): the public sees nothing yet.
     let csrf = token(&app, &page, &lead).await;
-    let entry = |csrf: &str, value: &str| format!("csrf={csrf}&period=2025&reporter=R%C3%A9gion&value={value}&source=DSN&method=comptage&evidence=bilan-2025.pdf");
+    let entry = |csrf: &str, value: &str| {
+        format!("csrf={csrf}&period=2025&reporter=R%C3%A9gion&value={value}&source=DSN&method=comptage&evidence=bilan-2025.pdf")
+    };
     let r = post(&app, &format!("{page}/mesures"), &entry(&csrf, "120"), &lead).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // A missing value is refused, not stored as zero; so is a period of the wrong frequency.
     let r = post(&app, &format!("{page}/mesures"), &entry(&csrf, ""), &lead).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = post(&app, &format!("{page}/mesures"), &entry(&csrf, "5").replace("period=2025", "period=2025-T1"), &lead).await;
+    let r = post(
+        &app,
+        &format!("{page}/mesures"),
+        &entry(&csrf, "5").replace("period=2025", "period=2025-T1"),
+        &lead,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     // A lead of another project may not enter here.
-    let csrf_out = token(&app, "/impact", &outsider).await.to_owned();
-    let _ = csrf_out;
-    let csrf_out = token(&app, "/projets/littoral-plus/impact", &outsider).await;
+    let csrf_out = token(&app, "/impact/import", &outsider).await;
     let r = post(&app, &format!("{page}/mesures"), &entry(&csrf_out, "999"), &outsider).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     let stored = app.store.measurements(JOBS).await.unwrap();
@@ -104,7 +127,13 @@ async fn a_measurement_goes_from_entry_to_approval_and_counts_once_approved() {
     let r = post(&app, &format!("/mesures/{first}/revue"), &review(&csrf, "submit", ""), &lead).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let csrf_i = token(&app, &page, &instructor).await;
-    let r = post(&app, &format!("/mesures/{first}/revue"), &review(&csrf_i, "return", ""), &instructor).await;
+    let r = post(
+        &app,
+        &format!("/mesures/{first}/revue"),
+        &review(&csrf_i, "return", ""),
+        &instructor,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     // The lead cannot approve its own figure, nor can the administrator.
     let r = post(&app, &format!("/mesures/{first}/revue"), &review(&csrf, "approve", ""), &lead).await;
@@ -112,12 +141,24 @@ async fn a_measurement_goes_from_entry_to_approval_and_counts_once_approved() {
     let csrf_a = token(&app, &page, &admin).await;
     let r = post(&app, &format!("/mesures/{first}/revue"), &review(&csrf_a, "approve", ""), &admin).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
-    let r = post(&app, &format!("/mesures/{first}/revue"), &review(&csrf_i, "return", "Hors+p%C3%A9rim%C3%A8tre+%3F"), &instructor).await;
+    let r = post(
+        &app,
+        &format!("/mesures/{first}/revue"),
+        &review(&csrf_i, "return", "Hors+p%C3%A9rim%C3%A8tre+%3F"),
+        &instructor,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_contains(&get_with(&app, &page, Some(&lead)).await.body, "Motif : Hors périmètre ?");
 
     // The lead corrects to 130 and submits at once; the instructor approves.
-    let r = post(&app, &format!("/mesures/{first}/correction"), &format!("{}&submit=1", entry(&csrf, "130")), &lead).await;
+    let r = post(
+        &app,
+        &format!("/mesures/{first}/correction"),
+        &format!("{}&submit=1", entry(&csrf, "130")),
+        &lead,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let stored = app.store.measurements(JOBS).await.unwrap();
     assert_eq!(stored.len(), 2, "the corrected value is kept");
@@ -126,7 +167,13 @@ async fn a_measurement_goes_from_entry_to_approval_and_counts_once_approved() {
     // The superseded one can no longer be acted on.
     let r = post(&app, &format!("/mesures/{first}/revue"), &review(&csrf, "submit", ""), &lead).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
-    let r = post(&app, &format!("/mesures/{second}/revue"), &review(&csrf_i, "approve", ""), &instructor).await;
+    let r = post(
+        &app,
+        &format!("/mesures/{second}/revue"),
+        &review(&csrf_i, "approve", ""),
+        &instructor,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 
     // The public now reads 130 jobs; no baseline yet, so no progress percentage.
@@ -146,7 +193,13 @@ async fn a_measurement_goes_from_entry_to_approval_and_counts_once_approved() {
     let body = format!("csrf={csrf_m}&value=0&date=2019-09-13&source=d%C3%A9but+du+projet&reason=");
     let r = post(&app, &format!("{page}/reference"), &body, &manager).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a reason is required: {}", r.body);
-    let r = post(&app, &format!("{page}/reference"), &format!("{body}cumul+nul+au+d%C3%A9marrage"), &manager).await;
+    let r = post(
+        &app,
+        &format!("{page}/reference"),
+        &format!("{body}cumul+nul+au+d%C3%A9marrage"),
+        &manager,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let r = post(&app, &format!("{page}/reference"), &format!("{body}x"), &instructor).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
