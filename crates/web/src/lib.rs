@@ -247,6 +247,7 @@ fn routes(live: LiveState) -> Router {
         .route("/indicateurs/{code}/mesures", axum::routing::post(pages::indicator::record))
         .route("/indicateurs/{code}/reference", axum::routing::post(pages::indicator::rebaseline))
         .route("/projets/{slug}/membres", axum::routing::post(pages::impact::add_member))
+        .route("/mesures", get(pages::measurement_queue::show))
         .route("/mesures/{id}/correction", axum::routing::post(pages::indicator::correct))
         .route("/mesures/{id}/revue", axum::routing::post(pages::indicator::review))
         .route("/healthz", get(api::health))

@@ -589,6 +589,25 @@ impl Store {
         Ok(rows.len())
     }
 
+    /// The measurements still in force (not superseded) whose status is one of `statuses`,
+    /// of every indicator, in recording order: the work queues (submitted ones for the
+    /// reviewers, drafts and returned ones for the projects).
+    pub async fn live_measurements(&self, statuses: &[MeasurementStatus]) -> Result<Vec<Measurement>, StoreError> {
+        // The codes are the enum's own, never user input: safe to write into the SQL.
+        let list = statuses.iter().map(|s| format!("'{}'", s.code())).collect::<Vec<_>>().join(", ");
+        if list.is_empty() {
+            return Ok(vec![]);
+        }
+        sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM measurements WHERE superseded_by IS NULL AND status IN ({list}) ORDER BY id"
+        ))
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(decode)
+        .collect()
+    }
+
     /// Every measurement of indicator `code`, superseded ones included, in recording order.
     pub async fn measurements(&self, code: &str) -> Result<Vec<Measurement>, StoreError> {
         sqlx::query(&format!("SELECT {COLUMNS} FROM measurements WHERE indicator_code = $1 ORDER BY id"))

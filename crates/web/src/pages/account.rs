@@ -59,6 +59,18 @@ fn work_links(account: &Account) -> Vec<(&'static str, &'static str)> {
     if super::opinions::may_be_asked(role) {
         links.push(("/avis/mes-demandes", "Avis qui me sont demandés"));
     }
+    match role {
+        territoires_domain::access::Role::ProgrammeManager | territoires_domain::access::Role::Instructor => {
+            links.push(("/mesures", "Mesures d'impact à valider"))
+        }
+        territoires_domain::access::Role::ProjectLead | territoires_domain::access::Role::Partner => {
+            links.push(("/mesures", "Mes mesures d'impact à compléter"))
+        }
+        _ => {}
+    }
+    if territoires_domain::impact::measurement::may_enter(role) {
+        links.push(("/impact/import", "Importer des mesures d'impact (CSV)"));
+    }
     if allows(role, Action::ManageCalls) {
         links.push(("/admin/appels", "Gérer les appels"));
     }

@@ -18,6 +18,7 @@ pub mod indicator;
 pub mod layout;
 pub mod legal;
 pub mod measurement_import;
+pub mod measurement_queue;
 pub mod oidc;
 pub mod opinions;
 pub mod partners;
