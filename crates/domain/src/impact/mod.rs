@@ -14,10 +14,12 @@
 //! - [`progress`]: progress, status, straight path, projection;
 //! - [`catalogue`]: the fiches' impact sentences and the indicators made from them;
 //! - [`aggregation`]: series over periods, programme aggregates with completeness;
+//! - [`cube`]: the whole programme's aggregates in memory, built fast and updated incrementally;
 //! - [`taxonomy`]: the shared programme indicators project indicators map onto.
 
 pub mod aggregation;
 pub mod catalogue;
+pub mod cube;
 pub mod indicator;
 pub mod measurement;
 pub mod period;
