@@ -41,16 +41,16 @@ CREATE TABLE m AS SELECT * FROM read_csv('{d}/measurements.csv', header = true,
 QUERY = f"""
 WITH latest AS (
     -- A reporter's later value for a period replaces its earlier one (a correction).
-    SELECT slot, year, quarter, reporter, value, numerator, denominator
-    FROM m
-    QUALIFY row_number() OVER (PARTITION BY slot, year, quarter, reporter ORDER BY seq DESC) = 1
+    SELECT slot, year, quarter, reporter,
+        max_by({{'v': value, 'n': numerator, 'd': denominator}}, seq) AS o
+    FROM m GROUP BY slot, year, quarter, reporter
 ),
 obs AS (
     SELECT l.slot, l.year, l.year * 4 + l.quarter AS p, l.reporter, i.kind, i.temporality,
-        CASE WHEN l.value IS NOT NULL AND isfinite(l.value) THEN l.value END AS v,
-        (l.value IS NULL AND isfinite(l.numerator) AND isfinite(l.denominator) AND l.denominator <> 0) AS ok,
-        (l.value IS NULL AND isfinite(l.numerator) AND l.denominator = 0) AS zero,
-        l.numerator AS n, l.denominator AS d
+        CASE WHEN l.o.v IS NOT NULL AND isfinite(l.o.v) THEN l.o.v END AS v,
+        (l.o.v IS NULL AND isfinite(l.o.n) AND isfinite(l.o.d) AND l.o.d <> 0) AS ok,
+        (l.o.v IS NULL AND isfinite(l.o.n) AND l.o.d = 0) AS zero,
+        l.o.n AS n, l.o.d AS d
     FROM latest l JOIN slots s USING (slot) JOIN indicators i USING (indicator)
 ),
 -- Cumulative: at each reported period, each reporter's latest value at or before it.
