@@ -17,10 +17,12 @@
 //! - [`aggregation`]: series over periods, programme aggregates with completeness;
 //! - [`summary`]: an indicator's standing on a day (what its page shows);
 //! - [`programme`]: programme figures from mapped project indicators;
+//! - [`cube`]: the whole programme's aggregates in memory, built fast and updated incrementally;
 //! - [`taxonomy`]: the shared programme indicators project indicators map onto.
 
 pub mod aggregation;
 pub mod catalogue;
+pub mod cube;
 pub mod indicator;
 pub mod measurement;
 pub mod period;
