@@ -441,7 +441,16 @@ pub async fn project_tab(Current(ctx): Current, MaybeSignedIn(signed_in): MaybeS
             let internal = |e| AppError::internal(Format::Html, e);
             let store = &ctx.app.store;
             let statements = store.impact_statements(Some(&p.slug)).await.map_err(internal)?;
-            let indicators = store.indicators(Some(&p.slug)).await.map_err(internal)?;
+            let mut indicators = store.indicators(Some(&p.slug)).await.map_err(internal)?;
+            // In the fiche's order: the order of the sentences they come from.
+            let order: Vec<&String> = statements
+                .iter()
+                .flat_map(|s| match &s.outcome {
+                    ImpactOutcome::Structured { indicators } => indicators.iter().collect(),
+                    ImpactOutcome::Qualitative { .. } => vec![],
+                })
+                .collect();
+            indicators.sort_by_key(|i| order.iter().position(|c| **c == i.code).unwrap_or(usize::MAX));
             let reported = store.reported(None, OFFICIAL).await.map_err(internal)?;
             let today = today();
             let rows = indicators
