@@ -266,7 +266,9 @@ async fn audit_verify_passes_after_imports_and_export_gives_one_line_per_entry()
     let verify = run(&db, &["audit", "verify"]);
     assert_eq!(verify.status.code(), Some(0), "{}{}", stdout(&verify), stderr(&verify));
     assert!(
-        stdout(&verify).contains("audit trail: 1 entries, chain intact"),
+        // The press kit, then the structured impacts imported with it; the no-op import
+        // adds nothing.
+        stdout(&verify).contains("audit trail: 2 entries, chain intact"),
         "{}",
         stdout(&verify)
     );
@@ -275,7 +277,12 @@ async fn audit_verify_passes_after_imports_and_export_gives_one_line_per_entry()
     assert!(export.status.success(), "{}", stderr(&export));
     let text = stdout(&export);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 1, "one JSON line per entry: {text}");
+    assert_eq!(lines.len(), 2, "one JSON line per entry: {text}");
+    let impacts: serde_json::Value = serde_json::from_str(lines[1]).unwrap();
+    assert_eq!(
+        (impacts["seq"].as_i64(), impacts["action"].as_str()),
+        (Some(2), Some("impact.catalogue"))
+    );
     let entry: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
     assert_eq!(entry["seq"], 1);
     assert_eq!(entry["actor"], "cli:alice");
@@ -424,4 +431,39 @@ fn impacts_report_needs_no_database() {
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
     assert_eq!(json["structured"], 81);
     assert_eq!(json["qualitative"].as_array().map(Vec::len), Some(29));
+}
+
+#[tokio::test]
+async fn import_impacts_checks_the_file_against_the_fiches_and_versions_changes() {
+    let db = database().await;
+    let kit = press_kit();
+    assert!(run(&db, &["import", "press-kit", kit.to_str().unwrap()]).status.success());
+    // The press kit's import brought the embedded impacts; importing them again changes nothing.
+    let again = run(&db, &["import", "impacts"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        stdout(&again).contains("81 of 110 impacts structured into 97 indicators; 0 inserted, 0 new versions, 97 unchanged"),
+        "{}",
+        stdout(&again)
+    );
+    // A file whose sentence no longer matches its fiche fails, naming it, and writes nothing.
+    let edited = territoires_formats::impacts::EMBEDDED.replacen("Créer 1 000 emplois ;", "Créer 2 000 emplois ;", 1);
+    let file = std::env::temp_dir().join(format!("territoires-cli-{}-impacts.toml", std::process::id()));
+    std::fs::write(&file, edited).unwrap();
+    let bad = run(&db, &["import", "impacts", file.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(65), "{}", stderr(&bad));
+    assert!(stderr(&bad).contains("littoral-plus n° 1"), "{}", stderr(&bad));
+    // A changed definition (the 1 000 jobs' unit of reporting) makes a new version.
+    let changed = territoires_formats::impacts::EMBEDDED.replacen(
+        "definition = \"Emplois créés, cumul.\"",
+        "definition = \"Emplois directs créés, cumul.\"",
+        1,
+    );
+    std::fs::write(&file, changed).unwrap();
+    let ok = run(&db, &["import", "impacts", file.to_str().unwrap()]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(stdout(&ok).contains("0 inserted, 1 new versions, 96 unchanged"), "{}", stdout(&ok));
+    let _ = std::fs::remove_file(&file);
+    let store = territoires_store::Store::connect(&db).await.unwrap();
+    assert_eq!(store.indicator_versions("littoral-plus.emplois-crees").await.unwrap().len(), 2);
 }
