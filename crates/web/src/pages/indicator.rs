@@ -446,7 +446,9 @@ pub(crate) fn new_measurement(i: &Indicator, form: &MeasurementForm, format: For
             format,
         )?,
         IndicatorKind::Qualitative => None,
-        IndicatorKind::Quantity | IndicatorKind::Ratio => observation(i, number(&form.value, "valeur", format)?, None, None, "valeur", format)?,
+        IndicatorKind::Quantity | IndicatorKind::Ratio => {
+            observation(i, number(&form.value, "valeur", format)?, None, None, "valeur", format)?
+        }
     };
     let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     Ok(NewMeasurement {
