@@ -278,6 +278,26 @@ fn routes(live: LiveState) -> Router {
             "/api/v1/session",
             get(api::sessions::current_session).delete(api::sessions::delete_session),
         )
+        // Measurements (issue 4): the list shows more to insiders, and shares its path
+        // with the signed-in POST.
+        .route(
+            "/api/v1/indicators/{code}/measurements",
+            get(api::measurements::list_measurements).post(api::measurements::create_measurement),
+        )
+        .route(
+            "/api/v1/measurements/{id}/correction",
+            axum::routing::post(api::measurements::correct_measurement),
+        )
+        .route(
+            "/api/v1/measurements/{id}/review",
+            axum::routing::post(api::measurements::review_measurement),
+        )
+        .route("/api/v1/measurements/{id}/events", get(api::measurements::list_measurement_events))
+        .route(
+            "/api/v1/measurements/import",
+            axum::routing::post(api::measurements::import_measurements)
+                .layer(axum::extract::DefaultBodyLimit::max(pages::attachments::UPLOAD_BODY_LIMIT)),
+        )
         .route(
             "/candidatures/{id}/pieces",
             axum::routing::post(pages::attachments::upload)

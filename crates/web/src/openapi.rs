@@ -9,7 +9,7 @@ use utoipa::OpenApi;
 #[openapi(
     info(
         title = "Territoires API",
-        description = "JSON API of Territoires: the *Territoires d'Innovation* programme (France, Programme d'investissements d'avenir), its calls, its 24 laureate projects, dashboard figures and reconciliation checks.\n\nEvery amount is an **integer number of euro cents** (`605000000` is 6 050 000 €). A figure the source does not give is `null`, never 0. Data: press kit of 13 September 2019, Licence Ouverte / Etalab 2.0."
+        description = "JSON API of Territoires: the *Territoires d'Innovation* programme (France, Programme d'investissements d'avenir), its calls, its 24 laureate projects, dashboard figures, reconciliation checks and impact measurement.\n\nEvery amount is an **integer number of euro cents** (`605000000` is 6 050 000 €). A figure the source does not give is `null`, never 0. Data: press kit of 13 September 2019, Licence Ouverte / Etalab 2.0."
     ),
     paths(
         api::programme::find_programme,
@@ -61,6 +61,17 @@ use utoipa::OpenApi;
         api::call_management::find_answers,
         api::call_management::put_answers,
         api::call_management::take_transition,
+        api::impact::list_programme_indicators,
+        api::impact::find_impact,
+        api::impact::list_statements,
+        api::impact::list_indicators,
+        api::impact::find_indicator_detail,
+        api::measurements::list_measurements,
+        api::measurements::create_measurement,
+        api::measurements::correct_measurement,
+        api::measurements::review_measurement,
+        api::measurements::list_measurement_events,
+        api::measurements::import_measurements,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, territoires_domain::query::SortKey)),
     tags(
@@ -72,6 +83,7 @@ use utoipa::OpenApi;
         (name = "applications", description = "Applications to a call and their workflow; needs a signed-in session (bearer token or cookie)"),
         (name = "meta", description = "This document"),
         (name = "health", description = "Service health"),
+        (name = "impact", description = "Impact measurement: the programme taxonomy, programme figures from approved values with their completeness (a project without data is missing, never zero), the fiches' structured impacts, indicators with progress and projection, measurements with their review (entries and writes need a signed-in session)"),
         (name = "committee", description = "Partner lists (SIREN), experts' declarations and conflicts of interest (an expert in conflict gets 404), evaluation grids, independent scoring and the committee's moderation and ranking; needs a signed-in session"),
     )
 )]

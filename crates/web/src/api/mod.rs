@@ -8,6 +8,8 @@ pub mod call_management;
 pub mod calls;
 pub mod checks;
 pub mod decisions;
+pub mod impact;
+pub mod measurements;
 pub mod opinions;
 pub mod programme;
 pub mod projects;
@@ -32,6 +34,11 @@ pub fn router() -> Router<LiveState> {
         .route("/projects", get(projects::list_projects))
         .route("/projects/{slug}", get(projects::find_project))
         .route("/checks", get(checks::list_checks))
+        .route("/programme-indicators", get(impact::list_programme_indicators))
+        .route("/impact", get(impact::find_impact))
+        .route("/impact/statements", get(impact::list_statements))
+        .route("/indicators", get(impact::list_indicators))
+        .route("/indicators/{code}", get(impact::find_indicator_detail))
         .route("/openapi.json", get(openapi::openapi_json))
 }
 

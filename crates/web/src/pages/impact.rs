@@ -273,7 +273,7 @@ pub async fn dashboard(Current(ctx): Current, Query(q): Query<DashboardQuery>) -
 }
 
 /// (structured, total) impact sentences.
-fn structured_count(statements: &[Impact]) -> (usize, usize) {
+pub(crate) fn structured_count(statements: &[Impact]) -> (usize, usize) {
     (
         statements
             .iter()

@@ -38,7 +38,7 @@ use territoires_store::{Actor, Measurement, NewMeasurement};
 
 /// Whether the signed-in account sees every measurement of `project` (not only approved
 /// ones) and may act on them: the operator's staff, and the project's members.
-async fn insider(ctx: &crate::Ctx, signed_in: Option<&SignedIn>, project: Option<&str>, format: Format) -> AppResult<bool> {
+pub(crate) async fn insider(ctx: &crate::Ctx, signed_in: Option<&SignedIn>, project: Option<&str>, format: Format) -> AppResult<bool> {
     let Some(s) = signed_in else { return Ok(false) };
     let account = &s.session.account;
     match account.role {
@@ -401,27 +401,58 @@ fn number(raw: &str, field: &str, format: Format) -> AppResult<Option<f64>> {
     })
 }
 
-/// The form as a new measurement of `indicator`. Errors: 422 naming the field.
-pub(crate) fn new_measurement(i: &Indicator, form: &MeasurementForm, format: Format) -> AppResult<NewMeasurement> {
-    let period: Period = form.period.parse().map_err(|e: territoires_domain::impact::period::PeriodError| {
-        AppError::new(format, ErrorKind::Unprocessable, format!("Champ « période » : {e}"))
-    })?;
-    let observation = match i.kind {
-        IndicatorKind::Percentage => Some(Observation::Fraction {
-            numerator: number(&form.numerator, "numérateur", format)?,
-            denominator: number(&form.denominator, "dénominateur", format)?,
-        }),
+/// `raw` as a period of the indicator (`2025`, `2025-T1`, `2025-03`). Errors: 422 naming
+/// `field`.
+pub(crate) fn parse_period(raw: &str, field: &str, format: Format) -> AppResult<Period> {
+    raw.parse().map_err(|e: territoires_domain::impact::period::PeriodError| {
+        AppError::new(format, ErrorKind::Unprocessable, format!("Champ « {field} » : {e}"))
+    })
+}
+
+/// The observation of indicator `i` from its parsed numbers: numerator and denominator for
+/// a percentage (either may be missing), nothing for a qualitative indicator, the value
+/// otherwise. Errors: 422 naming `value_field` when a quantity or ratio has no value (a
+/// missing value is not entered: it is not zero).
+pub(crate) fn observation(
+    i: &Indicator,
+    value: Option<f64>,
+    numerator: Option<f64>,
+    denominator: Option<f64>,
+    value_field: &str,
+    format: Format,
+) -> AppResult<Option<Observation>> {
+    Ok(match i.kind {
+        IndicatorKind::Percentage => Some(Observation::Fraction { numerator, denominator }),
         IndicatorKind::Qualitative => None,
-        IndicatorKind::Quantity | IndicatorKind::Ratio => match number(&form.value, "valeur", format)? {
+        IndicatorKind::Quantity | IndicatorKind::Ratio => match value {
             Some(value) => Some(Observation::Value { value }),
             None => {
                 return Err(AppError::new(
                     format,
                     ErrorKind::Unprocessable,
-                    "Le champ « valeur » est vide : une valeur manquante ne se saisit pas (elle n'est pas zéro).",
+                    format!("Le champ « {value_field} » est vide : une valeur manquante ne se saisit pas (elle n'est pas zéro)."),
                 ))
             }
         },
+    })
+}
+
+/// The form as a new measurement of `indicator`. Errors: 422 naming the field.
+pub(crate) fn new_measurement(i: &Indicator, form: &MeasurementForm, format: Format) -> AppResult<NewMeasurement> {
+    let period = parse_period(&form.period, "période", format)?;
+    let observation = match i.kind {
+        IndicatorKind::Percentage => observation(
+            i,
+            None,
+            number(&form.numerator, "numérateur", format)?,
+            number(&form.denominator, "dénominateur", format)?,
+            "valeur",
+            format,
+        )?,
+        IndicatorKind::Qualitative => None,
+        IndicatorKind::Quantity | IndicatorKind::Ratio => {
+            observation(i, number(&form.value, "valeur", format)?, None, None, "valeur", format)?
+        }
     };
     let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     Ok(NewMeasurement {
@@ -462,7 +493,7 @@ pub async fn record(
 }
 
 /// The measurement `raw_id` and its indicator, or 404.
-async fn find_measurement(ctx: &crate::Ctx, raw_id: &str, format: Format) -> AppResult<(Measurement, Indicator)> {
+pub(crate) async fn find_measurement(ctx: &crate::Ctx, raw_id: &str, format: Format) -> AppResult<(Measurement, Indicator)> {
     let not_found = || AppError::not_found(format, format!("Aucune mesure n° « {} ».", excerpt(raw_id, ECHO_MAX)));
     let id: i64 = raw_id.parse().map_err(|_| not_found())?;
     let m = ctx

@@ -30,7 +30,8 @@ struct ImportPage {
     imported: Option<usize>,
 }
 
-fn require_enter(signed_in: &SignedIn, format: Format) -> AppResult<()> {
+/// Ok when the account's role enters measurements; a 403 naming the role otherwise.
+pub(crate) fn require_enter(signed_in: &SignedIn, format: Format) -> AppResult<()> {
     let role = signed_in.session.account.role;
     if may_enter(role) {
         Ok(())

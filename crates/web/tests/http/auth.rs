@@ -120,6 +120,78 @@ async fn every_role_against_every_route() {
     }
 }
 
+/// The impact API's writes, by role, read off issue 4 §3 independently of the code:
+/// project leads and partners enter values for their own project (here, the lead is a
+/// member of it and the partner is not), the operator's programme managers and
+/// administrators enter for any project; programme managers and instructors approve;
+/// anyone not signed in gets 401.
+#[tokio::test]
+async fn every_role_against_the_impact_writes() {
+    use crate::impact::{call, import_csv, load_catalogue, seeded, token, A, JOBS};
+    use territoires_domain::impact::Observation;
+    use territoires_store::MemberRole;
+    let app = spawn_app().await;
+    load_catalogue(&app).await;
+    let enters = |r: Role| matches!(r, Role::ProjectLead | Role::ProgrammeManager | Role::OperatorAdmin);
+    let approves = |r: Role| matches!(r, Role::ProgrammeManager | Role::Instructor);
+    for (n, role) in Role::ALL.into_iter().enumerate() {
+        let bearer = if role == Role::Public {
+            None
+        } else {
+            let email = account(&app, role).await;
+            if role == Role::ProjectLead {
+                let id = app
+                    .store
+                    .account_by_email(&Email::parse(&email).unwrap())
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .id;
+                app.store.add_project_member(A, id, MemberRole::Lead, "test").await.unwrap();
+            }
+            Some(token(&app, &email).await)
+        };
+        let t = bearer.as_deref();
+        let refused = |allowed: bool| match (role, allowed) {
+            (Role::Public, _) => StatusCode::UNAUTHORIZED,
+            (_, true) => StatusCode::OK,
+            (_, false) => StatusCode::FORBIDDEN,
+        };
+        let created = |allowed: bool| match refused(allowed) {
+            StatusCode::OK => StatusCode::CREATED,
+            other => other,
+        };
+        // Each role gets its own year, so that its entries never meet another's.
+        let year = 2000 + n as i32;
+        let value = serde_json::json!({"period": year.to_string(), "reporter": "R", "value": 10});
+        let uri = format!("/api/v1/indicators/{JOBS}/measurements");
+        let r = call(&app, "POST", &uri, t, Some(value.clone())).await;
+        assert_eq!(r.status, created(enters(role)), "{role:?} POST {uri}: {}", r.body);
+
+        let old = seeded(&app, JOBS, &(year + 10).to_string(), Observation::Value { value: 1.0 }, true).await;
+        let uri = format!("/api/v1/measurements/{old}/correction");
+        let body = serde_json::json!({"period": (year + 10).to_string(), "reporter": "R", "value": 2});
+        let r = call(&app, "POST", &uri, t, Some(body)).await;
+        assert_eq!(r.status, created(enters(role)), "{role:?} POST {uri}: {}", r.body);
+
+        let submitted = seeded(&app, JOBS, &(year + 20).to_string(), Observation::Value { value: 1.0 }, false).await;
+        let uri = format!("/api/v1/measurements/{submitted}/review");
+        let r = call(&app, "POST", &uri, t, Some(serde_json::json!({"step": "approve"}))).await;
+        assert_eq!(r.status, refused(approves(role)), "{role:?} POST {uri}: {}", r.body);
+
+        let csv = format!("indicateur;période;valeur;déclarant\n{JOBS};{};5;R\n", year + 30);
+        let r = import_csv(&app, "", t, &csv).await;
+        // A partner may enter, but not for a project it is not a member of: the file's
+        // line is refused like any faulty line (422, nothing written).
+        let expected = if role == Role::Partner {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            refused(enters(role))
+        };
+        assert_eq!(r.status, expected, "{role:?} POST /api/v1/measurements/import: {}", r.body);
+    }
+}
+
 #[tokio::test]
 async fn the_matrix_says_what_the_issue_says() {
     // Read off issue 3, independently of `allows`: only the administrator sees the accounts.

@@ -48,8 +48,23 @@ fn openapi_describes_every_route_and_cents() {
         "/api/v1/applications/{id}",
         "/api/v1/openapi.json",
         "/healthz",
+        "/api/v1/programme-indicators",
+        "/api/v1/impact",
+        "/api/v1/impact/statements",
+        "/api/v1/indicators",
+        "/api/v1/indicators/{code}",
+        "/api/v1/indicators/{code}/measurements",
+        "/api/v1/measurements/{id}/events",
     ] {
         assert!(v["paths"][path]["get"].is_object(), "{path} documented");
+    }
+    for path in [
+        "/api/v1/indicators/{code}/measurements",
+        "/api/v1/measurements/{id}/correction",
+        "/api/v1/measurements/{id}/review",
+        "/api/v1/measurements/import",
+    ] {
+        assert!(v["paths"][path]["post"].is_object(), "POST {path} documented");
     }
     let mut refs = Vec::new();
     collect_refs(&v, &mut refs);
