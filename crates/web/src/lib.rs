@@ -292,6 +292,14 @@ fn routes(live: LiveState) -> Router {
             "/api/v1/measurements/{id}/review",
             axum::routing::post(api::measurements::review_measurement),
         )
+        .route(
+            "/api/v1/indicators/{code}/baseline",
+            axum::routing::put(api::indicator_admin::put_baseline),
+        )
+        .route(
+            "/api/v1/projects/{slug}/members",
+            get(api::indicator_admin::list_members).post(api::indicator_admin::create_member),
+        )
         .route("/api/v1/measurements/{id}/events", get(api::measurements::list_measurement_events))
         .route(
             "/api/v1/measurements/import",

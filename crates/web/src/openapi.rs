@@ -72,6 +72,9 @@ use utoipa::OpenApi;
         api::measurements::review_measurement,
         api::measurements::list_measurement_events,
         api::measurements::import_measurements,
+        api::indicator_admin::put_baseline,
+        api::indicator_admin::list_members,
+        api::indicator_admin::create_member,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, territoires_domain::query::SortKey)),
     tags(

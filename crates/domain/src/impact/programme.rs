@@ -72,12 +72,24 @@ pub fn figures(data: &ProgrammeData<'_>, by: Breakdown, year: Option<i32>) -> Ve
                     *slot = add(pi.kind, *slot, c);
                 }
             }
-            let projects: Vec<Facets> = data
+            let mut projects: Vec<Facets> = data
                 .projects
                 .iter()
                 .filter(|f| expected.contains(&f.slug.as_str()))
                 .cloned()
                 .collect();
+            // A mapped project the facets do not know still counts in the programme figure
+            // (never silently dropped from « expected »), in no theme, region or kind.
+            for slug in &expected {
+                if !projects.iter().any(|f| f.slug == *slug) {
+                    projects.push(Facets {
+                        slug: (*slug).to_owned(),
+                        themes: vec![],
+                        regions: vec![],
+                        territory_kinds: vec![],
+                    });
+                }
+            }
             ProgrammeFigure {
                 indicator: *pi,
                 mapped,
@@ -193,7 +205,18 @@ mod tests {
         let total = figures(&data, Breakdown::Programme, None);
         let enr = total.iter().find(|f| f.indicator.code == "renewable-energy-produced").unwrap();
         assert_eq!(enr.groups[0].aggregate.value, Some(10_750.0)); // + 9 GWh in 2026
-                                                                   // Programme indicators nobody maps onto have no group at all.
+                                                                   // A mapped project missing from the facets is still expected (and here missing).
+        let known = [facets("a"), facets("b")];
+        let data = ProgrammeData {
+            indicators: &indicators,
+            mappings: &mappings,
+            projects: &known,
+            reported: &reported,
+        };
+        let enr = figures(&data, Breakdown::Programme, Some(2025));
+        let agg = &enr.iter().find(|f| f.indicator.code == "renewable-energy-produced").unwrap().groups[0].aggregate;
+        assert_eq!((agg.reported, agg.expected), (2, 3));
+        // Programme indicators nobody maps onto have no group at all.
         assert!(total.iter().find(|f| f.indicator.code == "jobs-created").unwrap().groups.is_empty());
     }
 }

@@ -9,6 +9,7 @@ pub mod calls;
 pub mod checks;
 pub mod decisions;
 pub mod impact;
+pub mod indicator_admin;
 pub mod measurements;
 pub mod opinions;
 pub mod programme;

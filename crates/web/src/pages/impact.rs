@@ -521,45 +521,60 @@ pub async fn add_member(
         async {
             auth::check_same_origin(&headers)?;
             signed_in.check_csrf(&form.csrf)?;
-            let actor = &signed_in.session.account;
-            if !may_manage_members(actor.role) {
-                return Err(AppError::new(
-                    Format::Html,
-                    ErrorKind::Forbidden,
-                    "Seuls l'administrateur et les chargés de programme rattachent des comptes aux projets.",
-                ));
-            }
-            let p = ctx.app.registry.project(&slug).ok_or_else(|| {
-                AppError::not_found(
-                    Format::Html,
-                    format!("Aucun projet « {} » dans le registre.", excerpt(&slug, ECHO_MAX)),
-                )
-            })?;
-            let unprocessable = |m: String| AppError::new(Format::Html, ErrorKind::Unprocessable, m);
-            let role = MemberRole::from_code(form.role.trim())
-                .ok_or_else(|| unprocessable("Le champ « role » doit valoir lead ou partner.".into()))?;
-            let email = Email::parse(&form.email).map_err(|e| unprocessable(format!("Le champ « email » : {e}")))?;
-            let account = ctx
-                .app
-                .store
-                .account_by_email(&email)
-                .await
-                .map_err(|e| AppError::internal(Format::Html, e))?
-                .ok_or_else(|| unprocessable(format!("Aucun compte n'a l'adresse « {} ».", email.as_str())))?;
-            if !matches!(account.role, Role::ProjectLead | Role::Partner) {
-                return Err(unprocessable(format!(
-                    "Le compte « {} » a le rôle « {} » : seuls un porteur de projet ou un partenaire rejoignent un projet.",
-                    email.as_str(),
-                    account.role.label()
-                )));
-            }
-            ctx.app
-                .store
-                .add_project_member(&p.slug, account.id, role, &format!("account:{}", actor.id))
-                .await
-                .map_err(|e| crate::pages::opinions::store_error(Format::Html, e))?;
-            Ok(Redirect::to(&format!("/projets/{}/impact#membres", p.slug)).into_response())
+            let slug = add_member_by_email(&ctx, &signed_in, &slug, &form.email, &form.role, Format::Html).await?;
+            Ok(Redirect::to(&format!("/projets/{slug}/impact#membres")).into_response())
         }
         .await,
     )
+}
+
+/// Adds the account `email` to project `slug` as `role` (`lead` or `partner`), for
+/// `signed_in` (an administrator or a programme manager); returns the project's slug.
+/// Errors (in `format`): 403 for other roles; 404 for an unknown project; 422 for an unknown
+/// e-mail or role, or an account that is neither a project lead nor a partner; 409 when it
+/// is a member already. Shared by the page and the API.
+pub(crate) async fn add_member_by_email(
+    ctx: &crate::Ctx,
+    signed_in: &SignedIn,
+    slug: &str,
+    email: &str,
+    role: &str,
+    format: Format,
+) -> AppResult<String> {
+    let actor = &signed_in.session.account;
+    if !may_manage_members(actor.role) {
+        return Err(AppError::new(
+            format,
+            ErrorKind::Forbidden,
+            "Seuls l'administrateur et les chargés de programme rattachent des comptes aux projets.",
+        ));
+    }
+    let p = ctx
+        .app
+        .registry
+        .project(slug)
+        .ok_or_else(|| AppError::not_found(format, format!("Aucun projet « {} » dans le registre.", excerpt(slug, ECHO_MAX))))?;
+    let unprocessable = |m: String| AppError::new(format, ErrorKind::Unprocessable, m);
+    let role = MemberRole::from_code(role.trim()).ok_or_else(|| unprocessable("Le champ « role » doit valoir lead ou partner.".into()))?;
+    let email = Email::parse(email).map_err(|e| unprocessable(format!("Le champ « email » : {e}")))?;
+    let account = ctx
+        .app
+        .store
+        .account_by_email(&email)
+        .await
+        .map_err(|e| AppError::internal(format, e))?
+        .ok_or_else(|| unprocessable(format!("Aucun compte n'a l'adresse « {} ».", email.as_str())))?;
+    if !matches!(account.role, Role::ProjectLead | Role::Partner) {
+        return Err(unprocessable(format!(
+            "Le compte « {} » a le rôle « {} » : seuls un porteur de projet ou un partenaire rejoignent un projet.",
+            email.as_str(),
+            account.role.label()
+        )));
+    }
+    ctx.app
+        .store
+        .add_project_member(&p.slug, account.id, role, &format!("account:{}", actor.id))
+        .await
+        .map_err(|e| crate::pages::opinions::store_error(format, e))?;
+    Ok(p.slug.clone())
 }

@@ -229,7 +229,7 @@ pub async fn show(Current(ctx): Current, MaybeSignedIn(signed_in): MaybeSignedIn
                 .iter()
                 .filter(|m| insider || m.status == MeasurementStatus::Approved)
                 .rev()
-                .map(|m| measurement_row(m, &unit, can_enter, can_review))
+                .map(|m| measurement_row(m, &unit, insider, can_enter, can_review))
                 .collect();
             let versions = store
                 .indicator_versions(&i.code)
@@ -326,7 +326,7 @@ pub async fn show(Current(ctx): Current, MaybeSignedIn(signed_in): MaybeSignedIn
     )
 }
 
-fn measurement_row(m: &Measurement, unit: &str, can_enter: bool, can_review: bool) -> MeasurementRow {
+fn measurement_row(m: &Measurement, unit: &str, insider: bool, can_enter: bool, can_review: bool) -> MeasurementRow {
     let live = m.superseded_by.is_none();
     let provenance = [
         m.source.as_deref().map(|s| format!("source : {s}")),
@@ -347,7 +347,8 @@ fn measurement_row(m: &Measurement, unit: &str, can_enter: bool, can_review: boo
             .map(|o| observation_text(o, unit))
             .unwrap_or_else(|| "—".into()),
         provenance,
-        submitted_by: m.submitted_by.clone(),
+        // An account's e-mail is personal data: shown to the project and the staff only.
+        submitted_by: if insider { m.submitted_by.clone() } else { String::new() },
         recorded_at: crate::pages::applications::paris_time(&m.recorded_at),
         status: if live { m.status.label() } else { "remplacée" },
         badge: if live { status_badge(m.status) } else { "fr-badge--grey" },

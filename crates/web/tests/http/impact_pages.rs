@@ -254,3 +254,103 @@ async fn csv_upload_is_all_or_nothing_with_the_faulty_lines() {
     use territoires_domain::impact::Observation::Value;
     assert_eq!(values, [Some(Value { value: 1_234.0 }), Some(Value { value: 1_300.0 })]);
 }
+
+/// A JSON request with a bearer token.
+fn json_request(method: &str, uri: &str, bearer: &str, body: serde_json::Value) -> Request<Body> {
+    Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::AUTHORIZATION, bearer)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_api_sets_baselines_and_attaches_project_accounts_for_programme_managers_only() {
+    use crate::attachments::bearer;
+    let app = spawn_with_impacts().await;
+    person(&app, "cp@example.fr", "Chargée", Role::ProgrammeManager).await;
+    person(&app, "porteur@example.fr", "Porteur", Role::ProjectLead).await;
+    person(&app, "instr@example.fr", "Instructeur", Role::Instructor).await;
+    let (manager, lead, instructor) = (
+        bearer(&app, "cp@example.fr").await,
+        bearer(&app, "porteur@example.fr").await,
+        bearer(&app, "instr@example.fr").await,
+    );
+    let uri = format!("/api/v1/indicators/{JOBS}/baseline");
+    let baseline = serde_json::json!({"value": "0", "date": "2019-09-13", "source": "début du projet", "reason": "cumul nul au démarrage"});
+    let r = app.request(json_request("PUT", &uri, &lead, baseline.clone())).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = app
+        .request(json_request(
+            "PUT",
+            &uri,
+            &manager,
+            serde_json::json!({"value": 0, "date": "2019-09-13", "source": "s", "reason": " "}),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a blank reason: {}", r.body);
+    let r = app
+        .request(json_request(
+            "PUT",
+            &uri,
+            &manager,
+            serde_json::json!({"value": 0, "date": "13/09/2019", "source": "s", "reason": "r"}),
+        ))
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a French date is refused with the field: {}",
+        r.body
+    );
+    let r = app.request(json_request("PUT", &uri, &manager, baseline.clone())).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        (r.json()["version"].as_u64(), r.json()["baseline"]["value"].as_f64()),
+        (Some(2), Some(0.0))
+    );
+    // The same baseline again changes nothing: refused, no third version.
+    let r = app.request(json_request("PUT", &uri, &manager, baseline)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(app.store.indicator_versions(JOBS).await.unwrap().len(), 2);
+
+    let members = "/api/v1/projects/littoral-plus/members";
+    let add = serde_json::json!({"email": "porteur@example.fr", "role": "lead"});
+    let r = app.request(json_request("POST", members, &instructor, add.clone())).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = app
+        .request(json_request(
+            "POST",
+            members,
+            &manager,
+            serde_json::json!({"email": "instr@example.fr", "role": "lead"}),
+        ))
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an instructor joins no project: {}",
+        r.body
+    );
+    let r = app.request(json_request("POST", members, &manager, add.clone())).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()[0]["email"], "porteur@example.fr");
+    let r = app.request(json_request("POST", members, &manager, add)).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let list = |b: &str| Request::get(members).header(header::AUTHORIZATION, b).body(Body::empty()).unwrap();
+    assert_eq!(app.request(list(&lead)).await.status, StatusCode::FORBIDDEN);
+    let r = app.request(list(&instructor)).await;
+    assert_eq!((r.status, r.json().as_array().map(Vec::len)), (StatusCode::OK, Some(1)));
+    // Now a member, the lead may enter a value through the API.
+    let r = app
+        .request(json_request(
+            "POST",
+            &format!("/api/v1/indicators/{JOBS}/measurements"),
+            &lead,
+            serde_json::json!({"period": "2025", "reporter": "Région", "value": 40}),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+}
