@@ -68,3 +68,20 @@ mod tests {
         assert_eq!(slugify("A+B Santé"), "a-plus-b-sante");
     }
 }
+
+/// The French names of the months, January first (lower case, as written inside a date:
+/// « 13 septembre 2019 »).
+pub const MONTHS_FR: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];

@@ -53,22 +53,8 @@ pub fn percent(part: Money, whole: Money) -> Option<String> {
 
 /// A date in French: `23 novembre 2018`, `1er mars 2020`.
 pub fn date(d: Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
     let day = if d.day() == 1 { "1er".to_string() } else { d.day().to_string() };
-    format!("{day} {} {}", MONTHS[d.month() as usize - 1], d.year())
+    format!("{day} {} {}", territoires_domain::text::MONTHS_FR[d.month() as usize - 1], d.year())
 }
 
 /// `n` followed by the singular or plural noun, French style (0 and 1 are singular):

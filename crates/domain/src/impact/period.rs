@@ -69,24 +69,10 @@ impl Period {
 
     /// French label: `2025`, `T1 2025`, `mars 2025`.
     pub fn label(self) -> String {
-        const MONTHS: [&str; 12] = [
-            "janvier",
-            "février",
-            "mars",
-            "avril",
-            "mai",
-            "juin",
-            "juillet",
-            "août",
-            "septembre",
-            "octobre",
-            "novembre",
-            "décembre",
-        ];
         match self {
             Period::Year(y) => y.to_string(),
             Period::Quarter(y, q) => format!("T{q} {y}"),
-            Period::Month(y, m) => format!("{} {y}", MONTHS[usize::from(m.clamp(1, 12)) - 1]),
+            Period::Month(y, m) => format!("{} {y}", crate::text::MONTHS_FR[usize::from(m.clamp(1, 12)) - 1]),
         }
     }
 }

@@ -17,7 +17,7 @@
 
 use crate::error::{no_store, AppError, AppResult, ErrorBody, Format};
 use crate::format::{excerpt, ECHO_MAX};
-use crate::pages::impact::{breakdown, facets, programme_inputs, structured_count, today, year, OFFICIAL};
+use crate::pages::impact::{programme_figures, structured_count, today, OFFICIAL};
 use crate::pages::indicator::find_indicator;
 use crate::Current;
 use axum::extract::{Path, Query};
@@ -26,7 +26,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use territoires_domain::impact::aggregation::Breakdown;
 use territoires_domain::impact::catalogue::Impact;
-use territoires_domain::impact::programme::{self, ProgrammeData, ProgrammeFigure};
+use territoires_domain::impact::programme::ProgrammeFigure;
 use territoires_domain::impact::progress::{ProgressState, Track};
 use territoires_domain::impact::summary::{self, Summary};
 use territoires_domain::impact::taxonomy::{ProgrammeIndicator, PROGRAMME_INDICATORS};
@@ -85,24 +85,8 @@ pub struct ImpactFigures {
 pub async fn find_impact(Current(ctx): Current, Query(q): Query<ImpactQuery>) -> Response {
     no_store(
         async {
-            let bad = |parameter: &str, raw: &str| {
-                AppError::invalid_parameter(
-                    Format::Json,
-                    parameter,
-                    format!("Paramètre « {parameter} » invalide : « {} ».", excerpt(raw, ECHO_MAX)),
-                )
-            };
-            let by = breakdown(q.by.as_deref()).ok_or_else(|| bad("by", q.by.as_deref().unwrap_or_default()))?;
-            let year = year(q.year.as_deref()).map_err(|raw| bad("year", &raw))?;
-            let (indicators, mappings, reported) = programme_inputs(&ctx, Format::Json).await?;
-            let projects = facets(&ctx);
-            let data = ProgrammeData {
-                indicators: &indicators,
-                mappings: &mappings,
-                projects: &projects,
-                reported: &reported,
-            };
-            let figures = programme::figures(&data, by, year);
+            let (by, year, figures, _, _) =
+                programme_figures(&ctx, ("by", q.by.as_deref()), ("year", q.year.as_deref()), Format::Json).await?;
             Ok(Json(ImpactFigures { by, year, figures }).into_response())
         }
         .await,

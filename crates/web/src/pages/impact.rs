@@ -216,28 +216,48 @@ fn figure_view(ctx: &crate::Ctx, f: &ProgrammeFigure) -> FigureView {
     }
 }
 
+/// What [`programme_figures`] returns: the breakdown and year asked, the figures, and the
+/// indicators and official values they come from.
+pub(crate) type Figures = (Breakdown, Option<i32>, Vec<ProgrammeFigure>, Vec<Indicator>, Vec<Reported>);
+
+/// The programme figures from approved values, for the breakdown and year named by the
+/// query parameters `(name, raw value)` (`par`/`annee` on the page, `by`/`year` in the
+/// API). Errors: 400 naming the parameter; 500 on a database failure. Shared by the page
+/// and the API.
+pub(crate) async fn programme_figures(
+    ctx: &crate::Ctx,
+    by: (&str, Option<&str>),
+    year_q: (&str, Option<&str>),
+    format: Format,
+) -> AppResult<Figures> {
+    let bad = |parameter: &str, raw: &str| {
+        AppError::invalid_parameter(
+            format,
+            parameter,
+            format!("Paramètre « {parameter} » invalide : « {} ».", excerpt(raw, ECHO_MAX)),
+        )
+    };
+    let breakdown = breakdown(by.1).ok_or_else(|| bad(by.0, by.1.unwrap_or_default()))?;
+    let year = year(year_q.1).map_err(|raw| bad(year_q.0, &raw))?;
+    let (indicators, mappings, reported) = programme_inputs(ctx, format).await?;
+    let projects = facets(ctx);
+    let data = ProgrammeData {
+        indicators: &indicators,
+        mappings: &mappings,
+        projects: &projects,
+        reported: &reported,
+    };
+    let figures = programme::figures(&data, breakdown, year);
+    Ok((breakdown, year, figures, indicators, reported))
+}
+
 /// `GET /impact`. A bad `par` or `annee` is a 400 naming it.
 pub async fn dashboard(Current(ctx): Current, Query(q): Query<DashboardQuery>) -> Response {
     no_store(
         async {
-            let bad = |field: &str, raw: &str| {
-                AppError::invalid_parameter(
-                    Format::Html,
-                    field,
-                    format!("Paramètre « {field} » invalide : « {} ».", excerpt(raw, ECHO_MAX)),
-                )
-            };
-            let by = breakdown(q.par.as_deref()).ok_or_else(|| bad("par", q.par.as_deref().unwrap_or_default()))?;
-            let year = year(q.annee.as_deref()).map_err(|raw| bad("annee", &raw))?;
-            let (indicators, mappings, reported) = programme_inputs(&ctx, Format::Html).await?;
-            let projects = facets(&ctx);
-            let data = ProgrammeData {
-                indicators: &indicators,
-                mappings: &mappings,
-                projects: &projects,
-                reported: &reported,
-            };
-            let figures: Vec<FigureView> = programme::figures(&data, by, year)
+            let (by, year, figures, indicators, reported) =
+                programme_figures(&ctx, ("par", q.par.as_deref()), ("annee", q.annee.as_deref()), Format::Html).await?;
+            let figures: Vec<FigureView> = figures
                 .iter()
                 .filter(|f| !f.mapped.is_empty())
                 .map(|f| figure_view(&ctx, f))
