@@ -47,6 +47,23 @@ pub fn slugify(s: &str) -> String {
     fold(&s.replace('+', " plus ")).replace(' ', "-")
 }
 
+/// The French names of the months, January first (lower case, as written inside a date:
+/// « 13 septembre 2019 »).
+pub const MONTHS_FR: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,20 +85,3 @@ mod tests {
         assert_eq!(slugify("A+B Santé"), "a-plus-b-sante");
     }
 }
-
-/// The French names of the months, January first (lower case, as written inside a date:
-/// « 13 septembre 2019 »).
-pub const MONTHS_FR: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
