@@ -127,7 +127,9 @@ const EVIDENCE: usize = 8;
 const REQUIRED: [usize; 3] = [INDICATOR, PERIOD, REPORTER];
 
 /// Reads a number written the French way (see the module documentation): `Ok(None)` for
-/// an empty cell, `Err(())` when it is not a number (`12,5,3`, `1.234,5`, `12 34`, `abc`).
+/// an empty cell, `Err(())` when it is not a number (`12,5,3`, `1.234,5`, `12 34`, `abc`) or
+/// is ambiguous (`1.000`: a dot followed by exactly three digits may be a thousands
+/// separator). `0,435` is 0.435, never 435.
 /// Never returns an infinite or NaN number.
 #[allow(clippy::result_unit_err)]
 pub fn parse_number(raw: &str) -> Result<Option<f64>, ()> {
@@ -144,6 +146,12 @@ pub fn parse_number(raw: &str) -> Result<Option<f64>, ()> {
         return Err(());
     }
     let (int, frac) = s.split_once([',', '.']).unwrap_or((s, ""));
+    // « 1.000 » is a thousand to a French eye and one to a spreadsheet in English: refuse
+    // it rather than guess (a decimal comma, or a dot with other than three decimals, is
+    // clear).
+    if s.contains('.') && frac.len() == 3 {
+        return Err(());
+    }
     let groups: Vec<&str> = int.split([' ', '\u{a0}', '\u{202f}', '\u{2009}']).collect();
     let digits = |g: &str| !g.is_empty() && g.chars().all(|c| c.is_ascii_digit());
     let grouped = groups.len() == 1 || (groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3));
@@ -273,7 +281,13 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<MeasurementRow>, CsvErrors> {
         let mut number = |c: usize| match parse_number(cell(c)) {
             Ok(v) => v,
             Err(()) => {
-                err(c, format!("« {} » n'est pas un nombre", cell(c)));
+                err(
+                    c,
+                    format!(
+                        "« {} » n'est pas un nombre lisible sans ambiguïté (virgule décimale : 1 234,5 ; « 1.000 » est refusé)",
+                        cell(c)
+                    ),
+                );
                 None
             }
         };
@@ -339,6 +353,10 @@ mod tests {
         assert_eq!(parse_number("1\u{2009}234\u{2009}567"), Ok(Some(1_234_567.0)));
         assert_eq!(parse_number("12,5"), Ok(Some(12.5)));
         assert_eq!(parse_number("12.5"), Ok(Some(12.5)));
+        assert_eq!(parse_number("0,435"), Ok(Some(0.435)));
+        assert_eq!(parse_number("1,286"), Ok(Some(1.286)));
+        assert_eq!(parse_number("1.000"), Err(()), "ambiguous");
+        assert_eq!(parse_number("0.435"), Err(()), "ambiguous");
         assert_eq!(parse_number("−3,25"), Ok(Some(-3.25)));
         assert_eq!(parse_number("0"), Ok(Some(0.0)));
         assert_eq!(parse_number("  "), Ok(None));
@@ -393,7 +411,11 @@ mod tests {
         let errors = parse(file.as_bytes()).unwrap_err();
         let shown: Vec<String> = errors.0.iter().map(|e| e.to_string()).collect();
         assert_eq!(shown.len(), 4, "{shown:?}");
-        assert_eq!(shown[0], "ligne 3, colonne « valeur » : « 12,5,3 » n'est pas un nombre");
+        assert!(
+            shown[0].starts_with("ligne 3, colonne « valeur » : « 12,5,3 » n'est pas un nombre"),
+            "{}",
+            shown[0]
+        );
         assert!(
             shown[1].starts_with("ligne 4, colonne « période » : période « 2025-T9 » illisible"),
             "{}",

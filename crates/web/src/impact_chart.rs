@@ -100,10 +100,19 @@ pub fn indicator_chart(summary: &Summary, baseline_date: Option<Date>, unit: &st
     if hi <= lo {
         hi = lo + 1.0;
     }
-    let pad = (hi - lo) * 0.05;
-    hi += pad;
-    if lo < 0.0 {
-        lo -= pad;
+    // Round ticks: a step of 1, 2 or 5 × 10ⁿ giving about four intervals, the axis
+    // widened to whole steps.
+    let raw = (hi - lo) / 4.0;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * magnitude);
+    lo = (lo / step).floor() * step;
+    hi = (hi / step).ceil() * step;
+    if hi <= lo {
+        hi = lo + step;
     }
     let x = |d: Date| LEFT + (d.to_julian_day() as f64 - j0) / (j1 - j0) * (W - LEFT - RIGHT);
     let y = |v: f64| H - BOTTOM - (v - lo) / (hi - lo) * (H - TOP - BOTTOM);
@@ -140,9 +149,10 @@ pub fn indicator_chart(summary: &Summary, baseline_date: Option<Date>, unit: &st
             label: jan.year().to_string(),
         })
         .collect();
-    let y_ticks = (0..=4)
+    let intervals = ((hi - lo) / step).round().clamp(1.0, 10.0) as i32;
+    let y_ticks = (0..=intervals)
         .map(|i| {
-            let v = lo + (hi - lo) * f64::from(i) / 4.0;
+            let v = lo + step * f64::from(i);
             Tick {
                 at: f1(y(v)),
                 label_at: f1(y(v)),
@@ -175,4 +185,43 @@ pub fn indicator_chart(summary: &Summary, baseline_date: Option<Date>, unit: &st
         frame: [f1(LEFT), f1(H - BOTTOM), f1(W - RIGHT), f1(TOP)],
         desc: desc.join(" ; "),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use territoires_domain::impact::progress::{Progress, ProgressState};
+    use time::macros::date;
+
+    #[test]
+    fn ticks_are_round_and_years_are_labelled_mid_year() {
+        // Baseline 178 (13 September 2019) → target 790 (31 December 2030), no value yet.
+        let s = Summary {
+            series: vec![],
+            latest: None,
+            baseline: Some(178.0),
+            target: Some(790.0),
+            due: Some(date!(2030 - 12 - 31)),
+            progress: Progress {
+                percent: None,
+                change: None,
+                state: ProgressState::NoValue,
+            },
+            expected_today: None,
+            track: None,
+            projection: None,
+        };
+        let c = indicator_chart(&s, Some(date!(2019 - 09 - 13)), "kWh").unwrap();
+        let labels: Vec<&str> = c.y_ticks.iter().map(|t| t.label.as_str()).collect();
+        // 612 to cover in about four steps: steps of 200, from 0 to 800.
+        assert_eq!(labels, ["0", "200", "400", "600", "800"]);
+        assert_eq!(c.x_ticks.first().map(|t| t.label.as_str()), Some("2020"));
+        assert_eq!(c.x_ticks.last().map(|t| t.label.as_str()), Some("2030"));
+        assert!(c.path.is_some() && c.target.is_some() && c.values.is_empty());
+        assert!(
+            c.desc.contains("référence 178 kWh au 13 septembre 2019") && c.desc.contains("cible 790 kWh"),
+            "{}",
+            c.desc
+        );
+    }
 }

@@ -247,6 +247,10 @@ fn routes(live: LiveState) -> Router {
         .route("/indicateurs/{code}/mesures", axum::routing::post(pages::indicator::record))
         .route("/indicateurs/{code}/reference", axum::routing::post(pages::indicator::rebaseline))
         .route("/projets/{slug}/membres", axum::routing::post(pages::impact::add_member))
+        .route(
+            "/projets/{slug}/membres/{id}/retrait",
+            axum::routing::post(pages::impact::detach_member),
+        )
         .route("/mesures", get(pages::measurement_queue::show))
         .route("/mesures/{id}/correction", axum::routing::post(pages::indicator::correct))
         .route("/mesures/{id}/revue", axum::routing::post(pages::indicator::review))
@@ -299,6 +303,10 @@ fn routes(live: LiveState) -> Router {
         .route(
             "/api/v1/projects/{slug}/members",
             get(api::indicator_admin::list_members).post(api::indicator_admin::create_member),
+        )
+        .route(
+            "/api/v1/projects/{slug}/members/{account_id}",
+            axum::routing::delete(api::indicator_admin::delete_member),
         )
         .route("/api/v1/measurements/{id}/events", get(api::measurements::list_measurement_events))
         .route(

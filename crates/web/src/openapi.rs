@@ -75,6 +75,7 @@ use utoipa::OpenApi;
         api::indicator_admin::put_baseline,
         api::indicator_admin::list_members,
         api::indicator_admin::create_member,
+        api::indicator_admin::delete_member,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, territoires_domain::query::SortKey)),
     tags(

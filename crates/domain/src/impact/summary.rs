@@ -88,7 +88,13 @@ pub fn summarise(indicator: &Indicator, reported: &[Reported], today: Date) -> S
         .filter(|p| !p.carried)
         .filter_map(|p| p.value.map(|v| (p.period.end(), v)))
         .collect();
-    let projection = due.and_then(|d| progress::project(&reported_points, baseline.zip(baseline_date).map(|(v, d)| (d, v)), d));
+    let mut projection = due.and_then(|d| progress::project(&reported_points, baseline.zip(baseline_date).map(|(v, d)| (d, v)), d));
+    // A share stays between 0 and 100 % whatever the trend says.
+    if indicator.kind == super::IndicatorKind::Percentage {
+        if let Some(p) = projection.as_mut() {
+            p.value = p.value.clamp(0.0, 100.0);
+        }
+    }
     Summary {
         series,
         latest,

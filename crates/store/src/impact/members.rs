@@ -99,7 +99,7 @@ impl Store {
         }
         if is_member(&mut tx, project_slug, account_id).await? {
             return Err(StoreError::Conflict(format!(
-                "le compte n° {account_id} est déjà membre du projet « {project_slug} »"
+                "Le compte n° {account_id} est déjà membre du projet « {project_slug} »."
             )));
         }
         sqlx::query("INSERT INTO project_members (project_slug, account_id, member_role, added_at) VALUES ($1, $2, $3, $4)")
@@ -125,6 +125,38 @@ impl Store {
             role,
             added_at: at,
         })
+    }
+
+    /// Detaches account `account_id` from project `project_slug` on behalf of `actor`, and
+    /// records `project.member-removed` on `project:<slug>`. The measurements it entered stay
+    /// (they carry its e-mail); it may no longer enter nor see the project's drafts. Whether
+    /// `actor` may do so is the caller's check. Errors (nothing written):
+    /// [`StoreError::NotFound`] when the account is not a member of the project.
+    pub async fn remove_project_member(&self, project_slug: &str, account_id: i64, actor: &str) -> Result<(), StoreError> {
+        let at = crate::audit::now();
+        let mut tx = self.begin_write().await?;
+        let removed = sqlx::query("DELETE FROM project_members WHERE project_slug = $1 AND account_id = $2")
+            .bind(project_slug.to_owned())
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if removed == 0 {
+            return Err(StoreError::NotFound(format!(
+                "Le compte n° {account_id} n'est pas membre du projet « {project_slug} »."
+            )));
+        }
+        let entry = AuditDraft::new(
+            at,
+            actor.to_owned(),
+            "project.member-removed",
+            format!("project:{project_slug}"),
+            json!({ "account": format!("account:{account_id}") }),
+            serde_json::Value::Null,
+        )?;
+        crate::audit::append(&mut tx, entry).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The members of project `slug`, by account id.

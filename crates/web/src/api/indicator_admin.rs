@@ -5,14 +5,15 @@
 //!   ones kept, measurements keeping the version they were reported under;
 //! - `GET /api/v1/projects/{slug}/members` — who reports for a project (the operator's staff);
 //! - `POST /api/v1/projects/{slug}/members` — an administrator or programme manager attaches
-//!   an account (project lead or partner) to a project.
+//!   an account (project lead or partner) to a project;
+//! - `DELETE /api/v1/projects/{slug}/members/{account_id}` — and detaches it.
 //!
 //! Writes call `check_api_write` first; every change is in the audit trail. Never cached.
 
 use crate::api::json_body as body;
 use crate::auth::SignedIn;
 use crate::error::{no_store, AppError, ErrorBody, ErrorKind, Format};
-use crate::pages::impact::add_member_by_email;
+use crate::pages::impact::{add_member_by_email, remove_member};
 use crate::pages::indicator::{find_indicator, rebaselined, require_programme_manager, store_error};
 use crate::Current;
 use axum::extract::Path;
@@ -188,6 +189,35 @@ pub async fn create_member(
             let input = body(json)?;
             let slug = add_member_by_email(&ctx, &signed_in, &slug, &input.email, &input.role, Format::Json).await?;
             Ok((StatusCode::CREATED, Json(members(&ctx, &slug).await?)).into_response())
+        }
+        .await,
+    )
+}
+
+/// Detaches an account from a project (its measurements stay).
+#[utoipa::path(
+    delete,
+    path = "/api/v1/projects/{slug}/members/{account_id}",
+    tag = "impact",
+    params(("slug" = String, Path, description = "The project's slug"), ("account_id" = i64, Path, description = "The account")),
+    responses(
+        (status = 204, description = "Detached"),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an administrator nor a programme manager", body = ErrorBody),
+        (status = 404, description = "Unknown project, or the account is not a member", body = ErrorBody),
+    )
+)]
+pub async fn delete_member(
+    Current(ctx): Current,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    Path((slug, account)): Path<(String, i64)>,
+) -> Response {
+    no_store(
+        async {
+            signed_in.check_api_write(&headers)?;
+            remove_member(&ctx, &signed_in, &slug, account, Format::Json).await?;
+            Ok(StatusCode::NO_CONTENT.into_response())
         }
         .await,
     )

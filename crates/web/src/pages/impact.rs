@@ -11,7 +11,8 @@
 //!   indicators with latest value, target, progress and pace; for the operator's staff, the
 //!   accounts that report for the project;
 //! - `POST /projets/{slug}/membres` — an administrator or programme manager adds an account
-//!   (by e-mail) as the project's lead or partner: it may then enter its measurements.
+//!   (by e-mail) as the project's lead or partner: it may then enter its measurements;
+//! - `POST /projets/{slug}/membres/{id}/retrait` — and detaches it.
 //!
 //! Figures are computed by `territoires_domain::impact` at each request (the store holds
 //! a few thousand values for 24 projects; the benchmark covers programmes 400 times larger).
@@ -437,8 +438,8 @@ pub(crate) fn track_badge(t: territoires_domain::impact::progress::Track) -> &'s
 #[template(path = "impact_project.html")]
 struct ProjectPage {
     layout: Layout,
-    /// (name, e-mail, role label) of the members, shown to the staff only.
-    members: Option<Vec<(String, String, &'static str)>>,
+    /// (account id, name, e-mail, role label) of the members, shown to the staff only.
+    members: Option<Vec<(i64, String, String, &'static str)>>,
     can_manage: bool,
     csrf: String,
     slug: String,
@@ -486,7 +487,7 @@ pub async fn project_tab(Current(ctx): Current, MaybeSignedIn(signed_in): MaybeS
                 let mut out = vec![];
                 for m in store.project_members(&p.slug).await.map_err(internal)? {
                     if let Some(a) = store.account_by_id(m.account_id).await.map_err(internal)? {
-                        out.push((a.display_name, a.email.as_str().to_owned(), m.role.label()));
+                        out.push((a.id, a.display_name, a.email.as_str().to_owned(), m.role.label()));
                     }
                 }
                 Some(out)
@@ -584,6 +585,12 @@ pub(crate) async fn add_member_by_email(
         .await
         .map_err(|e| AppError::internal(format, e))?
         .ok_or_else(|| unprocessable(format!("Aucun compte n'a l'adresse « {} ».", email.as_str())))?;
+    if account.role == Role::Partner && role == MemberRole::Lead {
+        return Err(unprocessable(format!(
+            "Le compte « {} » est un compte de partenaire : il rejoint un projet comme partenaire, pas comme porteur.",
+            email.as_str()
+        )));
+    }
     if !matches!(account.role, Role::ProjectLead | Role::Partner) {
         return Err(unprocessable(format!(
             "Le compte « {} » a le rôle « {} » : seuls un porteur de projet ou un partenaire rejoignent un projet.",
@@ -597,4 +604,55 @@ pub(crate) async fn add_member_by_email(
         .await
         .map_err(|e| crate::pages::opinions::store_error(format, e))?;
     Ok(p.slug.clone())
+}
+
+/// Detaches account `account` from project `slug` for `signed_in` (an administrator or a
+/// programme manager). Errors (in `format`): 403 for other roles; 404 for an unknown
+/// project or an account that is not a member. Shared by the page and the API.
+pub(crate) async fn remove_member(ctx: &crate::Ctx, signed_in: &SignedIn, slug: &str, account: i64, format: Format) -> AppResult<String> {
+    let actor = &signed_in.session.account;
+    if !may_manage_members(actor.role) {
+        return Err(AppError::new(
+            format,
+            ErrorKind::Forbidden,
+            "Seuls l'administrateur et les chargés de programme détachent des comptes des projets.",
+        ));
+    }
+    let p = ctx
+        .app
+        .registry
+        .project(slug)
+        .ok_or_else(|| AppError::not_found(format, format!("Aucun projet « {} » dans le registre.", excerpt(slug, ECHO_MAX))))?;
+    ctx.app
+        .store
+        .remove_project_member(&p.slug, account, &format!("account:{}", actor.id))
+        .await
+        .map_err(|e| crate::pages::opinions::store_error(format, e))?;
+    Ok(p.slug.clone())
+}
+
+/// The detach form.
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /projets/{slug}/membres/{id}/retrait`: 303 back to the tab.
+pub async fn detach_member(
+    Current(ctx): Current,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    Path((slug, account)): Path<(String, i64)>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    no_store(
+        async {
+            auth::check_same_origin(&headers)?;
+            signed_in.check_csrf(&form.csrf)?;
+            let slug = remove_member(&ctx, &signed_in, &slug, account, Format::Html).await?;
+            Ok(Redirect::to(&format!("/projets/{slug}/impact#membres")).into_response())
+        }
+        .await,
+    )
 }

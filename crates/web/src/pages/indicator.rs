@@ -36,6 +36,10 @@ use territoires_domain::impact::{format_number, Indicator, IndicatorKind, Measur
 use territoires_store::StoreError;
 use territoires_store::{Actor, Measurement, NewMeasurement};
 
+/// Most measurements listed on the page, the latest first (a project importing years of
+/// monthly values must not get a page of megabytes); the API lists them all.
+const MAX_ROWS: usize = 200;
+
 /// Whether the signed-in account sees every measurement of `project` (not only approved
 /// ones) and may act on them: the operator's staff, and the project's members.
 pub(crate) async fn insider(ctx: &crate::Ctx, signed_in: Option<&SignedIn>, project: Option<&str>, format: Format) -> AppResult<bool> {
@@ -113,6 +117,43 @@ struct MeasurementRow {
     can_submit: bool,
     can_review: bool,
     can_correct: bool,
+    /// What the correction form starts from: this measurement's own fields.
+    fill: Fill,
+}
+
+/// The starting content of an entry or correction form (empty for a new entry).
+#[derive(Clone, Default)]
+struct Fill {
+    period: String,
+    reporter: String,
+    value: String,
+    numerator: String,
+    denominator: String,
+    source: String,
+    method: String,
+    evidence: String,
+}
+
+impl Fill {
+    fn of(m: &Measurement) -> Fill {
+        // French numbers without grouping spaces, so that they read back as typed.
+        let n = |v: Option<f64>| v.map(|v| v.to_string().replace('.', ",")).unwrap_or_default();
+        let (value, numerator, denominator) = match m.observation {
+            Some(Observation::Value { value }) => (n(Some(value)), String::new(), String::new()),
+            Some(Observation::Fraction { numerator, denominator }) => (String::new(), n(numerator), n(denominator)),
+            None => Default::default(),
+        };
+        Fill {
+            period: m.period.to_string(),
+            reporter: m.reporter.clone(),
+            value,
+            numerator,
+            denominator,
+            source: m.source.clone().unwrap_or_default(),
+            method: m.method.clone().unwrap_or_default(),
+            evidence: m.evidence.clone().unwrap_or_default(),
+        }
+    }
 }
 
 fn observation_text(o: &Observation, unit: &str) -> String {
@@ -176,6 +217,9 @@ struct IndicatorPage<'a> {
     expected_today: String,
     projection: String,
     rows: Vec<MeasurementRow>,
+    /// Measurements not shown (beyond [`MAX_ROWS`]); the API lists them all.
+    hidden: usize,
+    empty_fill: Fill,
     versions: Vec<VersionRow>,
     insider: bool,
     can_enter: bool,
@@ -225,10 +269,12 @@ pub async fn show(Current(ctx): Current, MaybeSignedIn(signed_in): MaybeSignedIn
                 })
                 .collect();
             let all = store.measurements(&i.code).await.map_err(internal)?;
-            let rows = all
+            let visible: Vec<&Measurement> = all.iter().filter(|m| insider || m.status == MeasurementStatus::Approved).collect();
+            let hidden = visible.len().saturating_sub(MAX_ROWS);
+            let rows = visible
                 .iter()
-                .filter(|m| insider || m.status == MeasurementStatus::Approved)
                 .rev()
+                .take(MAX_ROWS)
                 .map(|m| measurement_row(m, &unit, insider, can_enter, can_review))
                 .collect();
             let versions = store
@@ -305,6 +351,8 @@ pub async fn show(Current(ctx): Current, MaybeSignedIn(signed_in): MaybeSignedIn
                     None => "—".into(),
                 },
                 rows,
+                hidden,
+                empty_fill: Fill::default(),
                 versions,
                 insider,
                 can_enter,
@@ -359,6 +407,7 @@ fn measurement_row(m: &Measurement, unit: &str, insider: bool, can_enter: bool, 
         can_submit: live && can_enter && matches!(m.status, MeasurementStatus::Draft | MeasurementStatus::Returned),
         can_review: live && can_review && m.status == MeasurementStatus::Submitted,
         can_correct: live && can_enter,
+        fill: Fill::of(m),
     }
 }
 

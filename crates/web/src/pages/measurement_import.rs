@@ -16,7 +16,7 @@ use crate::Current;
 use askama::Template;
 use axum::extract::Multipart;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use territoires_domain::impact::measurement::may_enter;
 use territoires_formats::measurements_csv::{self, MeasurementRow};
 use territoires_store::{Actor, ImpactRefusal, NewMeasurement, StoreError};
@@ -57,12 +57,19 @@ fn render(signed_in: &SignedIn, status: StatusCode, errors: Vec<String>, importe
     )
 }
 
+/// Query of `GET /impact/import`: `importees`, the count of a successful upload (the
+/// upload redirects here, so that reloading the page does not send the file again).
+#[derive(serde::Deserialize)]
+pub struct FormQuery {
+    importees: Option<usize>,
+}
+
 /// `GET /impact/import`.
-pub async fn form(signed_in: SignedIn) -> Response {
+pub async fn form(signed_in: SignedIn, axum::extract::Query(q): axum::extract::Query<FormQuery>) -> Response {
     no_store(
         async {
             require_enter(&signed_in, Format::Html)?;
-            render(&signed_in, StatusCode::OK, vec![], None)
+            render(&signed_in, StatusCode::OK, vec![], q.importees)
         }
         .await,
     )
@@ -120,8 +127,8 @@ pub(crate) async fn import(
     }
 }
 
-/// `POST /impact/import` (multipart: `csrf`, `fichier`, optional `soumettre`): 200 with the
-/// count, or 422 with every line at fault and nothing written.
+/// `POST /impact/import` (multipart: `csrf`, `fichier`, optional `soumettre`): 303 to
+/// `/impact/import?importees=N`, or 422 with every line at fault and nothing written.
 pub async fn upload(Current(ctx): Current, signed_in: SignedIn, headers: HeaderMap, multipart: Multipart) -> Response {
     no_store(
         async {
@@ -138,7 +145,7 @@ pub async fn upload(Current(ctx): Current, signed_in: SignedIn, headers: HeaderM
                 );
             };
             match import(&ctx, &signed_in, &bytes, upload.submit, Format::Html).await? {
-                Ok(n) => render(&signed_in, StatusCode::OK, vec![], Some(n)),
+                Ok(n) => Ok(axum::response::Redirect::to(&format!("/impact/import?importees={n}")).into_response()),
                 Err(errors) => render(&signed_in, StatusCode::UNPROCESSABLE_ENTITY, errors, None),
             }
         }

@@ -21,6 +21,7 @@ struct QueueRow {
     project: String,
     period: String,
     reporter: String,
+    value: String,
     status: &'static str,
     reason: Option<String>,
     submitted_by: String,
@@ -84,6 +85,19 @@ pub async fn show(Current(ctx): Current, signed_in: SignedIn) -> Response {
                     indicator: m.indicator,
                     project: name_of(&m.project),
                     period: m.period.label(),
+                    value: match m.observation {
+                        Some(territoires_domain::impact::Observation::Value { value }) => territoires_domain::impact::format_number(value),
+                        Some(territoires_domain::impact::Observation::Fraction { numerator, denominator }) => format!(
+                            "{} / {}",
+                            numerator
+                                .map(territoires_domain::impact::format_number)
+                                .unwrap_or_else(|| "?".into()),
+                            denominator
+                                .map(territoires_domain::impact::format_number)
+                                .unwrap_or_else(|| "?".into())
+                        ),
+                        None => "—".into(),
+                    },
                     reporter: m.reporter,
                     status: m.status.label(),
                     reason: m.return_reason,

@@ -247,8 +247,12 @@ async fn csv_upload_is_all_or_nothing_with_the_faulty_lines() {
     assert!(app.store.measurements(JOBS).await.unwrap().is_empty(), "nothing written");
     let good = format!("indicateur,période,valeur,déclarant\n{JOBS},2024,\"1 234\",Région\n{JOBS},2025,\"1 300,0\",Région\n");
     let r = upload(&app, &manager, &csrf, &good).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert_contains(&r.body, "2 mesures importées");
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.headers[header::LOCATION], "/impact/import?importees=2");
+    assert_contains(
+        &get_with(&app, "/impact/import?importees=2", Some(&manager)).await.body,
+        "2 mesures importées",
+    );
     let stored = app.store.measurements(JOBS).await.unwrap();
     let values: Vec<_> = stored.iter().map(|m| m.observation).collect();
     use territoires_domain::impact::Observation::Value;
@@ -353,4 +357,41 @@ async fn the_api_sets_baselines_and_attaches_project_accounts_for_programme_mana
         ))
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    // A partner account joins as a partner, never as the lead.
+    person(&app, "partenaire@example.fr", "Partenaire", Role::Partner).await;
+    let r = app
+        .request(json_request(
+            "POST",
+            members,
+            &manager,
+            serde_json::json!({"email": "partenaire@example.fr", "role": "lead"}),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    // Detached, the lead may no longer enter; its measurement stays.
+    let account = app
+        .store
+        .account_by_email(&territoires_domain::access::Email::parse("porteur@example.fr").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let detach = |b: &str| {
+        Request::delete(format!("{members}/{}", account.id))
+            .header(header::AUTHORIZATION, b)
+            .body(Body::empty())
+            .unwrap()
+    };
+    assert_eq!(app.request(detach(&lead)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.request(detach(&manager)).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(app.request(detach(&manager)).await.status, StatusCode::NOT_FOUND);
+    let r = app
+        .request(json_request(
+            "POST",
+            &format!("/api/v1/indicators/{JOBS}/measurements"),
+            &lead,
+            serde_json::json!({"period": "2024", "reporter": "Région", "value": 20}),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert_eq!(app.store.measurements(JOBS).await.unwrap().len(), 1);
 }
