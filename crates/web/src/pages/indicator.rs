@@ -117,8 +117,11 @@ struct MeasurementRow {
     can_submit: bool,
     can_review: bool,
     can_correct: bool,
-    /// What the correction form starts from: this measurement's own fields.
+    /// What the correction form starts from: this measurement's own fields, or what was
+    /// typed in a refused correction.
     fill: Fill,
+    /// Why a correction of it was just refused.
+    error: Option<String>,
 }
 
 /// The starting content of an entry or correction form (empty for a new entry).
@@ -220,6 +223,8 @@ struct IndicatorPage<'a> {
     /// Measurements not shown (beyond [`MAX_ROWS`]); the API lists them all.
     hidden: usize,
     empty_fill: Fill,
+    /// A refused entry (`correcting` = None) or correction, with its message and input.
+    failed: Option<Failed>,
     versions: Vec<VersionRow>,
     insider: bool,
     can_enter: bool,
@@ -232,146 +237,174 @@ struct IndicatorPage<'a> {
 
 /// `GET /indicateurs/{code}`.
 pub async fn show(Current(ctx): Current, MaybeSignedIn(signed_in): MaybeSignedIn, Path(code): Path<String>) -> Response {
-    no_store(
-        async {
-            let i = find_indicator(&ctx, &code, Format::Html).await?;
-            let store = &ctx.app.store;
-            let internal = |e| AppError::internal(Format::Html, e);
-            let insider = insider(&ctx, signed_in.as_ref(), i.project.as_deref(), Format::Html).await?;
-            let role = signed_in.as_ref().map(|s| s.session.account.role).unwrap_or(Role::Public);
-            let can_enter = insider && may_enter(role);
-            let can_review = insider && matches!(role, Role::ProgrammeManager | Role::Instructor);
-            let unit = symbol(&i.unit);
-            let official = store.reported(Some(&i.code), OFFICIAL).await.map_err(internal)?;
-            let today = today();
-            let s = summary::summarise(&i, &official, today);
-            let baseline_date = i.baseline.as_ref().map(|b| b.date);
-            let path = |at| match (s.baseline, baseline_date, s.target, s.due) {
-                (Some(b), Some(bd), Some(t), Some(d)) => expected_on(b, bd, t, d, at),
-                _ => None,
-            };
-            let series = s
-                .series
-                .iter()
-                .map(|p| SeriesRow {
-                    period: p.period.label(),
-                    value: with_unit(p.value, &unit),
-                    expected: with_unit(path(p.period.end()), &unit),
-                    note: if p.carried {
-                        "reportée de la période précédente (cumul)".into()
-                    } else if p.zero_denominator {
-                        "dénominateur nul ignoré".into()
-                    } else if p.reporters > 1 {
-                        format!("somme de {} déclarants", p.reporters)
-                    } else {
-                        String::new()
-                    },
-                })
-                .collect();
-            let all = store.measurements(&i.code).await.map_err(internal)?;
-            let visible: Vec<&Measurement> = all.iter().filter(|m| insider || m.status == MeasurementStatus::Approved).collect();
-            let hidden = visible.len().saturating_sub(MAX_ROWS);
-            let rows = visible
-                .iter()
-                .rev()
-                .take(MAX_ROWS)
-                .map(|m| measurement_row(m, &unit, insider, can_enter, can_review))
-                .collect();
-            let versions = store
-                .indicator_versions(&i.code)
-                .await
-                .map_err(internal)?
-                .into_iter()
-                .rev()
-                .map(|v| VersionRow {
-                    version: v.indicator.version,
-                    changed_at: crate::pages::applications::paris_time(&v.changed_at),
-                    changed_by: v.changed_by,
-                    reason: v.reason,
-                    baseline: match &v.indicator.baseline {
-                        Some(b) => format!("{} au {}", with_unit(Some(b.value), &unit), crate::format::date(b.date)),
-                        None => "inconnue".into(),
-                    },
-                })
-                .collect();
-            let html = IndicatorPage {
-                layout: Layout::new(i.name.clone(), "impact"),
-                project_name: i
-                    .project
-                    .as_deref()
-                    .and_then(|p| ctx.app.registry.project(p))
-                    .map(|p| p.name.clone())
-                    .unwrap_or_default(),
-                unit_name: territoires_domain::impact::Unit::parse(&i.unit)
-                    .map(|u| u.name.to_owned())
-                    .unwrap_or_default(),
-                row: IndicatorRow::new(&i, &s),
-                baseline_text: match &i.baseline {
-                    Some(b) => format!(
-                        "{} au {} (source : {})",
-                        with_unit(Some(b.value), &unit),
-                        crate::format::date(b.date),
-                        b.source
-                    ),
-                    None => "inconnue : la fiche ne la donne pas (elle n'est pas comptée comme zéro)".into(),
-                },
-                targets: i
-                    .targets
-                    .iter()
-                    .map(|t| TargetRow {
-                        due: crate::format::date(t.due),
-                        statement: t.statement.clone().unwrap_or_default(),
-                        value: match t.spec.resolve(i.baseline_value()) {
-                            Some(v) => format!("{} ({})", with_unit(Some(v), &unit), t.spec.label()),
-                            None => format!("{} : valeur inconnue tant que la référence l'est", t.spec.label()),
-                        },
-                    })
-                    .collect(),
-                chart: indicator_chart(&s, baseline_date, &unit),
-                series,
-                expected_today: with_unit(s.expected_today, &unit),
-                projection: match s.projection {
-                    Some(p) => format!(
-                        "{} au {} — méthode : {}",
-                        with_unit(Some(p.value), &unit),
-                        crate::format::date(p.at),
-                        p.method.label()
-                    ),
-                    None => "aucune (il faut deux valeurs datées, ou une valeur et la référence)".into(),
-                },
-                progress_change: match s.progress.change {
-                    Some(c)
-                        if territoires_domain::impact::Unit::parse(&i.unit)
-                            .map(|u| u.is_percent())
-                            .unwrap_or(false) =>
-                    {
-                        format!("{}{} points", if c > 0.0 { "+" } else { "" }, format_number(c))
-                    }
-                    Some(c) => format!("{}{}", if c > 0.0 { "+" } else { "" }, with_unit(Some(c), &unit)),
-                    None => "—".into(),
-                },
-                rows,
-                hidden,
-                empty_fill: Fill::default(),
-                versions,
-                insider,
-                can_enter,
-                can_rebaseline: role == Role::ProgrammeManager,
-                fraction: i.kind == IndicatorKind::Percentage,
-                frequency_hint: match i.frequency {
-                    territoires_domain::impact::Frequency::Monthly => "mois, p. ex. 2025-03",
-                    territoires_domain::impact::Frequency::Quarterly => "trimestre, p. ex. 2025-T1",
-                    territoires_domain::impact::Frequency::Yearly => "année, p. ex. 2025",
-                },
-                csrf: signed_in.as_ref().map(|s| s.session.csrf_token.clone()).unwrap_or_default(),
-                unit,
-                i: &i,
-            }
-            .render();
-            page(StatusCode::OK, html)
+    no_store(render(&ctx, signed_in.as_ref(), &code, StatusCode::OK, None).await)
+}
+
+/// A refused entry or correction, shown on the page next to its form with what was typed.
+struct Failed {
+    /// Why, in French.
+    message: String,
+    /// What was typed.
+    fill: Fill,
+    /// The measurement being corrected; `None` for a new entry.
+    correcting: Option<i64>,
+}
+
+/// The indicator page of `code` for `signed_in`, with `failed` shown at its form (status
+/// `status`). Errors: 404 for an unknown indicator, 500 on a database failure.
+async fn render(
+    ctx: &crate::Ctx,
+    signed_in: Option<&SignedIn>,
+    code: &str,
+    status: StatusCode,
+    failed: Option<Failed>,
+) -> AppResult<Response> {
+    let i = find_indicator(ctx, code, Format::Html).await?;
+    let store = &ctx.app.store;
+    let internal = |e| AppError::internal(Format::Html, e);
+    let insider = insider(ctx, signed_in, i.project.as_deref(), Format::Html).await?;
+    let role = signed_in.map(|s| s.session.account.role).unwrap_or(Role::Public);
+    let can_enter = insider && may_enter(role);
+    let can_review = insider && matches!(role, Role::ProgrammeManager | Role::Instructor);
+    let unit = symbol(&i.unit);
+    let official = store.reported(Some(&i.code), OFFICIAL).await.map_err(internal)?;
+    let today = today();
+    let s = summary::summarise(&i, &official, today);
+    let baseline_date = i.baseline.as_ref().map(|b| b.date);
+    let path = |at| match (s.baseline, baseline_date, s.target, s.due) {
+        (Some(b), Some(bd), Some(t), Some(d)) => expected_on(b, bd, t, d, at),
+        _ => None,
+    };
+    let series = s
+        .series
+        .iter()
+        .map(|p| SeriesRow {
+            period: p.period.label(),
+            value: with_unit(p.value, &unit),
+            expected: with_unit(path(p.period.end()), &unit),
+            note: if p.carried {
+                "reportée de la période précédente (cumul)".into()
+            } else if p.zero_denominator {
+                "dénominateur nul ignoré".into()
+            } else if p.reporters > 1 {
+                format!("somme de {} déclarants", p.reporters)
+            } else {
+                String::new()
+            },
+        })
+        .collect();
+    let all = store.measurements(&i.code).await.map_err(internal)?;
+    let visible: Vec<&Measurement> = all.iter().filter(|m| insider || m.status == MeasurementStatus::Approved).collect();
+    let hidden = visible.len().saturating_sub(MAX_ROWS);
+    let mut rows: Vec<MeasurementRow> = visible
+        .iter()
+        .rev()
+        .take(MAX_ROWS)
+        .map(|m| measurement_row(m, &unit, insider, can_enter, can_review))
+        .collect();
+    let mut failed = failed;
+    if let Some(f) = failed.take_if(|f| f.correcting.is_some()) {
+        if let Some(row) = rows.iter_mut().find(|r| Some(r.id) == f.correcting) {
+            row.fill = f.fill;
+            row.error = Some(f.message);
         }
-        .await,
-    )
+    }
+    let versions = store
+        .indicator_versions(&i.code)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .rev()
+        .map(|v| VersionRow {
+            version: v.indicator.version,
+            changed_at: crate::pages::applications::paris_time(&v.changed_at),
+            changed_by: v.changed_by,
+            reason: v.reason,
+            baseline: match &v.indicator.baseline {
+                Some(b) => format!("{} au {}", with_unit(Some(b.value), &unit), crate::format::date(b.date)),
+                None => "inconnue".into(),
+            },
+        })
+        .collect();
+    let html = IndicatorPage {
+        layout: Layout::new(i.name.clone(), "impact"),
+        project_name: i
+            .project
+            .as_deref()
+            .and_then(|p| ctx.app.registry.project(p))
+            .map(|p| p.name.clone())
+            .unwrap_or_default(),
+        unit_name: territoires_domain::impact::Unit::parse(&i.unit)
+            .map(|u| u.name.to_owned())
+            .unwrap_or_default(),
+        row: IndicatorRow::new(&i, &s),
+        baseline_text: match &i.baseline {
+            Some(b) => format!(
+                "{} au {} (source : {})",
+                with_unit(Some(b.value), &unit),
+                crate::format::date(b.date),
+                b.source
+            ),
+            None => "inconnue : la fiche ne la donne pas (elle n'est pas comptée comme zéro)".into(),
+        },
+        targets: i
+            .targets
+            .iter()
+            .map(|t| TargetRow {
+                due: crate::format::date(t.due),
+                statement: t.statement.clone().unwrap_or_default(),
+                value: match t.spec.resolve(i.baseline_value()) {
+                    Some(v) => format!("{} ({})", with_unit(Some(v), &unit), t.spec.label()),
+                    None => format!("{} : valeur inconnue tant que la référence l'est", t.spec.label()),
+                },
+            })
+            .collect(),
+        chart: indicator_chart(&s, baseline_date, &unit),
+        series,
+        expected_today: with_unit(s.expected_today, &unit),
+        projection: match s.projection {
+            Some(p) => format!(
+                "{} au {} — méthode : {}",
+                with_unit(Some(p.value), &unit),
+                crate::format::date(p.at),
+                p.method.label()
+            ),
+            None => "aucune (il faut deux valeurs datées, ou une valeur et la référence)".into(),
+        },
+        progress_change: match s.progress.change {
+            Some(c)
+                if territoires_domain::impact::Unit::parse(&i.unit)
+                    .map(|u| u.is_percent())
+                    .unwrap_or(false) =>
+            {
+                format!("{}{} points", if c > 0.0 { "+" } else { "" }, format_number(c))
+            }
+            Some(c) => format!("{}{}", if c > 0.0 { "+" } else { "" }, with_unit(Some(c), &unit)),
+            None => "—".into(),
+        },
+        rows,
+        hidden,
+        empty_fill: match &failed {
+            Some(f) if f.correcting.is_none() => f.fill.clone(),
+            _ => Fill::default(),
+        },
+        failed,
+        versions,
+        insider,
+        can_enter,
+        can_rebaseline: role == Role::ProgrammeManager,
+        fraction: i.kind == IndicatorKind::Percentage,
+        frequency_hint: match i.frequency {
+            territoires_domain::impact::Frequency::Monthly => "mois, p. ex. 2025-03",
+            territoires_domain::impact::Frequency::Quarterly => "trimestre, p. ex. 2025-T1",
+            territoires_domain::impact::Frequency::Yearly => "année, p. ex. 2025",
+        },
+        csrf: signed_in.map(|s| s.session.csrf_token.clone()).unwrap_or_default(),
+        unit,
+        i: &i,
+    }
+    .render();
+    page(status, html)
 }
 
 fn measurement_row(m: &Measurement, unit: &str, insider: bool, can_enter: bool, can_review: bool) -> MeasurementRow {
@@ -408,6 +441,7 @@ fn measurement_row(m: &Measurement, unit: &str, insider: bool, can_enter: bool, 
         can_review: live && can_review && m.status == MeasurementStatus::Submitted,
         can_correct: live && can_enter,
         fill: Fill::of(m),
+        error: None,
     }
 }
 
@@ -530,16 +564,66 @@ pub async fn record(
             auth::check_same_origin(&headers)?;
             signed_in.check_csrf(&form.csrf)?;
             let i = find_indicator(&ctx, &code, Format::Html).await?;
-            let new = new_measurement(&i, &form, Format::Html)?;
-            ctx.app
-                .store
-                .record_measurement(new, &Actor::account(&signed_in.session.account))
-                .await
-                .map_err(|e| store_error(Format::Html, e))?;
-            Ok(Redirect::to(&format!("/indicateurs/{}#mesures", i.code)).into_response())
+            let outcome = match new_measurement(&i, &form, Format::Html) {
+                Ok(new) => ctx
+                    .app
+                    .store
+                    .record_measurement(new, &Actor::account(&signed_in.session.account))
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| store_error(Format::Html, e)),
+                Err(e) => Err(e),
+            };
+            settle(&ctx, &signed_in, &i.code, outcome, &form, None).await
         }
         .await,
     )
+}
+
+/// After an entry or a correction: 303 back to the measurements when it was recorded;
+/// when it was refused for its content or a rule (422, 403, 409), the page again with the
+/// message beside the form and what was typed kept, under the refusal's status; any other
+/// error as its error page.
+async fn settle(
+    ctx: &crate::Ctx,
+    signed_in: &SignedIn,
+    code: &str,
+    outcome: AppResult<()>,
+    form: &MeasurementForm,
+    correcting: Option<i64>,
+) -> AppResult<Response> {
+    let e = match outcome {
+        Ok(()) => return Ok(Redirect::to(&format!("/indicateurs/{code}#mesures")).into_response()),
+        Err(e) => e,
+    };
+    let status = match e.kind {
+        ErrorKind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+        ErrorKind::Conflict => StatusCode::CONFLICT,
+        _ => return Err(e),
+    };
+    let fill = Fill {
+        period: form.period.clone(),
+        reporter: form.reporter.clone(),
+        value: form.value.clone(),
+        numerator: form.numerator.clone(),
+        denominator: form.denominator.clone(),
+        source: form.source.clone(),
+        method: form.method.clone(),
+        evidence: form.evidence.clone(),
+    };
+    render(
+        ctx,
+        Some(signed_in),
+        code,
+        status,
+        Some(Failed {
+            message: e.message,
+            fill,
+            correcting,
+        }),
+    )
+    .await
 }
 
 /// The measurement `raw_id` and its indicator, or 404.
@@ -570,13 +654,17 @@ pub async fn correct(
             auth::check_same_origin(&headers)?;
             signed_in.check_csrf(&form.csrf)?;
             let (m, i) = find_measurement(&ctx, &raw_id, Format::Html).await?;
-            let new = new_measurement(&i, &form, Format::Html)?;
-            ctx.app
-                .store
-                .correct_measurement(m.id, new, &Actor::account(&signed_in.session.account))
-                .await
-                .map_err(|e| store_error(Format::Html, e))?;
-            Ok(Redirect::to(&format!("/indicateurs/{}#mesures", i.code)).into_response())
+            let outcome = match new_measurement(&i, &form, Format::Html) {
+                Ok(new) => ctx
+                    .app
+                    .store
+                    .correct_measurement(m.id, new, &Actor::account(&signed_in.session.account))
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| store_error(Format::Html, e)),
+                Err(e) => Err(e),
+            };
+            settle(&ctx, &signed_in, &i.code, outcome, &form, Some(m.id)).await
         }
         .await,
     )

@@ -104,6 +104,12 @@ async fn a_measurement_goes_from_entry_to_approval_and_counts_once_approved() {
     // A missing value is refused, not stored as zero; so is a period of the wrong frequency.
     let r = post(&app, &format!("{page}/mesures"), &entry(&csrf, ""), &lead).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A refused entry comes back on the page, its message beside the form, nothing typed lost.
+    let r = post(&app, &format!("{page}/mesures"), &entry(&csrf, "12%2C5%2C3"), &lead).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_contains(&r.body, "Valeur non enregistrée");
+    assert_contains(&r.body, "value=\"12,5,3\"");
+    assert_contains(&r.body, "value=\"bilan-2025.pdf\"");
     let r = post(
         &app,
         &format!("{page}/mesures"),
