@@ -609,3 +609,59 @@ async fn memberships() {
         Err(StoreError::NotFound(_))
     ));
 }
+
+#[tokio::test]
+async fn re_importing_the_catalogue_keeps_a_baseline_set_on_the_platform() {
+    let store = store().await;
+    let c = setup(&store).await;
+    // The programme manager re-baselines jobs: 100 at 2020-12-31 (the file) → 110 at
+    // 2021-12-31 (version 2).
+    let mut rebased = store.indicator(JOBS).await.unwrap().unwrap();
+    let platform = Baseline {
+        value: 110.0,
+        date: date!(2021 - 12 - 31),
+        source: "Recensement 2021".to_owned(),
+    };
+    rebased.baseline = Some(platform.clone());
+    store
+        .update_indicator(JOBS, rebased, &c.manager, "Nouvelle base 2021")
+        .await
+        .unwrap();
+    // « import » is the catalogue's reason, not a platform one.
+    let mut again = store.indicator(JOBS).await.unwrap().unwrap();
+    again.name = "Emplois".to_owned();
+    let e = store.update_indicator(JOBS, again, &c.manager, "Import").await.unwrap_err();
+    assert!(matches!(refusal(e), ImpactRefusal::Field { field: "motif", .. }));
+
+    // Re-importing the same file (baseline 100): nothing changes, the baseline stays 110.
+    let summary = store.replace_catalogue(&catalogue(), "cli:test").await.unwrap();
+    assert!(!summary.changed(), "{summary:?}");
+    assert_eq!(summary.unchanged, 3);
+    assert_eq!(store.indicator_versions(JOBS).await.unwrap().len(), 2);
+    assert_eq!(store.indicator(JOBS).await.unwrap().unwrap().baseline, Some(platform.clone()));
+
+    // The file's other fields still apply: a new name makes version 3 with the kept
+    // baseline; importing it again changes nothing (the baseline is still the platform's).
+    let mut renamed = catalogue();
+    renamed.indicators[0].name = "Emplois créés".to_owned();
+    let summary = store.replace_catalogue(&renamed, "cli:test").await.unwrap();
+    assert_eq!(summary.new_versions, [JOBS]);
+    let v3 = store.indicator(JOBS).await.unwrap().unwrap();
+    assert_eq!((v3.version, v3.name.as_str()), (3, "Emplois créés"));
+    assert_eq!(v3.baseline, Some(platform.clone()));
+    let summary = store.replace_catalogue(&renamed, "cli:test").await.unwrap();
+    assert!(!summary.changed(), "{summary:?}");
+    assert_eq!(store.indicator(JOBS).await.unwrap().unwrap().baseline, Some(platform));
+
+    // An indicator never re-baselined on the platform takes the file's baseline.
+    let mut share = catalogue();
+    share.indicators[0].name = "Emplois créés".to_owned();
+    share.indicators[1].baseline = Some(Baseline {
+        value: 20.0,
+        date: date!(2020 - 12 - 31),
+        source: "enquête".to_owned(),
+    });
+    let summary = store.replace_catalogue(&share, "cli:test").await.unwrap();
+    assert_eq!(summary.new_versions, [SHARE]);
+    assert_eq!(store.indicator(SHARE).await.unwrap().unwrap().baseline.map(|b| b.value), Some(20.0));
+}
