@@ -665,3 +665,48 @@ async fn re_importing_the_catalogue_keeps_a_baseline_set_on_the_platform() {
     assert_eq!(summary.new_versions, [SHARE]);
     assert_eq!(store.indicator(SHARE).await.unwrap().unwrap().baseline.map(|b| b.value), Some(20.0));
 }
+
+#[tokio::test]
+async fn nobody_approves_or_returns_what_they_entered_or_corrected() {
+    let store = store().await;
+    let c = setup(&store).await;
+    // The programme manager enters a submitted value for vallee.
+    let mut own = jobs(Q1, "P1", 120.0);
+    own.submit = true;
+    let m = store.record_measurement(own, &c.manager).await.unwrap();
+    for (step, reason) in [(ReviewStep::Approve, None), (ReviewStep::Return, Some("à revoir"))] {
+        let e = store.review_measurement(m.id, step, &c.manager, reason).await.unwrap_err();
+        let r = refusal(e);
+        assert_eq!(r, ImpactRefusal::OwnMeasurement(m.id));
+        assert_eq!(
+            r.to_string(),
+            format!("vous avez saisi la mesure n° {} : une autre personne doit la valider ou la renvoyer", m.id)
+        );
+    }
+    assert_eq!(store.measurement(m.id).await.unwrap().unwrap().status, S::Submitted);
+    // Another reviewer returns it; a second programme manager corrects it, submits it, and
+    // may not approve the correction; the first manager (who entered the first value, not
+    // this one) may.
+    store
+        .review_measurement(m.id, ReviewStep::Return, &c.instructor, Some("Source manquante"))
+        .await
+        .unwrap();
+    let second = account(&store, "charge2@operateur.fr", Role::ProgrammeManager).await;
+    let mut fix = jobs(Q1, "P1", 125.0);
+    fix.submit = true;
+    let fix = store.correct_measurement(m.id, fix, &second).await.unwrap();
+    let e = store
+        .review_measurement(fix.id, ReviewStep::Approve, &second, None)
+        .await
+        .unwrap_err();
+    assert_eq!(refusal(e), ImpactRefusal::OwnMeasurement(fix.id));
+    let ok = store.review_measurement(fix.id, ReviewStep::Approve, &c.manager, None).await.unwrap();
+    assert_eq!(ok.status, S::Approved);
+    // The command line is one actor too.
+    let cli = Actor::cli("cli:alice");
+    let mut by_cli = jobs(Q2, "P1", 150.0);
+    by_cli.submit = true;
+    let m = store.record_measurement(by_cli, &cli).await.unwrap();
+    let e = store.review_measurement(m.id, ReviewStep::Approve, &cli, None).await.unwrap_err();
+    assert_eq!(refusal(e), ImpactRefusal::OwnMeasurement(m.id));
+}

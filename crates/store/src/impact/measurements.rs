@@ -516,7 +516,8 @@ impl Store {
     ///
     /// Errors (nothing written): [`ImpactRefusal::UnknownMeasurement`],
     /// [`ImpactRefusal::Superseded`], [`ImpactRefusal::NotMember`] (submit only),
-    /// [`ImpactRefusal::Review`] (role, status, missing reason); [`StoreError::Refused`]
+    /// [`ImpactRefusal::OwnMeasurement`] (approving or returning a measurement one entered
+    /// or corrected oneself: separation of duties), [`ImpactRefusal::Review`] (role, status, missing reason); [`StoreError::Refused`]
     /// when a concurrent review took the status first.
     pub async fn review_measurement(
         &self,
@@ -535,6 +536,12 @@ impl Store {
             check_scope(&mut tx, actor, &m.project).await?;
         }
         let to = review(m.status, step, actor.role, reason).map_err(ImpactRefusal::from)?;
+        // Separation of duties, once the role may review at all: `submitted_by` is who
+        // entered this row (the corrector for a correction), as the actor's e-mail (or
+        // `cli:<user>`).
+        if step != ReviewStep::Submit && m.submitted_by.eq_ignore_ascii_case(&actor.name) {
+            return refuse(ImpactRefusal::OwnMeasurement(id));
+        }
         let reason = reason.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
         let return_reason = if to == MeasurementStatus::Returned { reason.clone() } else { None };
         let changed = sqlx::query(

@@ -104,6 +104,10 @@ pub enum ImpactRefusal {
         /// The one that replaced it.
         by: i64,
     },
+    /// Separation of duties: the actor entered (or corrected) this measurement and may not
+    /// approve or return it; another reviewer must.
+    #[error("vous avez saisi la mesure n° {0} : une autre personne doit la valider ou la renvoyer")]
+    OwnMeasurement(i64),
     /// The review step is refused by the domain's rules.
     #[error("{0}")]
     Review(#[from] ReviewError),

@@ -183,7 +183,7 @@ pub(crate) async fn import_csv(app: &TestApp, query: &str, token: Option<&str>, 
 }
 
 /// Records a value of `code` as the command line (programme manager) and takes it to
-/// `approved` (`approve`) or leaves it `submitted`; its id.
+/// `approved` (`approve`, by another operator) or leaves it `submitted`; its id.
 pub(crate) async fn seeded(
     app: &TestApp,
     code: &str,
@@ -211,7 +211,13 @@ pub(crate) async fn seeded(
         .unwrap();
     if approve {
         app.store
-            .review_measurement(m.id, territoires_domain::impact::measurement::ReviewStep::Approve, &cli, None)
+            // Another operator approves: nobody approves what they entered.
+            .review_measurement(
+                m.id,
+                territoires_domain::impact::measurement::ReviewStep::Approve,
+                &Actor::cli("cli:reviewer"),
+                None,
+            )
             .await
             .unwrap();
     }
