@@ -710,3 +710,30 @@ async fn nobody_approves_or_returns_what_they_entered_or_corrected() {
     let e = store.review_measurement(m.id, ReviewStep::Approve, &cli, None).await.unwrap_err();
     assert_eq!(refusal(e), ImpactRefusal::OwnMeasurement(m.id));
 }
+
+#[tokio::test]
+async fn a_period_after_today_is_refused() {
+    let store = store().await;
+    let c = setup(&store).await;
+    let today = time::OffsetDateTime::now_utc().date();
+    // Next quarter starts after today, whatever today is; 2031 too.
+    let (y, q) = (today.year(), (u8::from(today.month()) - 1) / 3 + 1);
+    let next = if q == 4 { Period::Quarter(y + 1, 1) } else { Period::Quarter(y, q + 1) };
+    let this = Period::Quarter(y, q);
+    let future_field = |e: StoreError| match refusal(e) {
+        ImpactRefusal::Field { field, why } => {
+            assert!(why.contains("après aujourd'hui"), "{why}");
+            field
+        }
+        other => panic!("{other:?}"),
+    };
+    for period in [Period::Quarter(2031, 1), next] {
+        let e = store.record_measurement(jobs(period, "P1", 1.0), &c.lead).await.unwrap_err();
+        assert_eq!(future_field(e), "période");
+    }
+    // The current quarter has started: accepted; correcting it into the future is not.
+    let m = store.record_measurement(jobs(this, "P1", 1.0), &c.lead).await.unwrap();
+    let e = store.correct_measurement(m.id, jobs(next, "P1", 2.0), &c.lead).await.unwrap_err();
+    assert_eq!(future_field(e), "période");
+    assert_eq!(store.measurements(JOBS).await.unwrap().len(), 1);
+}

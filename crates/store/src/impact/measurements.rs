@@ -321,6 +321,15 @@ async fn event(
     Ok(())
 }
 
+/// The UTC date of `at` (an RFC 3339 timestamp from [`crate::audit::now`]), so that the
+/// check on periods and the audit trail agree on the day; the clock's date if unreadable.
+fn today_of(at: &str) -> Date {
+    time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
+        .to_offset(time::UtcOffset::UTC)
+        .date()
+}
+
 /// Validates `new` and inserts it (superseding `supersedes` if given), with its events and
 /// audit entry, in `tx`. Returns the new id.
 async fn record_in(
@@ -360,6 +369,16 @@ async fn record_in(
                 new.period,
                 indicator.code,
                 indicator.frequency.label()
+            ),
+        ));
+    }
+    let today = today_of(at);
+    if new.period.start() > today {
+        return Err(field(
+            "période",
+            format!(
+                "« {} » commence après aujourd'hui ({today}) : on ne déclare pas une valeur d'une période à venir",
+                new.period
             ),
         ));
     }
@@ -446,7 +465,8 @@ impl Store {
     /// indicator (its values are computed); the actor may not enter
     /// ([`territoires_domain::impact::measurement::may_enter`]) or, as a project lead or
     /// partner, is not a member of the project; a period not of the indicator's frequency;
-    /// a blank reporter; an observation of the wrong shape for the kind (a fraction for a
+    /// a period that starts after today (UTC date of the server clock); a blank reporter;
+    /// an observation of the wrong shape for the kind (a fraction for a
     /// percentage, a value otherwise, nothing for a qualitative indicator) or a number not
     /// finite.
     pub async fn record_measurement(&self, new: NewMeasurement, actor: &Actor) -> Result<Measurement, StoreError> {
