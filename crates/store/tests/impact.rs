@@ -737,3 +737,28 @@ async fn a_period_after_today_is_refused() {
     assert_eq!(future_field(e), "période");
     assert_eq!(store.measurements(JOBS).await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_baseline_after_a_target_is_refused_by_update_indicator() {
+    let store = store().await;
+    let c = setup(&store).await;
+    let mut late = store.indicator(JOBS).await.unwrap().unwrap();
+    late.targets = vec![territoires_domain::impact::target::Target {
+        due: date!(2027 - 12 - 31),
+        spec: territoires_domain::impact::target::TargetSpec::Absolute { value: 1000.0 },
+        statement: None,
+    }];
+    late.baseline = Some(Baseline {
+        value: 100.0,
+        date: date!(2040 - 12 - 31),
+        source: "erreur".to_owned(),
+    });
+    let e = store.update_indicator(JOBS, late, &c.manager, "Rebasage").await.unwrap_err();
+    match refusal(e) {
+        ImpactRefusal::Definition { source, .. } => {
+            assert!(matches!(source, territoires_domain::impact::ImpactError::Invalid { field: "baseline.date", .. }))
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(store.indicator_versions(JOBS).await.unwrap().len(), 1);
+}
