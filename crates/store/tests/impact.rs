@@ -762,3 +762,42 @@ async fn a_baseline_after_a_target_is_refused_by_update_indicator() {
     }
     assert_eq!(store.indicator_versions(JOBS).await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn absurd_values_are_refused_naming_the_field() {
+    let store = store().await;
+    let c = setup(&store).await;
+    let share = |numerator: Option<f64>, denominator: Option<f64>| {
+        let mut m = jobs(Q1, "P1", 0.0);
+        m.indicator = SHARE.to_owned();
+        m.observation = Some(Observation::Fraction { numerator, denominator });
+        m
+    };
+    let refused = |e: StoreError| match refusal(e) {
+        ImpactRefusal::Field { field, why } => (field, why),
+        other => panic!("{other:?}"),
+    };
+    // 60 of 50 households would be 120 %.
+    let (f, why) = refused(store.record_measurement(share(Some(60.0), Some(50.0)), &c.lead).await.unwrap_err());
+    assert_eq!(f, "numérateur");
+    assert!(why.contains("100 %"), "{why}");
+    // A negative numerator is named as such (it used to say « dénominateur »).
+    let e = refusal(store.record_measurement(share(Some(-1.0), Some(50.0)), &c.lead).await.unwrap_err());
+    assert_eq!(e.to_string(), "numérateur : un numérateur est un compte, jamais négatif");
+    let (f, _) = refused(store.record_measurement(share(Some(1.0), Some(-50.0)), &c.lead).await.unwrap_err());
+    assert_eq!(f, "dénominateur");
+    // Beyond 1e15 in absolute value, for each field; 1e15 itself is accepted.
+    let (f, _) = refused(store.record_measurement(jobs(Q1, "P1", 2e15), &c.lead).await.unwrap_err());
+    assert_eq!(f, "valeur");
+    let (f, _) = refused(store.record_measurement(jobs(Q1, "P1", -2e15), &c.lead).await.unwrap_err());
+    assert_eq!(f, "valeur");
+    let (f, _) = refused(store.record_measurement(share(Some(1.0), Some(2e15)), &c.lead).await.unwrap_err());
+    assert_eq!(f, "dénominateur");
+    let (f, _) = refused(store.record_measurement(share(Some(2e15), None), &c.lead).await.unwrap_err());
+    assert_eq!(f, "numérateur");
+    assert!(store.measurements(JOBS).await.unwrap().is_empty());
+    assert!(store.measurements(SHARE).await.unwrap().is_empty());
+    // What fits: 50 of 50 (100 %), a value of exactly 1e15.
+    store.record_measurement(share(Some(50.0), Some(50.0)), &c.lead).await.unwrap();
+    store.record_measurement(jobs(Q1, "P1", 1e15), &c.lead).await.unwrap();
+}

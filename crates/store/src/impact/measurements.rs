@@ -234,10 +234,21 @@ fn columns(o: Option<Observation>) -> (Option<f64>, Option<f64>, Option<f64>) {
     }
 }
 
-/// Checks the observation's shape against the indicator's kind, and its numbers.
+/// The largest absolute value accepted for a value, a numerator or a denominator.
+const MAX_ABS: f64 = 1e15;
+
+/// Checks the observation's shape against the indicator's kind, and its numbers: finite,
+/// at most [`MAX_ABS`] in absolute value; for a percentage, counts that are not negative
+/// and a numerator not above its denominator (a share is at most 100 %).
 fn check_observation(indicator: &Indicator, observation: Option<Observation>) -> Result<(), StoreError> {
+    // Finite, and within ±1e15: beyond, a value is a typing or unit error (no territory
+    // counts a million billion of anything), and sums of such values lose precision.
     let finite = |name: &'static str, v: Option<f64>| match v {
         Some(v) if !v.is_finite() => Err(field(name, "nombre non fini")),
+        Some(v) if v.abs() > MAX_ABS => Err(field(
+            name,
+            format!("{v} dépasse 10^15 en valeur absolue : vérifiez l'unité et la saisie"),
+        )),
         _ => Ok(()),
     };
     match (indicator.kind, observation) {
@@ -252,11 +263,19 @@ fn check_observation(indicator: &Indicator, observation: Option<Observation>) ->
             }
             finite("numérateur", numerator)?;
             finite("dénominateur", denominator)?;
-            if denominator.is_some_and(|d| d < 0.0) || numerator.is_some_and(|n| n < 0.0) {
-                return Err(field(
-                    "dénominateur",
-                    "un numérateur ou un dénominateur est un compte, jamais négatif",
-                ));
+            if numerator.is_some_and(|n| n < 0.0) {
+                return Err(field("numérateur", "un numérateur est un compte, jamais négatif"));
+            }
+            if denominator.is_some_and(|d| d < 0.0) {
+                return Err(field("dénominateur", "un dénominateur est un compte, jamais négatif"));
+            }
+            if let (Some(n), Some(d)) = (numerator, denominator) {
+                if n > d {
+                    return Err(field(
+                        "numérateur",
+                        format!("{n} dépasse le dénominateur {d} : une part ne dépasse pas 100 %"),
+                    ));
+                }
             }
             Ok(())
         }
@@ -467,8 +486,9 @@ impl Store {
     /// partner, is not a member of the project; a period not of the indicator's frequency;
     /// a period that starts after today (UTC date of the server clock); a blank reporter;
     /// an observation of the wrong shape for the kind (a fraction for a
-    /// percentage, a value otherwise, nothing for a qualitative indicator) or a number not
-    /// finite.
+    /// percentage, a value otherwise, nothing for a qualitative indicator), a number not
+    /// finite or above 10^15 in absolute value, a negative count or a numerator above its
+    /// denominator.
     pub async fn record_measurement(&self, new: NewMeasurement, actor: &Actor) -> Result<Measurement, StoreError> {
         let at = crate::audit::now();
         let mut tx = self.begin_write().await?;

@@ -338,13 +338,14 @@ async fn missing_counts_and_zero_denominators_give_null_never_zero() {
     assert_eq!((a["reported"].as_u64(), a["expected"].as_u64()), (Some(1), Some(2)));
     assert_eq!(a["missing"], json!([D]));
 
-    // D corrects to 12 of 0: no value, a warning, JSON null.
+    // D corrects to 0 of 0 (12 of 0 would be above 100 %, refused): no value, a warning,
+    // JSON null.
     let r = call(
         &app,
         "POST",
         &format!("/api/v1/measurements/{first}/correction"),
         Some(&lead),
-        Some(json!({"period": "2025", "reporter": "Port", "numerator": 12, "denominator": 0, "submit": true})),
+        Some(json!({"period": "2025", "reporter": "Port", "numerator": 0, "denominator": 0, "submit": true})),
     )
     .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
