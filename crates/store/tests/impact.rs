@@ -553,9 +553,10 @@ async fn a_csv_import_with_one_bad_line_writes_nothing() {
     assert_eq!(rows.len(), 3);
     let e = store.import_measurements(from_csv(rows.clone()), &cli).await.unwrap_err();
     match refusal(e) {
-        ImpactRefusal::Row { row, error } => {
-            assert_eq!(row, 3);
-            assert!(matches!(*error, ImpactRefusal::Field { field: "période", .. }));
+        ImpactRefusal::Rows(rows) => {
+            assert_eq!(rows.len(), 1);
+            assert_eq!(rows[0].0, 3);
+            assert!(matches!(rows[0].1, ImpactRefusal::Field { field: "période", .. }));
         }
         other => panic!("{other:?}"),
     }
@@ -680,7 +681,10 @@ async fn nobody_approves_or_returns_what_they_entered_or_corrected() {
         assert_eq!(r, ImpactRefusal::OwnMeasurement(m.id));
         assert_eq!(
             r.to_string(),
-            format!("vous avez saisi la mesure n° {} : une autre personne doit la valider ou la renvoyer", m.id)
+            format!(
+                "vous avez saisi la mesure n° {} : une autre personne doit la valider ou la renvoyer",
+                m.id
+            )
         );
     }
     assert_eq!(store.measurement(m.id).await.unwrap().unwrap().status, S::Submitted);
@@ -700,7 +704,10 @@ async fn nobody_approves_or_returns_what_they_entered_or_corrected() {
         .await
         .unwrap_err();
     assert_eq!(refusal(e), ImpactRefusal::OwnMeasurement(fix.id));
-    let ok = store.review_measurement(fix.id, ReviewStep::Approve, &c.manager, None).await.unwrap();
+    let ok = store
+        .review_measurement(fix.id, ReviewStep::Approve, &c.manager, None)
+        .await
+        .unwrap();
     assert_eq!(ok.status, S::Approved);
     // The command line is one actor too.
     let cli = Actor::cli("cli:alice");
@@ -718,7 +725,11 @@ async fn a_period_after_today_is_refused() {
     let today = time::OffsetDateTime::now_utc().date();
     // Next quarter starts after today, whatever today is; 2031 too.
     let (y, q) = (today.year(), (u8::from(today.month()) - 1) / 3 + 1);
-    let next = if q == 4 { Period::Quarter(y + 1, 1) } else { Period::Quarter(y, q + 1) };
+    let next = if q == 4 {
+        Period::Quarter(y + 1, 1)
+    } else {
+        Period::Quarter(y, q + 1)
+    };
     let this = Period::Quarter(y, q);
     let future_field = |e: StoreError| match refusal(e) {
         ImpactRefusal::Field { field, why } => {
@@ -756,7 +767,13 @@ async fn a_baseline_after_a_target_is_refused_by_update_indicator() {
     let e = store.update_indicator(JOBS, late, &c.manager, "Rebasage").await.unwrap_err();
     match refusal(e) {
         ImpactRefusal::Definition { source, .. } => {
-            assert!(matches!(source, territoires_domain::impact::ImpactError::Invalid { field: "baseline.date", .. }))
+            assert!(matches!(
+                source,
+                territoires_domain::impact::ImpactError::Invalid {
+                    field: "baseline.date",
+                    ..
+                }
+            ))
         }
         other => panic!("{other:?}"),
     }
@@ -800,4 +817,31 @@ async fn absurd_values_are_refused_naming_the_field() {
     // What fits: 50 of 50 (100 %), a value of exactly 1e15.
     store.record_measurement(share(Some(50.0), Some(50.0)), &c.lead).await.unwrap();
     store.record_measurement(jobs(Q1, "P1", 1e15), &c.lead).await.unwrap();
+}
+
+#[tokio::test]
+async fn an_import_reports_every_faulty_row_and_writes_nothing() {
+    let store = store().await;
+    let c = setup(&store).await;
+    let audit_before = store.audit_entries().await.unwrap().len();
+    let mut unknown = jobs(Q1, "P1", 1.0);
+    unknown.indicator = "inconnu".to_owned();
+    // Row 1: an unknown indicator; row 2 fits; row 3: a month for a quarterly indicator.
+    let rows = vec![unknown, jobs(Q2, "P1", 150.0), jobs(Period::Month(2025, 3), "P2", 10.0)];
+    let e = refusal(store.import_measurements(rows, &c.lead).await.unwrap_err());
+    let ImpactRefusal::Rows(faults) = &e else { panic!("{e:?}") };
+    assert_eq!(faults.len(), 2);
+    assert_eq!(faults[0], (1, ImpactRefusal::UnknownIndicator("inconnu".to_owned())));
+    assert_eq!(faults[1].0, 3);
+    assert!(matches!(faults[1].1, ImpactRefusal::Field { field: "période", .. }));
+    // One line per row.
+    let text = e.to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert_eq!(lines[0], "mesure n° 1 : indicateur : aucun indicateur n'a le code « inconnu »");
+    assert!(lines[1].starts_with("mesure n° 3 : période : « 2025-03 »"), "{text}");
+    // Nothing written, not even the good row 2.
+    assert!(store.measurements(JOBS).await.unwrap().is_empty());
+    assert_eq!(store.audit_entries().await.unwrap().len(), audit_before);
+    assert!(store.verify_audit().await.unwrap().is_intact());
 }

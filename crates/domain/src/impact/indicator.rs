@@ -241,6 +241,12 @@ mod tests {
             spec: TargetSpec::Absolute { value: 2000.0 },
             statement: None,
         });
-        assert!(matches!(two.validate(), Err(ImpactError::Invalid { field: "baseline.date", .. })));
+        assert!(matches!(
+            two.validate(),
+            Err(ImpactError::Invalid {
+                field: "baseline.date",
+                ..
+            })
+        ));
     }
 }

@@ -618,19 +618,27 @@ impl Store {
 
     /// Records every measurement of `rows` for `actor`, all or nothing, in one transaction
     /// (each as [`Store::record_measurement`] would, with its own history and audit
-    /// entry). Returns how many were recorded. Errors (nothing written): the first refused
-    /// row, as [`ImpactRefusal::Row`] with its position in `rows` (from 1).
+    /// entry). Returns how many were recorded.
+    ///
+    /// Every row is checked, so that one import reports every faulty row: a refusal
+    /// ([`StoreError::Impact`]) is a logical check made before the row's insert, so the
+    /// transaction stays usable (also on PostgreSQL) and the next row is checked. Errors
+    /// (nothing written): [`ImpactRefusal::Rows`], every refused row with its position in
+    /// `rows` (from 1); any other error (a database failure) stops at once.
     pub async fn import_measurements(&self, rows: Vec<NewMeasurement>, actor: &Actor) -> Result<usize, StoreError> {
         let at = crate::audit::now();
         let mut tx = self.begin_write().await?;
+        let mut refused = Vec::new();
         for (i, new) in rows.iter().enumerate() {
-            record_in(&mut tx, new, actor, None, &at).await.map_err(|e| match e {
-                StoreError::Impact(error) => StoreError::Impact(ImpactRefusal::Row {
-                    row: i + 1,
-                    error: Box::new(error),
-                }),
-                other => other,
-            })?;
+            match record_in(&mut tx, new, actor, None, &at).await {
+                Ok(_) => {}
+                Err(StoreError::Impact(error)) => refused.push((i + 1, error)),
+                Err(other) => return Err(other),
+            }
+        }
+        if !refused.is_empty() {
+            // Dropping `tx` rolls back the rows already inserted.
+            return refuse(ImpactRefusal::Rows(refused));
         }
         tx.commit().await?;
         Ok(rows.len())
