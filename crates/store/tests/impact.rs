@@ -553,9 +553,10 @@ async fn a_csv_import_with_one_bad_line_writes_nothing() {
     assert_eq!(rows.len(), 3);
     let e = store.import_measurements(from_csv(rows.clone()), &cli).await.unwrap_err();
     match refusal(e) {
-        ImpactRefusal::Row { row, error } => {
-            assert_eq!(row, 3);
-            assert!(matches!(*error, ImpactRefusal::Field { field: "période", .. }));
+        ImpactRefusal::Rows(rows) => {
+            assert_eq!(rows.len(), 1);
+            assert_eq!(rows[0].0, 3);
+            assert!(matches!(rows[0].1, ImpactRefusal::Field { field: "période", .. }));
         }
         other => panic!("{other:?}"),
     }
@@ -608,4 +609,239 @@ async fn memberships() {
         store.add_project_member("vallee", 9_999, MemberRole::Partner, "test").await,
         Err(StoreError::NotFound(_))
     ));
+}
+
+#[tokio::test]
+async fn re_importing_the_catalogue_keeps_a_baseline_set_on_the_platform() {
+    let store = store().await;
+    let c = setup(&store).await;
+    // The programme manager re-baselines jobs: 100 at 2020-12-31 (the file) → 110 at
+    // 2021-12-31 (version 2).
+    let mut rebased = store.indicator(JOBS).await.unwrap().unwrap();
+    let platform = Baseline {
+        value: 110.0,
+        date: date!(2021 - 12 - 31),
+        source: "Recensement 2021".to_owned(),
+    };
+    rebased.baseline = Some(platform.clone());
+    store
+        .update_indicator(JOBS, rebased, &c.manager, "Nouvelle base 2021")
+        .await
+        .unwrap();
+    // « import » is the catalogue's reason, not a platform one.
+    let mut again = store.indicator(JOBS).await.unwrap().unwrap();
+    again.name = "Emplois".to_owned();
+    let e = store.update_indicator(JOBS, again, &c.manager, "Import").await.unwrap_err();
+    assert!(matches!(refusal(e), ImpactRefusal::Field { field: "motif", .. }));
+
+    // Re-importing the same file (baseline 100): nothing changes, the baseline stays 110.
+    let summary = store.replace_catalogue(&catalogue(), "cli:test").await.unwrap();
+    assert!(!summary.changed(), "{summary:?}");
+    assert_eq!(summary.unchanged, 3);
+    assert_eq!(store.indicator_versions(JOBS).await.unwrap().len(), 2);
+    assert_eq!(store.indicator(JOBS).await.unwrap().unwrap().baseline, Some(platform.clone()));
+
+    // The file's other fields still apply: a new name makes version 3 with the kept
+    // baseline; importing it again changes nothing (the baseline is still the platform's).
+    let mut renamed = catalogue();
+    renamed.indicators[0].name = "Emplois créés".to_owned();
+    let summary = store.replace_catalogue(&renamed, "cli:test").await.unwrap();
+    assert_eq!(summary.new_versions, [JOBS]);
+    let v3 = store.indicator(JOBS).await.unwrap().unwrap();
+    assert_eq!((v3.version, v3.name.as_str()), (3, "Emplois créés"));
+    assert_eq!(v3.baseline, Some(platform.clone()));
+    let summary = store.replace_catalogue(&renamed, "cli:test").await.unwrap();
+    assert!(!summary.changed(), "{summary:?}");
+    assert_eq!(store.indicator(JOBS).await.unwrap().unwrap().baseline, Some(platform));
+
+    // An indicator never re-baselined on the platform takes the file's baseline.
+    let mut share = catalogue();
+    share.indicators[0].name = "Emplois créés".to_owned();
+    share.indicators[1].baseline = Some(Baseline {
+        value: 20.0,
+        date: date!(2020 - 12 - 31),
+        source: "enquête".to_owned(),
+    });
+    let summary = store.replace_catalogue(&share, "cli:test").await.unwrap();
+    assert_eq!(summary.new_versions, [SHARE]);
+    assert_eq!(store.indicator(SHARE).await.unwrap().unwrap().baseline.map(|b| b.value), Some(20.0));
+}
+
+#[tokio::test]
+async fn nobody_approves_or_returns_what_they_entered_or_corrected() {
+    let store = store().await;
+    let c = setup(&store).await;
+    // The programme manager enters a submitted value for vallee.
+    let mut own = jobs(Q1, "P1", 120.0);
+    own.submit = true;
+    let m = store.record_measurement(own, &c.manager).await.unwrap();
+    for (step, reason) in [(ReviewStep::Approve, None), (ReviewStep::Return, Some("à revoir"))] {
+        let e = store.review_measurement(m.id, step, &c.manager, reason).await.unwrap_err();
+        let r = refusal(e);
+        assert_eq!(r, ImpactRefusal::OwnMeasurement(m.id));
+        assert_eq!(
+            r.to_string(),
+            format!(
+                "vous avez saisi la mesure n° {} : une autre personne doit la valider ou la renvoyer",
+                m.id
+            )
+        );
+    }
+    assert_eq!(store.measurement(m.id).await.unwrap().unwrap().status, S::Submitted);
+    // Another reviewer returns it; a second programme manager corrects it, submits it, and
+    // may not approve the correction; the first manager (who entered the first value, not
+    // this one) may.
+    store
+        .review_measurement(m.id, ReviewStep::Return, &c.instructor, Some("Source manquante"))
+        .await
+        .unwrap();
+    let second = account(&store, "charge2@operateur.fr", Role::ProgrammeManager).await;
+    let mut fix = jobs(Q1, "P1", 125.0);
+    fix.submit = true;
+    let fix = store.correct_measurement(m.id, fix, &second).await.unwrap();
+    let e = store
+        .review_measurement(fix.id, ReviewStep::Approve, &second, None)
+        .await
+        .unwrap_err();
+    assert_eq!(refusal(e), ImpactRefusal::OwnMeasurement(fix.id));
+    let ok = store
+        .review_measurement(fix.id, ReviewStep::Approve, &c.manager, None)
+        .await
+        .unwrap();
+    assert_eq!(ok.status, S::Approved);
+    // The command line is one actor too.
+    let cli = Actor::cli("cli:alice");
+    let mut by_cli = jobs(Q2, "P1", 150.0);
+    by_cli.submit = true;
+    let m = store.record_measurement(by_cli, &cli).await.unwrap();
+    let e = store.review_measurement(m.id, ReviewStep::Approve, &cli, None).await.unwrap_err();
+    assert_eq!(refusal(e), ImpactRefusal::OwnMeasurement(m.id));
+}
+
+#[tokio::test]
+async fn a_period_after_today_is_refused() {
+    let store = store().await;
+    let c = setup(&store).await;
+    let today = time::OffsetDateTime::now_utc().date();
+    // Next quarter starts after today, whatever today is; 2031 too.
+    let (y, q) = (today.year(), (u8::from(today.month()) - 1) / 3 + 1);
+    let next = if q == 4 {
+        Period::Quarter(y + 1, 1)
+    } else {
+        Period::Quarter(y, q + 1)
+    };
+    let this = Period::Quarter(y, q);
+    let future_field = |e: StoreError| match refusal(e) {
+        ImpactRefusal::Field { field, why } => {
+            assert!(why.contains("après aujourd'hui"), "{why}");
+            field
+        }
+        other => panic!("{other:?}"),
+    };
+    for period in [Period::Quarter(2031, 1), next] {
+        let e = store.record_measurement(jobs(period, "P1", 1.0), &c.lead).await.unwrap_err();
+        assert_eq!(future_field(e), "période");
+    }
+    // The current quarter has started: accepted; correcting it into the future is not.
+    let m = store.record_measurement(jobs(this, "P1", 1.0), &c.lead).await.unwrap();
+    let e = store.correct_measurement(m.id, jobs(next, "P1", 2.0), &c.lead).await.unwrap_err();
+    assert_eq!(future_field(e), "période");
+    assert_eq!(store.measurements(JOBS).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_baseline_after_a_target_is_refused_by_update_indicator() {
+    let store = store().await;
+    let c = setup(&store).await;
+    let mut late = store.indicator(JOBS).await.unwrap().unwrap();
+    late.targets = vec![territoires_domain::impact::target::Target {
+        due: date!(2027 - 12 - 31),
+        spec: territoires_domain::impact::target::TargetSpec::Absolute { value: 1000.0 },
+        statement: None,
+    }];
+    late.baseline = Some(Baseline {
+        value: 100.0,
+        date: date!(2040 - 12 - 31),
+        source: "erreur".to_owned(),
+    });
+    let e = store.update_indicator(JOBS, late, &c.manager, "Rebasage").await.unwrap_err();
+    match refusal(e) {
+        ImpactRefusal::Definition { source, .. } => {
+            assert!(matches!(
+                source,
+                territoires_domain::impact::ImpactError::Invalid {
+                    field: "baseline.date",
+                    ..
+                }
+            ))
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(store.indicator_versions(JOBS).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn absurd_values_are_refused_naming_the_field() {
+    let store = store().await;
+    let c = setup(&store).await;
+    let share = |numerator: Option<f64>, denominator: Option<f64>| {
+        let mut m = jobs(Q1, "P1", 0.0);
+        m.indicator = SHARE.to_owned();
+        m.observation = Some(Observation::Fraction { numerator, denominator });
+        m
+    };
+    let refused = |e: StoreError| match refusal(e) {
+        ImpactRefusal::Field { field, why } => (field, why),
+        other => panic!("{other:?}"),
+    };
+    // 60 of 50 households would be 120 %.
+    let (f, why) = refused(store.record_measurement(share(Some(60.0), Some(50.0)), &c.lead).await.unwrap_err());
+    assert_eq!(f, "numérateur");
+    assert!(why.contains("100 %"), "{why}");
+    // A negative numerator is named as such (it used to say « dénominateur »).
+    let e = refusal(store.record_measurement(share(Some(-1.0), Some(50.0)), &c.lead).await.unwrap_err());
+    assert_eq!(e.to_string(), "numérateur : un numérateur est un compte, jamais négatif");
+    let (f, _) = refused(store.record_measurement(share(Some(1.0), Some(-50.0)), &c.lead).await.unwrap_err());
+    assert_eq!(f, "dénominateur");
+    // Beyond 1e15 in absolute value, for each field; 1e15 itself is accepted.
+    let (f, _) = refused(store.record_measurement(jobs(Q1, "P1", 2e15), &c.lead).await.unwrap_err());
+    assert_eq!(f, "valeur");
+    let (f, _) = refused(store.record_measurement(jobs(Q1, "P1", -2e15), &c.lead).await.unwrap_err());
+    assert_eq!(f, "valeur");
+    let (f, _) = refused(store.record_measurement(share(Some(1.0), Some(2e15)), &c.lead).await.unwrap_err());
+    assert_eq!(f, "dénominateur");
+    let (f, _) = refused(store.record_measurement(share(Some(2e15), None), &c.lead).await.unwrap_err());
+    assert_eq!(f, "numérateur");
+    assert!(store.measurements(JOBS).await.unwrap().is_empty());
+    assert!(store.measurements(SHARE).await.unwrap().is_empty());
+    // What fits: 50 of 50 (100 %), a value of exactly 1e15.
+    store.record_measurement(share(Some(50.0), Some(50.0)), &c.lead).await.unwrap();
+    store.record_measurement(jobs(Q1, "P1", 1e15), &c.lead).await.unwrap();
+}
+
+#[tokio::test]
+async fn an_import_reports_every_faulty_row_and_writes_nothing() {
+    let store = store().await;
+    let c = setup(&store).await;
+    let audit_before = store.audit_entries().await.unwrap().len();
+    let mut unknown = jobs(Q1, "P1", 1.0);
+    unknown.indicator = "inconnu".to_owned();
+    // Row 1: an unknown indicator; row 2 fits; row 3: a month for a quarterly indicator.
+    let rows = vec![unknown, jobs(Q2, "P1", 150.0), jobs(Period::Month(2025, 3), "P2", 10.0)];
+    let e = refusal(store.import_measurements(rows, &c.lead).await.unwrap_err());
+    let ImpactRefusal::Rows(faults) = &e else { panic!("{e:?}") };
+    assert_eq!(faults.len(), 2);
+    assert_eq!(faults[0], (1, ImpactRefusal::UnknownIndicator("inconnu".to_owned())));
+    assert_eq!(faults[1].0, 3);
+    assert!(matches!(faults[1].1, ImpactRefusal::Field { field: "période", .. }));
+    // One line per row.
+    let text = e.to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert_eq!(lines[0], "mesure n° 1 : indicateur : aucun indicateur n'a le code « inconnu »");
+    assert!(lines[1].starts_with("mesure n° 3 : période : « 2025-03 »"), "{text}");
+    // Nothing written, not even the good row 2.
+    assert!(store.measurements(JOBS).await.unwrap().is_empty());
+    assert_eq!(store.audit_entries().await.unwrap().len(), audit_before);
+    assert!(store.verify_audit().await.unwrap().is_intact());
 }

@@ -136,9 +136,15 @@ pub async fn measurements(database_url: &str, file: &Path, status: ImportStatus)
     let store = Store::connect(database_url).await?;
     let actor = Actor::cli(&super::actor());
     let n = store.import_measurements(news, &actor).await.map_err(|e| match e {
-        StoreError::Impact(ImpactRefusal::Row { row, error }) => {
-            let line = lines.get(row.saturating_sub(1)).copied().unwrap_or(row);
-            CliError::Data(format!("{name}:\nligne {line} : {error}\nnothing was imported"))
+        StoreError::Impact(ImpactRefusal::Rows(rows)) => {
+            let faults: Vec<String> = rows
+                .iter()
+                .map(|(row, error)| {
+                    let line = lines.get(row.saturating_sub(1)).copied().unwrap_or(*row);
+                    format!("ligne {line} : {error}")
+                })
+                .collect();
+            CliError::Data(format!("{name}:\n{}\nnothing was imported", faults.join("\n")))
         }
         StoreError::Impact(other) => CliError::Data(format!("{name}: {other}\nnothing was imported")),
         other => other.into(),

@@ -152,7 +152,9 @@ impl Indicator {
     }
 
     /// Checks the definition is coherent: a known unit, a percentage in `percent`, targets
-    /// sorted by date, finite numbers. Errors name the field.
+    /// sorted by date, finite numbers, a baseline dated strictly before every target's due
+    /// date (progress runs from the baseline to the target: a baseline after the target
+    /// would turn progress upside down). Errors name the field.
     pub fn validate(&self) -> Result<(), ImpactError> {
         let unit = self.unit()?;
         let invalid = |field: &'static str, why: String| Err(ImpactError::Invalid { field, why });
@@ -173,6 +175,78 @@ impl Indicator {
         if self.targets.windows(2).any(|w| w[0].due > w[1].due) {
             return invalid("targets", "les jalons doivent être dans l'ordre des dates".into());
         }
+        if let Some(b) = &self.baseline {
+            if let Some(t) = self.targets.iter().find(|t| t.due <= b.date) {
+                return invalid(
+                    "baseline.date",
+                    format!(
+                        "la base de référence ({}) doit précéder l'échéance de chaque cible (cible au {})",
+                        b.date, t.due
+                    ),
+                );
+            }
+        }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::impact::target::TargetSpec;
+    use time::macros::date;
+
+    /// Jobs created, baseline 100 on `baseline`, a target of 1 000 due 2027-12-31.
+    fn jobs(baseline: Date) -> Indicator {
+        Indicator {
+            code: "vallee.emplois".into(),
+            project: Some("vallee".into()),
+            name: "Emplois créés".into(),
+            definition: "Emplois créés sur le territoire.".into(),
+            unit: "jobs".into(),
+            kind: IndicatorKind::Quantity,
+            direction: Direction::Increase,
+            temporality: Temporality::Cumulative,
+            baseline: Some(Baseline {
+                value: 100.0,
+                date: baseline,
+                source: "fiche".into(),
+            }),
+            targets: vec![Target {
+                due: date!(2027 - 12 - 31),
+                spec: TargetSpec::Absolute { value: 1000.0 },
+                statement: None,
+            }],
+            data_source: "Registre".into(),
+            method: "Comptage".into(),
+            frequency: Frequency::Quarterly,
+            responsible: "Ville".into(),
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn the_baseline_precedes_every_target() {
+        assert_eq!(jobs(date!(2020 - 12 - 31)).validate(), Ok(()));
+        for late in [date!(2040 - 12 - 31), date!(2027 - 12 - 31)] {
+            match jobs(late).validate() {
+                Err(ImpactError::Invalid { field, .. }) => assert_eq!(field, "baseline.date"),
+                other => panic!("{late}: {other:?}"),
+            }
+        }
+        // A second, later target does not excuse a baseline after the first one.
+        let mut two = jobs(date!(2028 - 06 - 30));
+        two.targets.push(Target {
+            due: date!(2030 - 12 - 31),
+            spec: TargetSpec::Absolute { value: 2000.0 },
+            statement: None,
+        });
+        assert!(matches!(
+            two.validate(),
+            Err(ImpactError::Invalid {
+                field: "baseline.date",
+                ..
+            })
+        ));
     }
 }

@@ -129,6 +129,31 @@ fn next_version(old: &Indicator, old_json: &str, new: &Indicator) -> Result<Opti
     Ok(Some(next))
 }
 
+/// The reason recorded on versions written by [`Store::replace_catalogue`]; every other
+/// reason marks a version made on the platform ([`Store::update_indicator`], which refuses
+/// this reason so the two never mix).
+const IMPORT_REASON: &str = "import";
+
+/// True when the baseline in force of `code` was set on the platform: some version made
+/// by [`Store::update_indicator`] carries it, with no version since changing it (the
+/// latest version, or the imports after it that kept its baseline).
+async fn platform_baseline(tx: &mut Transaction<'_, Any>, code: &str) -> Result<bool, StoreError> {
+    let rows = sqlx::query(
+        "SELECT code, version, definition, changed_at, changed_by, reason FROM indicator_versions WHERE code = $1 ORDER BY version DESC",
+    )
+    .bind(code.to_owned())
+    .fetch_all(&mut **tx)
+    .await?;
+    let versions = rows.iter().map(decode_version).collect::<Result<Vec<_>, _>>()?;
+    let Some(current) = versions.first() else {
+        return Ok(false);
+    };
+    Ok(versions
+        .iter()
+        .take_while(|v| v.indicator.baseline == current.indicator.baseline)
+        .any(|v| v.reason != IMPORT_REASON))
+}
+
 fn check_definition(indicator: &Indicator) -> Result<(), StoreError> {
     indicator.validate().or_else(|source| {
         refuse(ImpactRefusal::Definition {
@@ -241,6 +266,13 @@ impl Store {
     /// when they differ. One `impact.catalogue` audit entry summarises the changes, only
     /// when something changed: importing the same catalogue twice writes nothing.
     ///
+    /// Baselines set on the platform win over the file: when the version in force of an
+    /// indicator was made by [`Store::update_indicator`] (a re-baselining by a programme
+    /// manager), or by an import that kept such a baseline, the import keeps the stored
+    /// baseline and applies the file's other fields; if only the baseline differed, that
+    /// indicator is unchanged (no new version). Re-running the import never reverts a
+    /// re-baselining; change a platform baseline on the platform.
+    ///
     /// Errors (nothing written): [`StoreError::Impact`] for an incoherent definition, a
     /// duplicate code, a sentence or mapping naming an unknown indicator, an unknown
     /// programme indicator or a unit that does not convert, a change of project.
@@ -260,16 +292,22 @@ impl Store {
                 None => {
                     let mut first = indicator.clone();
                     first.version = 1;
-                    write_version(&mut tx, &first, &at, actor, "import").await?;
+                    write_version(&mut tx, &first, &at, actor, IMPORT_REASON).await?;
                     summary.inserted.push(first.code);
                 }
-                Some((old, old_json)) => match next_version(&old, &old_json, indicator)? {
-                    None => summary.unchanged += 1,
-                    Some(next) => {
-                        write_version(&mut tx, &next, &at, actor, "import").await?;
-                        summary.new_versions.push(next.code);
+                Some((old, old_json)) => {
+                    let mut incoming = indicator.clone();
+                    if incoming.baseline != old.baseline && platform_baseline(&mut tx, &old.code).await? {
+                        incoming.baseline = old.baseline.clone();
                     }
-                },
+                    match next_version(&old, &old_json, &incoming)? {
+                        None => summary.unchanged += 1,
+                        Some(next) => {
+                            write_version(&mut tx, &next, &at, actor, IMPORT_REASON).await?;
+                            summary.new_versions.push(next.code);
+                        }
+                    }
+                }
             }
         }
         let statements = sorted_statements(&catalogue.impacts);
@@ -332,7 +370,7 @@ impl Store {
     /// reported under them, stay as they were. `indicator.version` is ignored (the next
     /// number is taken). Returns the new definition.
     ///
-    /// Errors (nothing written): [`ImpactRefusal::UnknownIndicator`]; a blank reason, an
+    /// Errors (nothing written): [`ImpactRefusal::UnknownIndicator`]; a blank reason or « import » (reserved for catalogue imports), an
     /// incoherent definition, a change of project, or nothing changed
     /// ([`ImpactRefusal::Field`] / [`ImpactRefusal::Definition`]).
     pub async fn update_indicator(&self, code: &str, indicator: Indicator, actor: &Actor, reason: &str) -> Result<Indicator, StoreError> {
@@ -341,6 +379,12 @@ impl Store {
             return refuse(ImpactRefusal::Field {
                 field: "motif",
                 why: "obligatoire pour changer une définition ou une base de référence".into(),
+            });
+        }
+        if reason.eq_ignore_ascii_case(IMPORT_REASON) {
+            return refuse(ImpactRefusal::Field {
+                field: "motif",
+                why: format!("« {IMPORT_REASON} » est réservé aux imports du catalogue : dites pourquoi la définition change"),
             });
         }
         if indicator.code != code {

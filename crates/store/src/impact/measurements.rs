@@ -234,10 +234,21 @@ fn columns(o: Option<Observation>) -> (Option<f64>, Option<f64>, Option<f64>) {
     }
 }
 
-/// Checks the observation's shape against the indicator's kind, and its numbers.
+/// The largest absolute value accepted for a value, a numerator or a denominator.
+const MAX_ABS: f64 = 1e15;
+
+/// Checks the observation's shape against the indicator's kind, and its numbers: finite,
+/// at most [`MAX_ABS`] in absolute value; for a percentage, counts that are not negative
+/// and a numerator not above its denominator (a share is at most 100 %).
 fn check_observation(indicator: &Indicator, observation: Option<Observation>) -> Result<(), StoreError> {
+    // Finite, and within ±1e15: beyond, a value is a typing or unit error (no territory
+    // counts a million billion of anything), and sums of such values lose precision.
     let finite = |name: &'static str, v: Option<f64>| match v {
         Some(v) if !v.is_finite() => Err(field(name, "nombre non fini")),
+        Some(v) if v.abs() > MAX_ABS => Err(field(
+            name,
+            format!("{v} dépasse 10^15 en valeur absolue : vérifiez l'unité et la saisie"),
+        )),
         _ => Ok(()),
     };
     match (indicator.kind, observation) {
@@ -252,11 +263,19 @@ fn check_observation(indicator: &Indicator, observation: Option<Observation>) ->
             }
             finite("numérateur", numerator)?;
             finite("dénominateur", denominator)?;
-            if denominator.is_some_and(|d| d < 0.0) || numerator.is_some_and(|n| n < 0.0) {
-                return Err(field(
-                    "dénominateur",
-                    "un numérateur ou un dénominateur est un compte, jamais négatif",
-                ));
+            if numerator.is_some_and(|n| n < 0.0) {
+                return Err(field("numérateur", "un numérateur est un compte, jamais négatif"));
+            }
+            if denominator.is_some_and(|d| d < 0.0) {
+                return Err(field("dénominateur", "un dénominateur est un compte, jamais négatif"));
+            }
+            if let (Some(n), Some(d)) = (numerator, denominator) {
+                if n > d {
+                    return Err(field(
+                        "numérateur",
+                        format!("{n} dépasse le dénominateur {d} : une part ne dépasse pas 100 %"),
+                    ));
+                }
             }
             Ok(())
         }
@@ -321,6 +340,15 @@ async fn event(
     Ok(())
 }
 
+/// The UTC date of `at` (an RFC 3339 timestamp from [`crate::audit::now`]), so that the
+/// check on periods and the audit trail agree on the day; the clock's date if unreadable.
+fn today_of(at: &str) -> Date {
+    time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
+        .to_offset(time::UtcOffset::UTC)
+        .date()
+}
+
 /// Validates `new` and inserts it (superseding `supersedes` if given), with its events and
 /// audit entry, in `tx`. Returns the new id.
 async fn record_in(
@@ -360,6 +388,16 @@ async fn record_in(
                 new.period,
                 indicator.code,
                 indicator.frequency.label()
+            ),
+        ));
+    }
+    let today = today_of(at);
+    if new.period.start() > today {
+        return Err(field(
+            "période",
+            format!(
+                "« {} » commence après aujourd'hui ({today}) : on ne déclare pas une valeur d'une période à venir",
+                new.period
             ),
         ));
     }
@@ -446,9 +484,11 @@ impl Store {
     /// indicator (its values are computed); the actor may not enter
     /// ([`territoires_domain::impact::measurement::may_enter`]) or, as a project lead or
     /// partner, is not a member of the project; a period not of the indicator's frequency;
-    /// a blank reporter; an observation of the wrong shape for the kind (a fraction for a
-    /// percentage, a value otherwise, nothing for a qualitative indicator) or a number not
-    /// finite.
+    /// a period that starts after today (UTC date of the server clock); a blank reporter;
+    /// an observation of the wrong shape for the kind (a fraction for a
+    /// percentage, a value otherwise, nothing for a qualitative indicator), a number not
+    /// finite or above 10^15 in absolute value, a negative count or a numerator above its
+    /// denominator.
     pub async fn record_measurement(&self, new: NewMeasurement, actor: &Actor) -> Result<Measurement, StoreError> {
         let at = crate::audit::now();
         let mut tx = self.begin_write().await?;
@@ -516,7 +556,8 @@ impl Store {
     ///
     /// Errors (nothing written): [`ImpactRefusal::UnknownMeasurement`],
     /// [`ImpactRefusal::Superseded`], [`ImpactRefusal::NotMember`] (submit only),
-    /// [`ImpactRefusal::Review`] (role, status, missing reason); [`StoreError::Refused`]
+    /// [`ImpactRefusal::OwnMeasurement`] (approving or returning a measurement one entered
+    /// or corrected oneself: separation of duties), [`ImpactRefusal::Review`] (role, status, missing reason); [`StoreError::Refused`]
     /// when a concurrent review took the status first.
     pub async fn review_measurement(
         &self,
@@ -535,6 +576,12 @@ impl Store {
             check_scope(&mut tx, actor, &m.project).await?;
         }
         let to = review(m.status, step, actor.role, reason).map_err(ImpactRefusal::from)?;
+        // Separation of duties, once the role may review at all: `submitted_by` is who
+        // entered this row (the corrector for a correction), as the actor's e-mail (or
+        // `cli:<user>`).
+        if step != ReviewStep::Submit && m.submitted_by.eq_ignore_ascii_case(&actor.name) {
+            return refuse(ImpactRefusal::OwnMeasurement(id));
+        }
         let reason = reason.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
         let return_reason = if to == MeasurementStatus::Returned { reason.clone() } else { None };
         let changed = sqlx::query(
@@ -571,19 +618,27 @@ impl Store {
 
     /// Records every measurement of `rows` for `actor`, all or nothing, in one transaction
     /// (each as [`Store::record_measurement`] would, with its own history and audit
-    /// entry). Returns how many were recorded. Errors (nothing written): the first refused
-    /// row, as [`ImpactRefusal::Row`] with its position in `rows` (from 1).
+    /// entry). Returns how many were recorded.
+    ///
+    /// Every row is checked, so that one import reports every faulty row: a refusal
+    /// ([`StoreError::Impact`]) is a logical check made before the row's insert, so the
+    /// transaction stays usable (also on PostgreSQL) and the next row is checked. Errors
+    /// (nothing written): [`ImpactRefusal::Rows`], every refused row with its position in
+    /// `rows` (from 1); any other error (a database failure) stops at once.
     pub async fn import_measurements(&self, rows: Vec<NewMeasurement>, actor: &Actor) -> Result<usize, StoreError> {
         let at = crate::audit::now();
         let mut tx = self.begin_write().await?;
+        let mut refused = Vec::new();
         for (i, new) in rows.iter().enumerate() {
-            record_in(&mut tx, new, actor, None, &at).await.map_err(|e| match e {
-                StoreError::Impact(error) => StoreError::Impact(ImpactRefusal::Row {
-                    row: i + 1,
-                    error: Box::new(error),
-                }),
-                other => other,
-            })?;
+            match record_in(&mut tx, new, actor, None, &at).await {
+                Ok(_) => {}
+                Err(StoreError::Impact(error)) => refused.push((i + 1, error)),
+                Err(other) => return Err(other),
+            }
+        }
+        if !refused.is_empty() {
+            // Dropping `tx` rolls back the rows already inserted.
+            return refuse(ImpactRefusal::Rows(refused));
         }
         tx.commit().await?;
         Ok(rows.len())

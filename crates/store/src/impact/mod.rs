@@ -104,17 +104,24 @@ pub enum ImpactRefusal {
         /// The one that replaced it.
         by: i64,
     },
+    /// Separation of duties: the actor entered (or corrected) this measurement and may not
+    /// approve or return it; another reviewer must.
+    #[error("vous avez saisi la mesure n° {0} : une autre personne doit la valider ou la renvoyer")]
+    OwnMeasurement(i64),
     /// The review step is refused by the domain's rules.
     #[error("{0}")]
     Review(#[from] ReviewError),
-    /// A row of a bulk import was refused (1-based position in the list given).
-    #[error("mesure n° {row} : {error}")]
-    Row {
-        /// Position of the row in the list, from 1.
-        row: usize,
-        /// Why it was refused.
-        error: Box<ImpactRefusal>,
-    },
+    /// Rows of a bulk import were refused: every one, with its 1-based position in the list
+    /// given, in order. Displayed one per line, « mesure n° 3 : … ».
+    #[error("{}", rows_text(.0))]
+    Rows(Vec<(usize, ImpactRefusal)>),
+}
+
+fn rows_text(rows: &[(usize, ImpactRefusal)]) -> String {
+    rows.iter()
+        .map(|(row, error)| format!("mesure n° {row} : {error}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 impl ImpactRefusal {

@@ -72,14 +72,14 @@ pub(crate) async fn find_indicator(ctx: &crate::Ctx, code: &str, format: Format)
 }
 
 /// A store error as the reader sees it: 404 for an unknown record, 409 for a refused step
-/// or a superseded measurement, 422 for a bad field, 403 for a role or membership refusal.
+/// or a superseded measurement, 422 for a bad field, 403 for a role or membership refusal or one's own measurement to review.
 pub(crate) fn store_error(format: Format, e: StoreError) -> AppError {
     use territoires_store::ImpactRefusal as R;
     match e {
         StoreError::Impact(r) => {
             let kind = match &r {
                 _ if r.is_not_found() => ErrorKind::NotFound,
-                R::MayNotEnter(_) | R::NotMember(_) => ErrorKind::Forbidden,
+                R::MayNotEnter(_) | R::NotMember(_) | R::OwnMeasurement(_) => ErrorKind::Forbidden,
                 R::Superseded { .. } | R::Review(territoires_domain::impact::measurement::ReviewError::NotFromHere { .. }) => {
                     ErrorKind::Conflict
                 }

@@ -118,10 +118,13 @@ pub(crate) async fn import(
         .await
     {
         Ok(n) => Ok(Ok(n)),
-        Err(StoreError::Impact(ImpactRefusal::Row { row, error })) => {
-            let line = lines.get(row.saturating_sub(1)).copied().unwrap_or(row);
-            Ok(Err(vec![format!("ligne {line} : {error}")]))
-        }
+        Err(StoreError::Impact(ImpactRefusal::Rows(rows))) => Ok(Err(rows
+            .iter()
+            .map(|(row, error)| {
+                let line = lines.get(row.saturating_sub(1)).copied().unwrap_or(*row);
+                format!("ligne {line} : {error}")
+            })
+            .collect())),
         Err(StoreError::Impact(other)) => Ok(Err(vec![other.to_string()])),
         Err(other) => Err(AppError::internal(format, other)),
     }

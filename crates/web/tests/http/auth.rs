@@ -161,8 +161,9 @@ async fn every_role_against_the_impact_writes() {
             StatusCode::OK => StatusCode::CREATED,
             other => other,
         };
-        // Each role gets its own year, so that its entries never meet another's.
-        let year = 2000 + n as i32;
+        // Each role gets its own year, so that its entries never meet another's; all past
+        // (a period after today is refused).
+        let year = 1950 + n as i32;
         let value = serde_json::json!({"period": year.to_string(), "reporter": "R", "value": 10});
         let uri = format!("/api/v1/indicators/{JOBS}/measurements");
         let r = call(&app, "POST", &uri, t, Some(value.clone())).await;

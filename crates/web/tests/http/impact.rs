@@ -183,7 +183,7 @@ pub(crate) async fn import_csv(app: &TestApp, query: &str, token: Option<&str>, 
 }
 
 /// Records a value of `code` as the command line (programme manager) and takes it to
-/// `approved` (`approve`) or leaves it `submitted`; its id.
+/// `approved` (`approve`, by another operator) or leaves it `submitted`; its id.
 pub(crate) async fn seeded(
     app: &TestApp,
     code: &str,
@@ -211,7 +211,13 @@ pub(crate) async fn seeded(
         .unwrap();
     if approve {
         app.store
-            .review_measurement(m.id, territoires_domain::impact::measurement::ReviewStep::Approve, &cli, None)
+            // Another operator approves: nobody approves what they entered.
+            .review_measurement(
+                m.id,
+                territoires_domain::impact::measurement::ReviewStep::Approve,
+                &Actor::cli("cli:reviewer"),
+                None,
+            )
             .await
             .unwrap();
     }
@@ -332,13 +338,14 @@ async fn missing_counts_and_zero_denominators_give_null_never_zero() {
     assert_eq!((a["reported"].as_u64(), a["expected"].as_u64()), (Some(1), Some(2)));
     assert_eq!(a["missing"], json!([D]));
 
-    // D corrects to 12 of 0: no value, a warning, JSON null.
+    // D corrects to 0 of 0 (12 of 0 would be above 100 %, refused): no value, a warning,
+    // JSON null.
     let r = call(
         &app,
         "POST",
         &format!("/api/v1/measurements/{first}/correction"),
         Some(&lead),
-        Some(json!({"period": "2025", "reporter": "Port", "numerator": 12, "denominator": 0, "submit": true})),
+        Some(json!({"period": "2025", "reporter": "Port", "numerator": 0, "denominator": 0, "submit": true})),
     )
     .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
@@ -709,4 +716,43 @@ async fn a_csv_with_a_bad_line_writes_nothing() {
         jobs[0].observation,
         Some(territoires_domain::impact::Observation::Value { value: 1_120.0 })
     );
+}
+
+#[tokio::test]
+async fn own_measurements_are_not_reviewed_and_an_import_names_every_faulty_line() {
+    let app = spawn_app().await;
+    load_catalogue(&app).await;
+    account(&app, "charge@operateur.fr", Role::ProgrammeManager, None).await;
+    let manager = token(&app, "charge@operateur.fr").await;
+    // The manager enters 15 of 50 for D and may not approve it: 403.
+    let uri = format!("/api/v1/indicators/{}/measurements", share(D));
+    let body = json!({"period": "2025", "reporter": "Port", "numerator": 15, "denominator": 50, "submit": true});
+    let r = call(&app, "POST", &uri, Some(&manager), Some(body)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    let r = call(
+        &app,
+        "POST",
+        &format!("/api/v1/measurements/{id}/review"),
+        Some(&manager),
+        Some(json!({"step": "approve"})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert!(r.body.contains("une autre personne"), "{}", r.body);
+
+    // A file whose lines 2 and 4 are faulty (60 of 50; a period in 2031): both named, 422.
+    let csv = format!(
+        "indicateur;période;numérateur;dénominateur;déclarant\n{0};2024;60;50;Port\n{0};2023;10;50;Port\n{0};2031;10;50;Port\n",
+        share(D)
+    );
+    let r = import_csv(&app, "", Some(&manager), &csv).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let message = r.json()["error"]["message"].as_str().unwrap().to_owned();
+    assert!(
+        message.contains("ligne 2 : numérateur : 60 dépasse le dénominateur 50"),
+        "{message}"
+    );
+    assert!(message.contains("ligne 4 : période : « 2031 »"), "{message}");
+    assert!(!message.contains("ligne 3"), "{message}");
 }
