@@ -110,7 +110,7 @@ pub enum ImportStatus {
 }
 
 /// `territoires import measurements FILE [--status draft|submitted]`: parses the CSV
-/// (see [`measurements_csv`]) whole, reporting every faulty line, then records every row
+/// (see [`territoires_formats::measurements_csv`]) whole, reporting every faulty line, then records every row
 /// in one transaction on the operator's side (actor `cli:<user>`, acting as a programme
 /// manager). On any error nothing is written and the lines at fault are printed (exit 65).
 pub async fn measurements(database_url: &str, file: &Path, status: ImportStatus) -> Result<ExitCode, CliError> {

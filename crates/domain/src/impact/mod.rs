@@ -6,7 +6,7 @@
 //! Every function here keeps "no value" distinct from zero (`Option`), and never returns
 //! an infinite or NaN number.
 //!
-//! - [`unit`]: the unit registry and conversions within a dimension;
+//! - [`unit`](mod@unit): the unit registry and conversions within a dimension;
 //! - [`period`]: calendar reporting periods;
 //! - [`target`]: dated targets, absolute or relative to the baseline;
 //! - [`target_phrase`]: reading the fiches' French target phrases into targets;

@@ -39,7 +39,7 @@ pub struct Summary {
 const MAX_PERIODS: usize = 400;
 
 /// Every period of `frequency` from `first` to the one containing `today` (at most
-/// [`MAX_PERIODS`]).
+/// `MAX_PERIODS`, 400).
 pub fn periods_through(frequency: Frequency, first: Period, today: Date) -> Vec<Period> {
     let mut out = vec![];
     let mut p = first;
