@@ -15,6 +15,7 @@ pub mod conflicts;
 pub mod correspondence;
 pub mod deliberation;
 pub mod form;
+pub mod funding;
 pub mod impact;
 pub mod laureate;
 pub mod money;
