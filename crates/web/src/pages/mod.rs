@@ -15,6 +15,7 @@ pub mod decisions;
 pub mod experts;
 pub mod impact;
 pub mod indicator;
+pub mod indicator_forms;
 pub mod layout;
 pub mod legal;
 pub mod measurement_import;
