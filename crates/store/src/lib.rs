@@ -15,6 +15,7 @@ mod codec;
 mod correspondence;
 mod deliberations;
 mod experts;
+mod funding;
 mod impact;
 mod laureates;
 mod oidc_accounts;
@@ -80,6 +81,11 @@ pub enum StoreError {
     /// field; nothing was written.
     #[error("{0}")]
     Impact(#[from] impact::ImpactRefusal),
+    /// A ledger entry was refused by the funding rules (a ceiling exceeded, accounts
+    /// that do not fit the movement, an empty who/why…), or a stored journal broke them:
+    /// the French message names the entry; nothing was written.
+    #[error("{0}")]
+    Ledger(#[from] territoires_domain::funding::ledger::LedgerError),
     /// The database said no (connection refused, constraint violated, …).
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
