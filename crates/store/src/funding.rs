@@ -52,7 +52,7 @@ async fn entries_in(tx: &mut Transaction<'_, Any>) -> Result<Vec<Entry>, StoreEr
 /// serialization failure (40001), deadlock (40P01), lock time-out (55P03) and unique
 /// violation (23505, two audit appends racing for the same `seq`); SQLite's busy and
 /// locked codes (5, 6 and their extended forms).
-fn transient(e: &StoreError) -> bool {
+pub(crate) fn transient(e: &StoreError) -> bool {
     let StoreError::Database(sqlx::Error::Database(db)) = e else {
         return false;
     };
@@ -127,15 +127,32 @@ impl Store {
         }
     }
 
-    async fn try_append(&self, mut entry: Entry, caps: &Caps) -> Result<Entry, StoreError> {
-        let recorded_at = crate::audit::now();
+    async fn try_append(&self, entry: Entry, caps: &Caps) -> Result<Entry, StoreError> {
         let mut tx = self.begin_write().await?;
+        let entry = self.append_ledger_in(&mut tx, entry, caps).await?;
+        tx.commit().await?;
+        Ok(entry)
+    }
+
+    /// Appends `entry` (its `seq` is ignored and set to last + 1) inside the caller's write
+    /// transaction `tx` (from [`Store::begin_write`]): takes the ledger lock, checks the
+    /// entry against `caps` and the journal, inserts it and appends its audit entry. For
+    /// store code that records a decision (an agreement, an amendment, a payment) and its
+    /// ledger movement atomically: the caller commits, or drops `tx` to write nothing.
+    /// The caller retries the whole transaction when [`transient`] says so.
+    ///
+    /// Errors: as [`Store::append_ledger_entry`].
+    pub(crate) async fn append_ledger_in(&self, tx: &mut Transaction<'_, Any>, mut entry: Entry, caps: &Caps) -> Result<Entry, StoreError> {
+        let recorded_at = crate::audit::now();
+        entry.who = entry.who.trim().to_owned();
+        entry.why = entry.why.trim().to_owned();
+        let tx = &mut *tx;
         if self.backend() == Backend::Postgres {
             sqlx::query("SELECT id FROM ledger_lock WHERE id = 1 FOR UPDATE")
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut **tx)
                 .await?;
         }
-        let journal = Journal::from_entries(entries_in(&mut tx).await?)?;
+        let journal = Journal::from_entries(entries_in(tx).await?)?;
         entry.seq = journal.entries().last().map_or(1, |e| e.seq + 1);
         // Dropping `tx` on refusal rolls it back: nothing is written.
         check_entry(&journal, &entry, caps)?;
@@ -152,7 +169,7 @@ impl Store {
         .bind(entry.who.clone())
         .bind(entry.why.clone())
         .bind(recorded_at.clone())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         let draft = AuditDraft::new(
             recorded_at,
@@ -162,8 +179,7 @@ impl Store {
             serde_json::Value::Null,
             audit_after(&entry),
         )?;
-        crate::audit::append(&mut tx, draft).await?;
-        tx.commit().await?;
+        crate::audit::append(tx, draft).await?;
         tracing::info!(seq = entry.seq, movement = ?entry.movement, amount = entry.amount.0, "ledger entry appended");
         Ok(entry)
     }

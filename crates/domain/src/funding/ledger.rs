@@ -10,7 +10,15 @@
 //! |--------------------------|---------------------------------|-------------------------|
 //! | [`Movement::Plan`]       | `envelope:subsidy`              | `project:biovallee:subsidy` |
 //! | [`Movement::Commit`]     | `project:biovallee:subsidy`     | `agreement:42`          |
+//! | [`Movement::Release`]    | `agreement:42`                  | `project:biovallee:subsidy` |
 //! | [`Movement::Disburse`]   | `agreement:42`                  | `payee:…`               |
+//! | [`Movement::Return`]     | `payee:…`                       | `investment:7`          |
+//!
+//! An equity investment (`investment:N`) is a commitment holder like an agreement
+//! (`agreement:N`), drawing on the equity envelope only. A release (*désengagement*) gives
+//! back to the project what an amendment or a cancellation frees; a return (*retour*) is
+//! money coming back from a payee (an equity distribution or exit proceeds, a reimbursed
+//! subsidy): it is recorded, gross, and never frees room under a ceiling.
 //!
 //! Rules (checked in this order, the first broken one is reported):
 //! - every amount is strictly positive, and every entry says who and why;
@@ -21,8 +29,9 @@
 //!   the project's remaining ceiling (ceiling − committed);
 //! - an agreement belongs to the project of its first commitment; a later commitment from
 //!   another project is refused;
-//! - a disbursement stays within what is committed and not yet paid on its agreement, and
-//!   therefore within the project's ceiling and the envelope's cap.
+//! - a disbursement, or a release, stays within what is committed and not yet paid on its
+//!   agreement or investment, and therefore within the project's ceiling and the envelope's cap;
+//! - a return goes to an agreement or investment that has a commitment.
 //!
 //! Units: amounts in euro cents ([`Money`]), all arithmetic checked (an overflow is an
 //! error, never a wrap). Dates are calendar dates; the burn-down is by calendar year.
@@ -38,7 +47,7 @@ use time::Date;
 
 /// A ledger account, with a stable code string ([`Account::code`], parsed back by
 /// [`str::parse`]): `envelope:subsidy`, `project:biovallee:equity`, `agreement:42`,
-/// `payee:SIREN-123456789`.
+/// `investment:7`, `payee:SIREN-123456789`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub enum Account {
@@ -54,6 +63,9 @@ pub enum Account {
     },
     /// An agreement (*convention*) by its identifier (`agreement:42`).
     Agreement(u64),
+    /// An equity investment (*investissement*) by its identifier (`investment:7`); equity
+    /// envelope only.
+    Investment(u64),
     /// Whoever is paid (`payee:ID`, the identifier being free text without control
     /// characters, e.g. a SIREN).
     Payee(String),
@@ -81,6 +93,7 @@ impl Account {
             Account::Envelope(k) => format!("envelope:{}", kind_code(*k)),
             Account::Project { slug, kind } => format!("project:{slug}:{}", kind_code(*kind)),
             Account::Agreement(id) => format!("agreement:{id}"),
+            Account::Investment(id) => format!("investment:{id}"),
             Account::Payee(id) => format!("payee:{id}"),
         }
     }
@@ -94,7 +107,7 @@ impl fmt::Display for Account {
 
 /// A code string that names no account.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("compte inconnu : « {0} » (attendu envelope:KIND, project:SLUG:KIND, agreement:N ou payee:ID)")]
+#[error("compte inconnu : « {0} » (attendu envelope:KIND, project:SLUG:KIND, agreement:N, investment:N ou payee:ID)")]
 pub struct AccountCodeError(pub String);
 
 impl FromStr for Account {
@@ -119,6 +132,7 @@ impl FromStr for Account {
                 })
             }
             "agreement" => rest.parse().map(Account::Agreement).map_err(|_| bad()),
+            "investment" => rest.parse().map(Account::Investment).map_err(|_| bad()),
             "payee" if !rest.is_empty() && !rest.chars().any(char::is_control) => Ok(Account::Payee(rest.to_string())),
             _ => Err(bad()),
         }
@@ -148,6 +162,12 @@ pub enum Movement {
     Commit,
     /// Disbursed (*versé*): an agreement's money paid out.
     Disburse,
+    /// Released (*désengagé*): committed money given back to the project (an amendment
+    /// lowering an agreement, a cancelled investment); at most what is unpaid.
+    Release,
+    /// Returned (*retour*): money coming back from a payee (distribution, exit proceeds,
+    /// reimbursement). Gross: it never frees room under a ceiling.
+    Return,
 }
 
 impl Movement {
@@ -157,6 +177,8 @@ impl Movement {
             Movement::Plan => "prévision",
             Movement::Commit => "engagement",
             Movement::Disburse => "versement",
+            Movement::Release => "désengagement",
+            Movement::Return => "retour",
         }
     }
 }
@@ -191,7 +213,7 @@ pub enum Ceiling {
     /// The project's ceiling (subsidy ceiling or investment potential), less what is
     /// already committed (or, for a plan, planned) on it.
     Project,
-    /// What is committed on the agreement and not yet paid.
+    /// What is committed on the agreement (or investment) and not yet paid.
     Agreement,
 }
 
@@ -201,7 +223,7 @@ impl Ceiling {
         match self {
             Ceiling::Envelope => "le plafond de l'enveloppe",
             Ceiling::Project => "le plafond du projet",
-            Ceiling::Agreement => "le montant engagé non versé de la convention",
+            Ceiling::Agreement => "le montant engagé non versé de la convention ou de l'investissement",
         }
     }
 }
@@ -252,25 +274,27 @@ pub enum LedgerError {
         /// The credited account's code.
         credit: String,
     },
-    /// An agreement receives a commitment from another project than its first one.
-    #[error("écriture n° {seq} : la convention {agreement} relève de {expected}, pas de {given}")]
+    /// An agreement or investment receives a commitment from (or releases to) another
+    /// project than its first one.
+    #[error("écriture n° {seq} : {holder} relève de {expected}, pas de {given}")]
     AgreementMismatch {
         /// The entry's sequence number.
         seq: u64,
-        /// The agreement's identifier.
-        agreement: u64,
+        /// The agreement's or investment's account code.
+        holder: String,
         /// The project account of its first commitment.
         expected: String,
         /// The project account of this entry.
         given: String,
     },
-    /// A disbursement from an agreement on which nothing was ever committed.
-    #[error("écriture n° {seq} : la convention {agreement} n'a aucun engagement")]
+    /// A disbursement, release or return on an agreement or investment on which nothing
+    /// was ever committed.
+    #[error("écriture n° {seq} : {holder} n'a aucun engagement")]
     UnknownAgreement {
         /// The entry's sequence number.
         seq: u64,
-        /// The agreement's identifier.
-        agreement: u64,
+        /// The agreement's or investment's account code.
+        holder: String,
     },
     /// No cap is known for the envelope or project the entry draws on.
     #[error("écriture n° {seq} : aucun plafond connu pour {account}")]
@@ -344,16 +368,18 @@ impl Caps {
     }
 }
 
-/// Planned, committed and disbursed totals of one account (cents), derived from the
-/// journal. An agreement is never planned (its `planned` is zero).
+/// Planned, committed, disbursed and returned totals of one account (cents), derived from
+/// the journal. An agreement is never planned (its `planned` is zero).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Balance {
     /// Σ plans.
     pub planned: Money,
-    /// Σ commitments.
+    /// Σ commitments − Σ releases.
     pub committed: Money,
     /// Σ disbursements.
     pub disbursed: Money,
+    /// Σ returns (distributions, proceeds, reimbursements), gross.
+    pub returned: Money,
 }
 
 impl Balance {
@@ -373,6 +399,11 @@ impl Balance {
             Movement::Plan => &mut self.planned,
             Movement::Commit => &mut self.committed,
             Movement::Disburse => &mut self.disbursed,
+            Movement::Return => &mut self.returned,
+            Movement::Release => {
+                self.committed = self.committed.checked_sub(amount)?;
+                return Some(());
+            }
         };
         *slot = slot.checked_add(amount)?;
         Some(())
@@ -386,7 +417,9 @@ pub struct Journal {
     entries: Vec<Entry>,
     envelopes: BTreeMap<EnvelopeKind, Balance>,
     projects: BTreeMap<(String, EnvelopeKind), Balance>,
-    agreements: BTreeMap<u64, (Balance, String, EnvelopeKind)>,
+    /// Agreements and investments (the commitment holders), by account: their totals and
+    /// the project (slug, envelope) of their first commitment.
+    holders: BTreeMap<Account, (Balance, String, EnvelopeKind)>,
 }
 
 impl Journal {
@@ -442,12 +475,34 @@ impl Journal {
 
     /// The totals of agreement `id` (zero when unknown).
     pub fn agreement(&self, id: u64) -> Balance {
-        self.agreements.get(&id).map(|a| a.0).unwrap_or_default()
+        self.holder(&Account::Agreement(id))
+    }
+
+    /// The totals of investment `id` (zero when unknown).
+    pub fn investment(&self, id: u64) -> Balance {
+        self.holder(&Account::Investment(id))
+    }
+
+    /// The totals of a commitment holder (`agreement:N` or `investment:N`; zero when
+    /// unknown or another kind of account).
+    pub fn holder(&self, account: &Account) -> Balance {
+        self.holders.get(account).map(|a| a.0).unwrap_or_default()
+    }
+
+    /// Every commitment holder (agreements and investments) with its totals and project
+    /// (slug, envelope), in account order.
+    pub fn holders(&self) -> impl Iterator<Item = (&Account, &Balance, &str, EnvelopeKind)> {
+        self.holders.iter().map(|(a, (b, slug, kind))| (a, b, slug.as_str(), *kind))
     }
 
     /// The project (slug and envelope) agreement `id` belongs to, if it has a commitment.
     pub fn agreement_project(&self, id: u64) -> Option<(&str, EnvelopeKind)> {
-        self.agreements.get(&id).map(|(_, slug, kind)| (slug.as_str(), *kind))
+        self.holder_project(&Account::Agreement(id))
+    }
+
+    /// The project (slug and envelope) of a commitment holder, if it has a commitment.
+    pub fn holder_project(&self, account: &Account) -> Option<(&str, EnvelopeKind)> {
+        self.holders.get(account).map(|(_, slug, kind)| (slug.as_str(), *kind))
     }
 
     /// The structural rules: positive amount, who and why, sequence, accounts fitting the
@@ -473,21 +528,47 @@ impl Journal {
             debit: e.debit.code(),
             credit: e.credit.code(),
         };
+        let is_holder = |a: &Account| matches!(a, Account::Agreement(_) | Account::Investment(_));
+        // The holder's project, or the refusal when it has none.
+        let owner = |holder: &Account| match self.holders.get(holder) {
+            Some((_, slug, kind)) => Ok((slug.clone(), *kind)),
+            None => Err(LedgerError::UnknownAgreement {
+                seq,
+                holder: holder.code(),
+            }),
+        };
+        // A holder joined to a project must belong to it (when it already has one).
+        let same_project = |holder: &Account, slug: &String, kind: &EnvelopeKind| match self.holders.get(holder) {
+            Some((_, s, k)) if (s, k) != (slug, kind) => Err(LedgerError::AgreementMismatch {
+                seq,
+                holder: holder.code(),
+                expected: Account::Project { slug: s.clone(), kind: *k }.code(),
+                given: Account::Project {
+                    slug: slug.clone(),
+                    kind: *kind,
+                }
+                .code(),
+            }),
+            _ => Ok((slug.clone(), *kind)),
+        };
         match (e.movement, &e.credit, &e.debit) {
             (Movement::Plan, Account::Envelope(k), Account::Project { slug, kind }) if k == kind => Ok((slug.clone(), *kind)),
-            (Movement::Commit, Account::Project { slug, kind }, Account::Agreement(id)) => match self.agreements.get(id) {
-                Some((_, s, k)) if (s, k) != (slug, kind) => Err(LedgerError::AgreementMismatch {
-                    seq,
-                    agreement: *id,
-                    expected: Account::Project { slug: s.clone(), kind: *k }.code(),
-                    given: e.credit.code(),
-                }),
-                _ => Ok((slug.clone(), *kind)),
-            },
-            (Movement::Disburse, Account::Agreement(id), Account::Payee(_)) => match self.agreements.get(id) {
-                Some((_, slug, kind)) => Ok((slug.clone(), *kind)),
-                None => Err(LedgerError::UnknownAgreement { seq, agreement: *id }),
-            },
+            // An investment draws on the equity envelope only.
+            (
+                Movement::Commit,
+                Account::Project {
+                    kind: EnvelopeKind::Subsidy,
+                    ..
+                },
+                Account::Investment(_),
+            ) => Err(wrong()),
+            (Movement::Commit, Account::Project { slug, kind }, holder) if is_holder(holder) => same_project(holder, slug, kind),
+            (Movement::Release, holder, Account::Project { slug, kind }) if is_holder(holder) => {
+                owner(holder)?;
+                same_project(holder, slug, kind)
+            }
+            (Movement::Disburse, holder, Account::Payee(_)) if is_holder(holder) => owner(holder),
+            (Movement::Return, Account::Payee(_), holder) if is_holder(holder) => owner(holder),
             _ => Err(wrong()),
         }
     }
@@ -495,10 +576,16 @@ impl Journal {
     /// Adds a shape-checked entry to the balances and the entries; all or nothing.
     fn post(&mut self, e: Entry) -> Result<(), LedgerError> {
         let overflow = LedgerError::Overflow { seq: e.seq };
+        let holder = [&e.credit, &e.debit]
+            .into_iter()
+            .find(|a| matches!(a, Account::Agreement(_) | Account::Investment(_)))
+            .cloned();
         let (slug, kind) = match (&e.credit, &e.debit) {
-            (Account::Agreement(id), _) => self.agreement_project(*id).map(|(s, k)| (s.to_string(), k)),
             (Account::Project { slug, kind }, _) | (_, Account::Project { slug, kind }) => Some((slug.clone(), *kind)),
-            _ => None,
+            _ => holder
+                .as_ref()
+                .and_then(|h| self.holder_project(h))
+                .map(|(s, k)| (s.to_string(), k)),
         }
         // Never `None` after `check_shape`; reported rather than unwrapped all the same.
         .ok_or(overflow.clone())?;
@@ -506,22 +593,18 @@ impl Journal {
         let mut project = self.project(&slug, kind);
         envelope.add(e.movement, e.amount).ok_or(overflow.clone())?;
         project.add(e.movement, e.amount).ok_or(overflow.clone())?;
-        let agreement_id = match (&e.credit, &e.debit) {
-            (Account::Agreement(id), _) | (_, Account::Agreement(id)) => Some(*id),
-            _ => None,
-        };
-        let agreement = match agreement_id {
-            Some(id) => {
-                let mut b = self.agreement(id);
+        let agreement = match holder {
+            Some(h) => {
+                let mut b = self.holder(&h);
                 b.add(e.movement, e.amount).ok_or(overflow)?;
-                Some((id, b))
+                Some((h, b))
             }
             None => None,
         };
         self.envelopes.insert(kind, envelope);
         self.projects.insert((slug.clone(), kind), project);
         if let Some((id, b)) = agreement {
-            self.agreements.insert(id, (b, slug, kind));
+            self.holders.insert(id, (b, slug, kind));
         }
         self.entries.push(e);
         Ok(())
@@ -580,13 +663,12 @@ pub fn check_entry(journal: &Journal, entry: &Entry, caps: &Caps) -> Result<(), 
             let left = journal.project(&slug, kind).remaining(project_cap()?).ok_or(overflow.clone())?;
             within(Ceiling::Project, &project_account, left)
         }
-        (Movement::Disburse, credit) => {
-            let Account::Agreement(id) = credit else {
-                return Err(overflow); // unreachable: check_shape vouched for the accounts
-            };
-            let left = journal.agreement(*id).unpaid().ok_or(overflow.clone())?;
-            within(Ceiling::Agreement, credit, left)
+        (Movement::Disburse | Movement::Release, holder) => {
+            let left = journal.holder(holder).unpaid().ok_or(overflow.clone())?;
+            within(Ceiling::Agreement, holder, left)
         }
+        // Money coming back frees no room: nothing to check beyond the shape.
+        (Movement::Return, _) => Ok(()),
     }
 }
 
@@ -620,9 +702,8 @@ pub fn burn_down(
         let mut b = Balance::default();
         for e in journal.entries().iter().filter(|e| e.at.year() <= year) {
             let of_kind = match (&e.credit, &e.debit) {
-                (Account::Agreement(id), _) => journal.agreement_project(*id).map(|p| p.1),
                 (Account::Project { kind, .. }, _) | (_, Account::Project { kind, .. }) => Some(*kind),
-                _ => None,
+                (h @ (Account::Agreement(_) | Account::Investment(_)), _) | (_, h) => journal.holder_project(h).map(|p| p.1),
             };
             if of_kind == Some(kind) {
                 b.add(e.movement, e.amount).ok_or(LedgerError::Overflow { seq: e.seq })?;

@@ -94,12 +94,20 @@ fn exceeded(r: Result<(), LedgerError>) -> (Ceiling, String, Money, Money) {
 
 #[test]
 fn account_codes_round_trip() {
-    let accounts = [env(S), env(E), proj("le-havre-smart-port-city", E), Account::Agreement(42), payee()];
+    let accounts = [
+        env(S),
+        env(E),
+        proj("le-havre-smart-port-city", E),
+        Account::Agreement(42),
+        Account::Investment(7),
+        payee(),
+    ];
     let codes = [
         "envelope:subsidy",
         "envelope:equity",
         "project:le-havre-smart-port-city:equity",
         "agreement:42",
+        "investment:7",
         "payee:SIREN-123456789",
     ];
     for (a, c) in accounts.iter().zip(codes) {
@@ -112,6 +120,7 @@ fn account_codes_round_trip() {
         "project::subsidy",
         "project:a",
         "agreement:x",
+        "investment:-1",
         "payee:",
         "bank:1",
     ] {
@@ -196,7 +205,10 @@ fn disbursement_beyond_committed_fails() {
     b.post(d, Movement::Disburse, Account::Agreement(1), payee(), 20_000).unwrap();
     // Nothing was ever committed on agreement 9.
     let r = b.post(d, Movement::Disburse, Account::Agreement(9), payee(), 1);
-    assert!(matches!(r, Err(LedgerError::UnknownAgreement { agreement: 9, .. })), "{r:?}");
+    assert!(
+        matches!(r, Err(LedgerError::UnknownAgreement { ref holder, .. }) if holder == "agreement:9"),
+        "{r:?}"
+    );
 }
 
 #[test]
@@ -222,7 +234,10 @@ fn structural_rules() {
     // Agreement 1 belongs to a once committed from a; b cannot commit to it.
     b.commit("a", 1, 100).unwrap();
     let r = b.commit("b", 1, 100);
-    assert!(matches!(r, Err(LedgerError::AgreementMismatch { agreement: 1, .. })), "{r:?}");
+    assert!(
+        matches!(r, Err(LedgerError::AgreementMismatch { ref holder, .. }) if holder == "agreement:1"),
+        "{r:?}"
+    );
     // Who and why are mandatory.
     let mut e = b.entry(d, Movement::Commit, proj("a", S), Account::Agreement(1), 100);
     e.why = "  ".into();
@@ -280,6 +295,7 @@ fn balances_after_a_mixed_sequence() {
     let b = mixed();
     let j = &b.journal;
     let bal = |p, c, d| Balance {
+        returned: Money::ZERO,
         planned: Money(p),
         committed: Money(c),
         disbursed: Money(d),
@@ -338,4 +354,71 @@ fn burn_down_by_calendar_year() {
     // Equity: 2 000 committed in 2021, 1 500 paid in 2024.
     let got = burn_down(&b.journal, E, Money(500_000), 2023..=2024).unwrap();
     assert_eq!(got, vec![p(2023, 200_000, 0, 300_000), p(2024, 200_000, 150_000, 300_000)]);
+}
+
+/// An amendment lowering agreement 1 from 500,00 to 350,00 € releases 150,00 €: the
+/// envelope's room (1 000 − 350 = 650) lets a 650,00 € commitment of `b` pass, not 650,01.
+/// A release beyond what is unpaid (500 committed − 400 paid = 100) is refused.
+#[test]
+fn releases_give_room_back_up_to_what_is_unpaid() {
+    let mut b = Book::new();
+    let d = date!(2021 - 01 - 01);
+    b.commit("a", 1, 50_000).unwrap();
+    b.post(d, Movement::Release, Account::Agreement(1), proj("a", S), 15_000).unwrap();
+    assert_eq!(b.journal.agreement(1).committed, Money(35_000));
+    assert_eq!(b.journal.envelope(S).committed, Money(35_000));
+    let r = b.commit("b", 2, 65_001);
+    // b's own ceiling is 700,00 €, so the envelope (650,00 € left) binds first.
+    assert_eq!(
+        exceeded(r),
+        (Ceiling::Envelope, "envelope:subsidy".to_string(), Money(65_000), Money(1))
+    );
+    b.commit("b", 2, 65_000).unwrap();
+    b.post(d, Movement::Disburse, Account::Agreement(1), payee(), 25_000).unwrap();
+    // 350 committed − 250 paid = 100,00 € may still be released, not 100,01.
+    let r = b.post(d, Movement::Release, Account::Agreement(1), proj("a", S), 10_001);
+    assert_eq!(
+        exceeded(r),
+        (Ceiling::Agreement, "agreement:1".to_string(), Money(10_000), Money(1))
+    );
+    // Releasing to another project than the agreement's is refused.
+    let r = b.post(d, Movement::Release, Account::Agreement(1), proj("b", S), 100);
+    assert!(matches!(r, Err(LedgerError::AgreementMismatch { .. })), "{r:?}");
+    // Nothing committed on agreement 9: nothing to release.
+    let r = b.post(d, Movement::Release, Account::Agreement(9), proj("a", S), 100);
+    assert!(matches!(r, Err(LedgerError::UnknownAgreement { .. })), "{r:?}");
+}
+
+/// Investment 7 of `a` (equity): 2 000,00 € committed, 1 500,00 € called, then 4 000,00 €
+/// distributed back. Returns are gross: committed and disbursed stay as they were and the
+/// room under the equity envelope is still 5 000 − 2 000 = 3 000,00 €.
+#[test]
+fn investments_draw_on_equity_and_returns_free_no_room() {
+    let mut b = Book::new();
+    let d = date!(2022 - 05 - 01);
+    let inv = Account::Investment(7);
+    b.post(d, Movement::Commit, proj("a", E), inv.clone(), 200_000).unwrap();
+    b.post(d, Movement::Disburse, inv.clone(), payee(), 150_000).unwrap();
+    b.post(d, Movement::Return, payee(), inv.clone(), 400_000).unwrap();
+    let got = b.journal.investment(7);
+    assert_eq!(
+        (got.committed, got.disbursed, got.returned),
+        (Money(200_000), Money(150_000), Money(400_000))
+    );
+    assert_eq!(b.journal.envelope(E).remaining(Money(500_000)), Some(Money(300_000)));
+    assert_eq!(b.journal.project("a", E).returned, Money(400_000));
+    // An investment never draws on subsidies.
+    let r = b.post(d, Movement::Commit, proj("a", S), Account::Investment(8), 100);
+    assert!(matches!(r, Err(LedgerError::WrongAccounts { .. })), "{r:?}");
+    // A return to an investment never committed is refused.
+    let r = b.post(d, Movement::Return, payee(), Account::Investment(9), 100);
+    assert!(matches!(r, Err(LedgerError::UnknownAgreement { .. })), "{r:?}");
+    // The remaining 500,00 € uncalled may be released, 500,01 € may not.
+    let r = b.post(d, Movement::Release, inv.clone(), proj("a", E), 50_001);
+    assert_eq!(
+        exceeded(r),
+        (Ceiling::Agreement, "investment:7".to_string(), Money(50_000), Money(1))
+    );
+    b.post(d, Movement::Release, inv, proj("a", E), 50_000).unwrap();
+    assert_eq!(b.journal.envelope(E).committed, Money(150_000));
 }
