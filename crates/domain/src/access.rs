@@ -95,6 +95,18 @@ pub enum Action {
     Score,
     /// Record the committee's deliberation and decide (selected, rejected).
     Decide,
+    /// Sign and amend agreements (conventions), record equity investment cases and the
+    /// investment committee's decisions, capital calls, distributions, valuations, exits.
+    ManageFunding,
+    /// Request a disbursement (project leads only for their own project: record scoping).
+    RequestDisbursement,
+    /// Check a disbursement request's conditions.
+    CheckDisbursement,
+    /// Approve a checked disbursement (never one's own request or check: the workflow's
+    /// separation of duties, decided on the record).
+    ApproveDisbursement,
+    /// Record an approved disbursement as paid (never one's own approval).
+    PayDisbursement,
 }
 
 impl Action {
@@ -110,11 +122,16 @@ impl Action {
             Action::Review => "Instruire les candidatures",
             Action::Score => "Noter les candidatures",
             Action::Decide => "Délibérer et décider",
+            Action::ManageFunding => "Gérer les conventions et les investissements",
+            Action::RequestDisbursement => "Demander un versement",
+            Action::CheckDisbursement => "Vérifier les conditions d'un versement",
+            Action::ApproveDisbursement => "Approuver un versement",
+            Action::PayDisbursement => "Enregistrer un paiement",
         }
     }
 
     /// Every action.
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 14] = [
         Action::ReadPublic,
         Action::ManageAccounts,
         Action::ImportData,
@@ -124,6 +141,11 @@ impl Action {
         Action::Review,
         Action::Score,
         Action::Decide,
+        Action::ManageFunding,
+        Action::RequestDisbursement,
+        Action::CheckDisbursement,
+        Action::ApproveDisbursement,
+        Action::PayDisbursement,
     ];
 }
 
@@ -134,6 +156,13 @@ impl Action {
 /// trail, manage calls and decide; instructors and programme managers review; experts
 /// score; project leads apply. Partners act only through the projects they belong to
 /// (record scoping), so they hold no programme-wide action beyond reading.
+///
+/// Funding (issue 5): programme managers and administrators manage agreements and
+/// investments; project leads (for their project) and programme managers request
+/// disbursements; instructors and programme managers check them; programme managers
+/// approve; programme managers and administrators (the operator's accounting) record
+/// payments. The workflow adds that nobody approves a request they made or checked, nor
+/// pays what they approved.
 pub fn allows(role: Role, action: Action) -> bool {
     use Action::*;
     use Role::*;
@@ -144,6 +173,10 @@ pub fn allows(role: Role, action: Action) -> bool {
         Review => matches!(role, ProgrammeManager | Instructor),
         Score => role == Expert,
         Apply => role == ProjectLead,
+        ManageFunding | PayDisbursement => matches!(role, OperatorAdmin | ProgrammeManager),
+        RequestDisbursement => matches!(role, ProgrammeManager | ProjectLead),
+        CheckDisbursement => matches!(role, ProgrammeManager | Instructor),
+        ApproveDisbursement => role == ProgrammeManager,
     }
 }
 
@@ -213,6 +246,16 @@ mod tests {
         assert!(!allows(Role::Expert, Action::Review));
         assert!(!allows(Role::Expert, Action::Decide));
         assert!(!allows(Role::Instructor, Action::Decide));
+    }
+
+    #[test]
+    fn funding_actions_follow_the_separation_of_duties() {
+        let who = |a: Action| -> Vec<Role> { Role::ALL.into_iter().filter(|r| allows(*r, a)).collect() };
+        assert_eq!(who(Action::ManageFunding), [Role::OperatorAdmin, Role::ProgrammeManager]);
+        assert_eq!(who(Action::RequestDisbursement), [Role::ProgrammeManager, Role::ProjectLead]);
+        assert_eq!(who(Action::CheckDisbursement), [Role::ProgrammeManager, Role::Instructor]);
+        assert_eq!(who(Action::ApproveDisbursement), [Role::ProgrammeManager]);
+        assert_eq!(who(Action::PayDisbursement), [Role::OperatorAdmin, Role::ProgrammeManager]);
     }
 
     #[test]
