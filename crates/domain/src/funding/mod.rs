@@ -6,9 +6,11 @@
 //! - [`ledger`]: the double-entry ledger of plans, commitments and disbursements, its
 //!   ceiling checks and the balances derived from it;
 //! - [`split`]: exact splits of an amount into tranches or shares, and percentage ceilings;
+//! - [`investment`]: equity investment cases, the prudent-investor test, decisions, events;
 //! - [`portfolio`]: XIRR (actual/365) and the multiples (DPI, RVPI, TVPI, MOIC) of investments.
 
 pub mod ceilings;
+pub mod investment;
 pub mod ledger;
 pub mod portfolio;
 pub mod split;
