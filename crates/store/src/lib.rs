@@ -17,6 +17,7 @@ mod deliberations;
 mod experts;
 mod funding;
 mod impact;
+mod investments;
 mod laureates;
 mod oidc_accounts;
 mod opinions;
@@ -36,6 +37,7 @@ pub use impact::{
     Actor, EventStep, ImpactRefusal, ImportSummary, IndicatorVersion, Measurement, MeasurementEvent, MemberRole, NewMeasurement,
     ProjectMember,
 };
+pub use investments::{StoredEvent, StoredInvestment};
 pub use oidc_accounts::{AccountChange, OidcIdentity, OidcOutcome};
 pub use opinions::{OpinionAnswer, OpinionRequest};
 pub use registry::{AbsentProjects, ImportReport};
