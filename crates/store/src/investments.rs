@@ -21,7 +21,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use territoires_domain::audit::AuditDraft;
 use territoires_domain::funding::investment::{
-    check_decision, check_event, CoInvestor, CommitteeDecision, EventKind, InvestmentCase, InvestmentEvent, InvestmentStatus, Investee,
+    check_decision, check_event, CoInvestor, CommitteeDecision, EventKind, Investee, InvestmentCase, InvestmentEvent, InvestmentStatus,
     PrudentInvestorRule, Verdict,
 };
 use territoires_domain::funding::ledger::{Account, Caps, Entry, Movement};
@@ -179,10 +179,12 @@ async fn locked(store: &Store, tx: &mut Transaction<'_, Any>, id: i64) -> Result
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("Aucun investissement n'a l'identifiant {id}.")))?;
     let mut inv = decode(&row)?;
-    for r in sqlx::query("SELECT investment_id, name, kind, amount_cents, same_terms, terms FROM co_investors WHERE investment_id = $1 ORDER BY position")
-        .bind(id)
-        .fetch_all(&mut **tx)
-        .await?
+    for r in sqlx::query(
+        "SELECT investment_id, name, kind, amount_cents, same_terms, terms FROM co_investors WHERE investment_id = $1 ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?
     {
         inv.case.co_investors.push(decode_co(&r)?.1);
     }
@@ -208,7 +210,10 @@ impl Store {
     /// `investment.create`. Returns it as stored. Errors: [`StoreError::Refused`] with the
     /// French message of a bad case (nothing written), [`StoreError::Database`].
     pub async fn create_investment(&self, case: &InvestmentCase, who: &str) -> Result<StoredInvestment, StoreError> {
-        let case = case.clone().check().map_err(|e| StoreError::Refused(format!("Dossier refusé : {e}.")))?;
+        let case = case
+            .clone()
+            .check()
+            .map_err(|e| StoreError::Refused(format!("Dossier refusé : {e}.")))?;
         let mut tx = self.begin_write().await?;
         let now = crate::audit::now();
         let id: i64 = sqlx::query(
@@ -255,7 +260,9 @@ impl Store {
         audit(&mut tx, who, "investment.create", id, after).await?;
         tx.commit().await?;
         tracing::info!(id, project = %case.project, "investment case created");
-        self.investment(id).await?.ok_or_else(|| StoreError::NotFound(format!("investissement {id}")))
+        self.investment(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("investissement {id}")))
     }
 
     /// Records the investment committee's `decision` on a proposed case under `rule`, by
@@ -284,10 +291,19 @@ impl Store {
                 Ok(()) => break,
             }
         }
-        self.investment(id).await?.ok_or_else(|| StoreError::NotFound(format!("investissement {id}")))
+        self.investment(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("investissement {id}")))
     }
 
-    async fn try_decide(&self, id: i64, d: &CommitteeDecision, rule: PrudentInvestorRule, who: &str, caps: &Caps) -> Result<(), StoreError> {
+    async fn try_decide(
+        &self,
+        id: i64,
+        d: &CommitteeDecision,
+        rule: PrudentInvestorRule,
+        who: &str,
+        caps: &Caps,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let inv = locked(self, &mut tx, id).await?;
         if inv.status != InvestmentStatus::Proposed {
@@ -360,7 +376,13 @@ impl Store {
     /// Errors (nothing written): [`StoreError::NotFound`]; [`StoreError::Refused`] when the
     /// investment is not approved or the amount is wrong; [`StoreError::Ledger`] for a
     /// call beyond the commitment.
-    pub async fn record_investment_event(&self, id: i64, event: &InvestmentEvent, who: &str, caps: &Caps) -> Result<StoredInvestment, StoreError> {
+    pub async fn record_investment_event(
+        &self,
+        id: i64,
+        event: &InvestmentEvent,
+        who: &str,
+        caps: &Caps,
+    ) -> Result<StoredInvestment, StoreError> {
         let mut attempt = 1;
         loop {
             match self.try_event(id, event, who, caps).await {
@@ -369,7 +391,9 @@ impl Store {
                 Ok(()) => break,
             }
         }
-        self.investment(id).await?.ok_or_else(|| StoreError::NotFound(format!("investissement {id}")))
+        self.investment(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("investissement {id}")))
     }
 
     async fn try_event(&self, id: i64, e: &InvestmentEvent, who: &str, caps: &Caps) -> Result<(), StoreError> {
@@ -459,7 +483,9 @@ impl Store {
             out.push(decode(&r)?);
         }
         let index = |out: &mut Vec<StoredInvestment>, id: i64| out.iter().position(|i| i.id == id);
-        let co_sql = format!("SELECT investment_id, name, kind, amount_cents, same_terms, terms FROM co_investors{filter} ORDER BY investment_id, position");
+        let co_sql = format!(
+            "SELECT investment_id, name, kind, amount_cents, same_terms, terms FROM co_investors{filter} ORDER BY investment_id, position"
+        );
         for r in bind(&co_sql).fetch_all(self.pool()).await? {
             let (id, c) = decode_co(&r)?;
             if let Some(i) = index(&mut out, id) {

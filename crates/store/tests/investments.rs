@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use territoires_domain::funding::investment::{
-    CoInvestor, CoInvestorKind, CommitteeDecision, EventKind, InvesteeKind, Investee, Instrument, InvestmentCase, InvestmentEvent,
+    CoInvestor, CoInvestorKind, CommitteeDecision, EventKind, Instrument, Investee, InvesteeKind, InvestmentCase, InvestmentEvent,
     InvestmentStatus, PrudentInvestorRule, Verdict,
 };
 use territoires_domain::funding::ledger::{Account, Caps, Ceiling, LedgerError, Movement};
@@ -79,7 +79,9 @@ fn decision(verdict: Verdict) -> CommitteeDecision {
     }
 }
 
-const RULE_25: PrudentInvestorRule = PrudentInvestorRule { min_private_share_bp: 2_500 };
+const RULE_25: PrudentInvestorRule = PrudentInvestorRule {
+    min_private_share_bp: 2_500,
+};
 
 fn event(kind: EventKind, on: time::Date, amount: Money) -> InvestmentEvent {
     InvestmentEvent {
@@ -100,7 +102,10 @@ async fn an_approval_commits_the_amount_and_the_events_move_the_ledger() {
         .decide_investment(inv.id, &decision(Verdict::Approved), RULE_25, WHO, &caps())
         .await
         .unwrap();
-    assert_eq!((inv.status, inv.rule, inv.ledger_seq), (InvestmentStatus::Approved, Some(RULE_25), Some(1)));
+    assert_eq!(
+        (inv.status, inv.rule, inv.ledger_seq),
+        (InvestmentStatus::Approved, Some(RULE_25), Some(1))
+    );
     let commit = &store.ledger_entries().await.unwrap()[0];
     assert_eq!(
         (commit.movement, &commit.debit, commit.amount),
@@ -114,7 +119,10 @@ async fn an_approval_commits_the_amount_and_the_events_move_the_ledger() {
         (Distribution, date!(2023 - 09 - 30), 30_000),
         (Valuation, date!(2024 - 12 - 31), 500_000),
     ] {
-        store.record_investment_event(inv.id, &event(kind, on, euros(e)), WHO, &caps()).await.unwrap();
+        store
+            .record_investment_event(inv.id, &event(kind, on, euros(e)), WHO, &caps())
+            .await
+            .unwrap();
     }
     // Called 250 000 of 600 000: 350 000,01 € more is refused by one cent.
     let err = store
@@ -130,7 +138,13 @@ async fn an_approval_commits_the_amount_and_the_events_move_the_ledger() {
         .await
         .unwrap();
     assert_eq!(inv.status, InvestmentStatus::Exited);
-    let ledger: Vec<_> = store.ledger_entries().await.unwrap().into_iter().map(|e| (e.movement, e.amount)).collect();
+    let ledger: Vec<_> = store
+        .ledger_entries()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.movement, e.amount))
+        .collect();
     assert_eq!(
         ledger,
         [
@@ -186,7 +200,12 @@ async fn refusals_write_nothing() {
     assert!(m.contains("26,66\u{a0}%") && m.contains("30,00\u{a0}%"), "{m}");
     // Events need an approval.
     let err = store
-        .record_investment_event(inv.id, &event(EventKind::CapitalCall, date!(2021 - 03 - 15), euros(1)), WHO, &caps())
+        .record_investment_event(
+            inv.id,
+            &event(EventKind::CapitalCall, date!(2021 - 03 - 15), euros(1)),
+            WHO,
+            &caps(),
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Refused(_)), "{err:?}");
@@ -221,7 +240,9 @@ async fn refusals_write_nothing() {
     assert_eq!((rejected.status, rejected.ledger_seq), (InvestmentStatus::Rejected, None));
     assert!(store.ledger_entries().await.unwrap().is_empty());
     assert!(matches!(
-        store.decide_investment(inv.id, &decision(Verdict::Approved), RULE_25, WHO, &caps()).await,
+        store
+            .decide_investment(inv.id, &decision(Verdict::Approved), RULE_25, WHO, &caps())
+            .await,
         Err(StoreError::Refused(_))
     ));
     assert!(matches!(store.investment(99).await, Ok(None)));

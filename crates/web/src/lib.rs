@@ -416,6 +416,42 @@ fn routes(live: LiveState) -> Router {
             "/api/v1/applications/{id}/transitions",
             axum::routing::post(api::call_management::take_transition),
         )
+        // Equity investments (issue 5 §4).
+        .route("/portefeuille", get(pages::investments::portfolio_page))
+        .route("/investissements", axum::routing::post(pages::investments::create))
+        .route("/investissements/nouveau", get(pages::investments::new_form))
+        .route("/investissements/{id}", get(pages::investments::show))
+        .route(
+            "/investissements/{id}/decision",
+            axum::routing::post(pages::investments::decide_form),
+        )
+        .route(
+            "/investissements/{id}/evenements",
+            axum::routing::post(pages::investments::event_form),
+        )
+        .route(
+            "/api/v1/investments",
+            get(api::investments::list_investments).post(api::investments::create_investment),
+        )
+        .route("/api/v1/investments/{id}", get(api::investments::find_investment))
+        .route(
+            "/api/v1/investments/{id}/decision",
+            axum::routing::post(api::investments::create_decision),
+        )
+        .route(
+            "/api/v1/investments/{id}/capital-calls",
+            axum::routing::post(api::investments::create_capital_call),
+        )
+        .route(
+            "/api/v1/investments/{id}/distributions",
+            axum::routing::post(api::investments::create_distribution),
+        )
+        .route(
+            "/api/v1/investments/{id}/valuations",
+            axum::routing::post(api::investments::create_valuation),
+        )
+        .route("/api/v1/investments/{id}/exit", axum::routing::post(api::investments::create_exit))
+        .route("/api/v1/portfolio", get(api::investments::find_portfolio))
         .nest("/api/v1", api::router())
         .fallback(error::fallback)
         .with_state(live);

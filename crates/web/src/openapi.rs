@@ -76,6 +76,15 @@ use utoipa::OpenApi;
         api::indicator_admin::list_members,
         api::indicator_admin::create_member,
         api::indicator_admin::delete_member,
+        api::investments::list_investments,
+        api::investments::create_investment,
+        api::investments::find_investment,
+        api::investments::create_decision,
+        api::investments::create_capital_call,
+        api::investments::create_distribution,
+        api::investments::create_valuation,
+        api::investments::create_exit,
+        api::investments::find_portfolio,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, territoires_domain::query::SortKey)),
     tags(
@@ -88,6 +97,7 @@ use utoipa::OpenApi;
         (name = "meta", description = "This document"),
         (name = "health", description = "Service health"),
         (name = "impact", description = "Impact measurement: the programme taxonomy, programme figures from approved values with their completeness (a project without data is missing, never zero), the fiches' structured impacts, indicators with progress and projection, measurements with their review (entries and writes need a signed-in session)"),
+        (name = "funding", description = "Equity investments (issue 5 §4): cases with the prudent-investor test, the investment committee's decision (an approval commits the amount on the equity envelope), capital calls, distributions, valuations, exits, and the portfolio's metrics (TVPI, DPI, RVPI, MOIC on gross flows; XIRR actual/365, an undefined one given as a typed reason); needs a funding role"),
         (name = "committee", description = "Partner lists (SIREN), experts' declarations and conflicts of interest (an expert in conflict gets 404), evaluation grids, independent scoring and the committee's moderation and ranking; needs a signed-in session"),
     )
 )]

@@ -199,7 +199,9 @@ pub struct PrudentInvestorRule {
 impl Default for PrudentInvestorRule {
     /// 30 % (module documentation).
     fn default() -> Self {
-        PrudentInvestorRule { min_private_share_bp: 3_000 }
+        PrudentInvestorRule {
+            min_private_share_bp: 3_000,
+        }
     }
 }
 
@@ -281,8 +283,8 @@ impl InvestmentCase {
     /// [`InvestmentError::Overflow`]; [`InvestmentError::Amount`] when the post-money is
     /// not positive.
     pub fn stake(&self) -> Result<Stake, InvestmentError> {
-        let round_total = Money::sum(std::iter::once(self.amount).chain(self.co_investors.iter().map(|c| c.amount)))
-            .ok_or(InvestmentError::Overflow)?;
+        let round_total =
+            Money::sum(std::iter::once(self.amount).chain(self.co_investors.iter().map(|c| c.amount))).ok_or(InvestmentError::Overflow)?;
         let post_money = self.pre_money.checked_add(round_total).ok_or(InvestmentError::Overflow)?;
         positive("valorisation post-money", post_money)?;
         Ok(Stake {
@@ -318,7 +320,11 @@ fn positive(field: &'static str, value: Money) -> Result<(), InvestmentError> {
     if value.0 > 0 {
         Ok(())
     } else {
-        Err(InvestmentError::Amount { field, value, zero_ok: false })
+        Err(InvestmentError::Amount {
+            field,
+            value,
+            zero_ok: false,
+        })
     }
 }
 
@@ -467,8 +473,14 @@ pub fn position(events: &[InvestmentEvent]) -> super::portfolio::Position {
                 date: e.on,
                 amount: Money(-e.amount.0),
             }),
-            EventKind::Distribution => p.flows.push(Flow { date: e.on, amount: e.amount }),
-            EventKind::Exit if e.amount.0 > 0 => p.flows.push(Flow { date: e.on, amount: e.amount }),
+            EventKind::Distribution => p.flows.push(Flow {
+                date: e.on,
+                amount: e.amount,
+            }),
+            EventKind::Exit if e.amount.0 > 0 => p.flows.push(Flow {
+                date: e.on,
+                amount: e.amount,
+            }),
             _ => {}
         }
     }

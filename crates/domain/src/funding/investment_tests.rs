@@ -39,10 +39,16 @@ fn case() -> InvestmentCase {
 #[test]
 fn stake_is_amount_over_post_money_exactly() {
     let c = case().check().unwrap();
-    assert_eq!((c.project.as_str(), c.investee.name.as_str()), ("biovallee", "SAS Énergies de la vallée"));
+    assert_eq!(
+        (c.project.as_str(), c.investee.name.as_str()),
+        ("biovallee", "SAS Énergies de la vallée")
+    );
     // Round 1 000 000 + 600 000 + 400 000 = 2 000 000 €; post-money 5 000 000 €; 20 %.
     let s = c.stake().unwrap();
-    assert_eq!((s.round_total, s.post_money, s.stake_bp), (euros(2_000_000), euros(5_000_000), 2_000));
+    assert_eq!(
+        (s.round_total, s.post_money, s.stake_bp),
+        (euros(2_000_000), euros(5_000_000), 2_000)
+    );
     assert_eq!(fmt_bp(s.stake_bp), "20,00\u{a0}%");
     // 1 € of a 3 € post-money: 33,333… % → 33,33 %; 2 € of 3 €: 66,666… % → 66,67 %.
     let mut small = case();
@@ -121,9 +127,11 @@ fn an_approval_failing_the_test_is_refused_with_its_figures() {
     // A rejection is recorded whatever the test says, with it.
     let t = check_decision(&c, &decision(Verdict::Rejected), PrudentInvestorRule::default()).unwrap();
     assert!(!t.passed);
-    assert!(check_decision(&case(), &decision(Verdict::Approved), PrudentInvestorRule::default())
-        .unwrap()
-        .passed);
+    assert!(
+        check_decision(&case(), &decision(Verdict::Approved), PrudentInvestorRule::default())
+            .unwrap()
+            .passed
+    );
     let mut d = decision(Verdict::Approved);
     d.reference = " ".into();
     assert_eq!(

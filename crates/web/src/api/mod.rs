@@ -10,6 +10,7 @@ pub mod checks;
 pub mod decisions;
 pub mod impact;
 pub mod indicator_admin;
+pub mod investments;
 pub mod measurements;
 pub mod opinions;
 pub mod programme;

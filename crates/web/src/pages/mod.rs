@@ -16,6 +16,7 @@ pub mod experts;
 pub mod impact;
 pub mod indicator;
 pub mod indicator_forms;
+pub mod investments;
 pub mod layout;
 pub mod legal;
 pub mod measurement_import;

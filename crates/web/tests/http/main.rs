@@ -14,6 +14,7 @@ mod calls;
 mod committee;
 mod impact;
 mod impact_pages;
+mod investments;
 mod messages;
 mod oidc;
 mod openapi;
