@@ -439,8 +439,8 @@ pub struct InvestmentEvent {
 }
 
 /// Checks that `event` may be recorded on an investment in `status`: only an approved
-/// one; amounts > 0 for calls and distributions, ≥ 0 for valuations and exits. Errors:
-/// [`InvestmentError::Amount`]; `Err(status)` as a French sentence for a wrong status.
+/// one; amounts > 0 for calls and distributions, ≥ 0 for valuations and exits. Errors: a
+/// French sentence (lower-case first letter) naming the status or the amount refused.
 pub fn check_event(status: InvestmentStatus, event: &InvestmentEvent) -> Result<(), String> {
     if status != InvestmentStatus::Approved {
         return Err(format!(

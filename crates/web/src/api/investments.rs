@@ -930,3 +930,49 @@ pub async fn find_portfolio(Current(ctx): Current, signed_in: SignedIn) -> Respo
         .await,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use territoires_domain::funding::portfolio::Position;
+    use time::macros::date;
+
+    #[test]
+    fn several_roots_are_reported_with_the_choice_and_no_flow_is_a_reason() {
+        // −100 €, +230 €, −132 € a year (365 days) apart: (1 + r)² − 2,3 (1 + r) + 1,32 = 0
+        // has the roots 1,1 and 1,2, so r = 10 % and r = 20 %; 10 % is the closest to 0.
+        let flow = |date, euros: i64| Flow {
+            date,
+            amount: Money(euros * 100),
+        };
+        let p = Position {
+            flows: vec![
+                flow(date!(2021 - 01 - 01), -100),
+                flow(date!(2022 - 01 - 01), 230),
+                flow(date!(2023 - 01 - 01), -132),
+            ],
+            residual: None,
+        };
+        let m = metrics_view(&[p]);
+        let XirrView::Defined { rate, roots, note } = m.xirr else {
+            panic!("{:?}", m.xirr)
+        };
+        assert!(
+            (rate - 0.1).abs() < 1e-9 && roots.len() == 2 && (roots[1] - 0.2).abs() < 1e-9,
+            "{roots:?}"
+        );
+        let note = note.expect("a note when several roots exist");
+        assert!(
+            note.contains("10,00\u{a0}% ; 20,00\u{a0}%") && note.contains("le plus proche de 0 %"),
+            "{note}"
+        );
+        assert_eq!((m.paid_in_cents, m.distributions_cents), (23_200, 23_000));
+
+        let m = metrics_view(&[]);
+        assert!(matches!(m.xirr, XirrView::Undefined { ref reason, .. } if reason == "empty"));
+        assert_eq!(
+            (m.tvpi, m.multiples_undefined.as_deref()),
+            (None, Some("Aucun montant appelé : les multiples ne sont pas définis"))
+        );
+    }
+}

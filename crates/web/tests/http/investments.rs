@@ -335,7 +335,10 @@ async fn refused_forms_come_back_with_their_message_and_what_was_typed() {
     let other = sign_in(&app, "instructeur@example.fr").await;
     let page = crate::auth::get_with(&app, &location, Some(&other)).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert!(!page.body.contains("<form method=\"post\" action=\"/investissements"), "no form for a reader");
+    assert!(
+        !page.body.contains("<form method=\"post\" action=\"/investissements"),
+        "no form for a reader"
+    );
     let token = csrf(&app, "/espace", &other).await;
     let r = app
         .request(form(
