@@ -2,12 +2,14 @@
 //! portfolio. Amounts are integer cents ([`crate::money::Money`]), never floats; ratios
 //! (multiples, rates of return) are `f64`.
 //!
+//! - [`agreement`]: agreements' terms (co-financing, tranches, conditions) and amendments;
 //! - [`ceilings`]: the fiches' planned ceilings against the envelopes, and the overruns;
 //! - [`ledger`]: the double-entry ledger of plans, commitments and disbursements, its
 //!   ceiling checks and the balances derived from it;
 //! - [`split`]: exact splits of an amount into tranches or shares, and percentage ceilings;
 //! - [`portfolio`]: XIRR (actual/365) and the multiples (DPI, RVPI, TVPI, MOIC) of investments.
 
+pub mod agreement;
 pub mod ceilings;
 pub mod ledger;
 pub mod portfolio;
