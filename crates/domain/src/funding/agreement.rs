@@ -318,7 +318,10 @@ impl TermsDraft {
             Some(raw) => Some(Siren::parse(raw).map_err(|e| err("beneficiary_siren", e))?),
         };
         if self.amount.0 <= 0 {
-            return Err(err("amount_cents", format!("le montant doit être strictement positif (reçu {})", self.amount)));
+            return Err(err(
+                "amount_cents",
+                format!("le montant doit être strictement positif (reçu {})", self.amount),
+            ));
         }
         if self.eligible_cost.0 <= 0 {
             return Err(err("eligible_cost_cents", "l'assiette éligible doit être strictement positive"));
@@ -397,10 +400,16 @@ fn resolve_tranches(amount: Money, drafts: Vec<TrancheDraft>) -> Result<Vec<Tran
             let code = c.indicator_code.as_deref().map(str::trim).filter(|s| !s.is_empty());
             match (c.kind, code) {
                 (ConditionKind::Indicator, None) => {
-                    return Err(err(format!("{field}.indicator_code"), "une condition d'indicateur nomme le code de l'indicateur"))
+                    return Err(err(
+                        format!("{field}.indicator_code"),
+                        "une condition d'indicateur nomme le code de l'indicateur",
+                    ))
                 }
                 (ConditionKind::Milestone | ConditionKind::Report, Some(_)) => {
-                    return Err(err(format!("{field}.indicator_code"), "seule une condition d'indicateur nomme un indicateur"))
+                    return Err(err(
+                        format!("{field}.indicator_code"),
+                        "seule une condition d'indicateur nomme un indicateur",
+                    ))
                 }
                 _ => {}
             }
@@ -499,7 +508,7 @@ fn add_months(d: Date, months: u32) -> Option<Date> {
     let total = i64::from(d.year()) * 12 + i64::from(u8::from(d.month()) - 1) + i64::from(months);
     let year = i32::try_from(total.div_euclid(12)).ok()?;
     let month = time::Month::try_from(u8::try_from(total.rem_euclid(12) + 1).ok()?).ok()?;
-    let day = d.day().min(time::util::days_in_year_month(year, month));
+    let day = d.day().min(month.length(year));
     Date::from_calendar_date(year, month, day).ok()
 }
 
@@ -537,7 +546,10 @@ pub fn check_amendment(
     if draft.reference.trim() != current.reference {
         return Err(err(
             "reference",
-            format!("la référence d'une convention ne change pas par avenant (« {} »)", current.reference),
+            format!(
+                "la référence d'une convention ne change pas par avenant (« {} »)",
+                current.reference
+            ),
         ));
     }
     let terms = draft.check(project)?;
@@ -564,7 +576,10 @@ pub fn check_amendment(
             Some(t) if t.amount < *done => {
                 return Err(err(
                     format!("tranches[{i}]"),
-                    format!("la tranche « {} » passerait à {} alors que {done} y sont déjà versés", t.label, t.amount),
+                    format!(
+                        "la tranche « {} » passerait à {} alors que {done} y sont déjà versés",
+                        t.label, t.amount
+                    ),
                 ))
             }
             Some(_) => {}

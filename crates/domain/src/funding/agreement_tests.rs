@@ -87,7 +87,10 @@ fn amounts_must_sum_exactly_to_the_agreement() {
     ];
     let e = d.clone().check(&ProjectContext::default()).unwrap_err();
     assert_eq!(e.field, "tranches");
-    assert!(e.message.contains("totalisent 1\u{202f}000\u{a0}€") && e.message.contains("1\u{202f}000,01"), "{e}");
+    assert!(
+        e.message.contains("totalisent 1\u{202f}000\u{a0}€") && e.message.contains("1\u{202f}000,01"),
+        "{e}"
+    );
     d.tranches[1].share = Share::Amount(Money(50_001));
     assert_eq!(amounts(&d.check(&ProjectContext::default()).unwrap()), [50_000, 50_001]);
 }
@@ -109,11 +112,17 @@ fn twelve_equal_tranches_of_800_euros() {
             Share::Percent(_) => panic!("amounts"),
         })
         .collect();
-    assert_eq!(cents, [6_667, 6_667, 6_667, 6_667, 6_667, 6_667, 6_667, 6_667, 6_666, 6_666, 6_666, 6_666]);
+    assert_eq!(
+        cents,
+        [6_667, 6_667, 6_667, 6_667, 6_667, 6_667, 6_667, 6_667, 6_666, 6_666, 6_666, 6_666]
+    );
     assert_eq!(t[1].due_on, date!(2024 - 02 - 29), "31 January + 1 month, leap year");
     assert_eq!(t[11].due_on, date!(2024 - 12 - 31));
     assert_eq!(t[11].label, "Tranche 12/12");
-    assert_eq!(equal_tranches(Money(80_000), 0, date!(2024 - 01 - 31), 1).unwrap_err().field, "equal_tranches.count");
+    assert_eq!(
+        equal_tranches(Money(80_000), 0, date!(2024 - 01 - 31), 1).unwrap_err().field,
+        "equal_tranches.count"
+    );
 }
 
 #[test]
@@ -124,7 +133,10 @@ fn the_co_financing_plan_must_close_exactly() {
     assert_eq!(e.field, "cofinancers");
     // État 1 000,01 + 999,99 = 2 000,00 against 2 000,01: 0,01 € short.
     assert!(e.message.contains("« cofinancers »"), "{e}");
-    assert!(e.message.contains("= 2\u{202f}000\u{a0}€") && e.message.contains("écart 0,01"), "{e}");
+    assert!(
+        e.message.contains("= 2\u{202f}000\u{a0}€") && e.message.contains("écart 0,01"),
+        "{e}"
+    );
     assert!(e.message.contains("50,0\u{a0}%"), "the State's share is shown: {e}");
 }
 
@@ -196,10 +208,16 @@ fn amendments_commit_or_release_the_difference_within_what_is_paid() {
     let e = check_amendment(&current, "Réduction", down, &ctx, Money(30_000), &[]).unwrap_err();
     assert_eq!(e.field, "amount_cents");
 
-    assert_eq!(check_amendment(&current, " ", draft(), &ctx, Money::ZERO, &[]).unwrap_err().field, "reason");
+    assert_eq!(
+        check_amendment(&current, " ", draft(), &ctx, Money::ZERO, &[]).unwrap_err().field,
+        "reason"
+    );
     let mut renamed = draft();
     renamed.reference = "AUTRE".into();
-    assert_eq!(check_amendment(&current, "x", renamed, &ctx, Money::ZERO, &[]).unwrap_err().field, "reference");
+    assert_eq!(
+        check_amendment(&current, "x", renamed, &ctx, Money::ZERO, &[]).unwrap_err().field,
+        "reference"
+    );
     let (_, same) = check_amendment(&current, "Calendrier", draft(), &ctx, Money::ZERO, &[]).unwrap();
     assert_eq!(same, AmountChange::Unchanged);
 }
