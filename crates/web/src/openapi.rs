@@ -76,6 +76,10 @@ use utoipa::OpenApi;
         api::indicator_admin::list_members,
         api::indicator_admin::create_member,
         api::indicator_admin::delete_member,
+        api::agreements::list_agreements,
+        api::agreements::find_agreement,
+        api::agreements::create_agreement,
+        api::agreements::create_amendment,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, territoires_domain::query::SortKey)),
     tags(
@@ -88,6 +92,7 @@ use utoipa::OpenApi;
         (name = "meta", description = "This document"),
         (name = "health", description = "Service health"),
         (name = "impact", description = "Impact measurement: the programme taxonomy, programme figures from approved values with their completeness (a project without data is missing, never zero), the fiches' structured impacts, indicators with progress and projection, measurements with their review (entries and writes need a signed-in session)"),
+        (name = "funding", description = "Funding (issue 5): agreements (conventions) with their co-financing plan, tranche schedule, conditions and amendments; every amount committed or released goes through the ledger and its ceilings. Reads are public; writes need a programme manager or administrator"),
         (name = "committee", description = "Partner lists (SIREN), experts' declarations and conflicts of interest (an expert in conflict gets 404), evaluation grids, independent scoring and the committee's moderation and ranking; needs a signed-in session"),
     )
 )]
