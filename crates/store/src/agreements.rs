@@ -169,6 +169,20 @@ fn ledger_id(id: i64) -> Result<u64, StoreError> {
     u64::try_from(id).map_err(|_| StoreError::Invalid(format!("agreements: id {id} out of range")))
 }
 
+/// Takes the ledger lock first (PostgreSQL: `SELECT … FOR UPDATE` on `ledger_lock`; SQLite
+/// holds the write lock since `BEGIN IMMEDIATE`), so that what is read before the ledger
+/// entry — the other agreements' eligible costs, what is paid on each tranche — cannot
+/// change before the commit: two signatures, or an amendment and a payment that takes the
+/// same lock, are serialised.
+async fn lock_ledger(store: &Store, tx: &mut Transaction<'_, Any>) -> Result<(), StoreError> {
+    if store.backend() == crate::Backend::Postgres {
+        sqlx::query("SELECT id FROM ledger_lock WHERE id = 1 FOR UPDATE")
+            .fetch_one(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Σ eligible costs of the project's agreements other than `except` (cents), cancelled
 /// ones left out.
 async fn other_eligible(tx: &mut Transaction<'_, Any>, slug: &str, except: i64) -> Result<Money, StoreError> {
@@ -318,6 +332,7 @@ impl Store {
         let at = crate::audit::now();
         let who = actor_of(actor);
         let mut tx = self.begin_write().await?;
+        lock_ledger(self, &mut tx).await?;
         let project = ProjectContext {
             planned_budget,
             other_eligible_costs: other_eligible(&mut tx, slug, -1).await?,
@@ -429,6 +444,7 @@ impl Store {
         let at = crate::audit::now();
         let who = actor_of(actor);
         let mut tx = self.begin_write().await?;
+        lock_ledger(self, &mut tx).await?;
         let row = sqlx::query(&format!("SELECT {SUMMARY} FROM agreements WHERE id = $1"))
             .bind(id)
             .fetch_optional(&mut *tx)

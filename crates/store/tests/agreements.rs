@@ -323,3 +323,38 @@ async fn amendments_commit_and_release_the_difference_and_keep_the_history() {
         .unwrap_err();
     assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
 }
+
+#[tokio::test]
+async fn two_concurrent_signatures_beyond_the_ceiling_exactly_one_succeeds() {
+    let (store, manager) = store().await;
+    // Each 600,00 € alone fits under the 1 000,00 € ceiling; both together do not.
+    let (a, b, caps) = (draft("TI-A", 60_000), draft("TI-B", 60_000), caps());
+    let (ra, rb) = tokio::join!(
+        store.sign_agreement("vallee", &a, Some(Money(1_000_000)), &manager, &caps),
+        store.sign_agreement("vallee", &b, Some(Money(1_000_000)), &manager, &caps),
+    );
+    let ok = [ra.is_ok(), rb.is_ok()];
+    assert_eq!(ok.iter().filter(|x| **x).count(), 1, "{ra:?} {rb:?}");
+    let refused = if ra.is_ok() { rb.unwrap_err() } else { ra.unwrap_err() };
+    assert!(
+        matches!(refused, StoreError::Ledger(LedgerError::CeilingExceeded { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(counts(&store).await.0, 1);
+    // Planned budget of 2 400,00 €: two eligible costs of 1 200,00 € fit, a third does not —
+    // even with the ledger's room (the amounts are 1,00 € each).
+    let small = |r: &str| {
+        let mut d = draft(r, 100);
+        d.eligible_cost = Money(120_000);
+        d.cofinancers[0].amount = Money(119_900);
+        d
+    };
+    let budget = Some(Money(240_000));
+    let (c, d) = (small("TI-C"), small("TI-D"));
+    let (r1, r2) = tokio::join!(
+        store.sign_agreement("vallee", &c, budget, &manager, &caps),
+        store.sign_agreement("vallee", &d, budget, &manager, &caps),
+    );
+    // The first agreement's 1 200,00 € is already there: only one of these fits.
+    assert_eq!([r1.is_ok(), r2.is_ok()].iter().filter(|x| **x).count(), 1, "{r1:?} {r2:?}");
+}
