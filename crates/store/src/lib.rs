@@ -7,6 +7,7 @@
 //! holds no business rule: it stores and loads domain values as they are.
 
 mod accounts;
+mod agreements;
 mod applications;
 mod attachments;
 mod audit;
@@ -27,6 +28,7 @@ mod sessions;
 pub mod testing;
 
 pub use accounts::{hash_password, Account, NewAccount};
+pub use agreements::{AgreementDetail, AgreementSummary, AgreementVersion, StoredCondition, StoredTranche};
 pub use applications::{Application, ApplicationEvent};
 pub use attachments::Attachment;
 pub use audit::AuditVerification;
@@ -88,6 +90,11 @@ pub enum StoreError {
     /// the French message names the entry; nothing was written.
     #[error("{0}")]
     Ledger(#[from] territoires_domain::funding::ledger::LedgerError),
+    /// An agreement's terms or amendment break a rule (co-financing plan, tranches,
+    /// SIREN, planned budget, what is paid): the French message names the field; nothing
+    /// was written.
+    #[error("{0}")]
+    Agreement(#[from] territoires_domain::funding::agreement::AgreementError),
     /// The database said no (connection refused, constraint violated, …).
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),

@@ -452,6 +452,23 @@ fn routes(live: LiveState) -> Router {
         )
         .route("/api/v1/investments/{id}/exit", axum::routing::post(api::investments::create_exit))
         .route("/api/v1/portfolio", get(api::investments::find_portfolio))
+        // Agreements (issue 5 §2).
+        .route("/conventions", get(pages::agreements::list).post(pages::agreements::create))
+        .route("/conventions/nouvelle", get(pages::agreements::new_form))
+        .route("/conventions/{id}", get(pages::agreements::show))
+        .route(
+            "/conventions/{id}/avenant",
+            get(pages::agreements::amend_form).post(pages::agreements::amend_submit),
+        )
+        .route(
+            "/api/v1/agreements",
+            get(api::agreements::list_agreements).post(api::agreements::create_agreement),
+        )
+        .route("/api/v1/agreements/{id}", get(api::agreements::find_agreement))
+        .route(
+            "/api/v1/agreements/{id}/amendments",
+            axum::routing::post(api::agreements::create_amendment),
+        )
         .nest("/api/v1", api::router())
         .fallback(error::fallback)
         .with_state(live);

@@ -85,6 +85,10 @@ use utoipa::OpenApi;
         api::investments::create_valuation,
         api::investments::create_exit,
         api::investments::find_portfolio,
+        api::agreements::list_agreements,
+        api::agreements::find_agreement,
+        api::agreements::create_agreement,
+        api::agreements::create_amendment,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, territoires_domain::query::SortKey)),
     tags(
@@ -97,7 +101,7 @@ use utoipa::OpenApi;
         (name = "meta", description = "This document"),
         (name = "health", description = "Service health"),
         (name = "impact", description = "Impact measurement: the programme taxonomy, programme figures from approved values with their completeness (a project without data is missing, never zero), the fiches' structured impacts, indicators with progress and projection, measurements with their review (entries and writes need a signed-in session)"),
-        (name = "funding", description = "Equity investments (issue 5 §4): cases with the prudent-investor test, the investment committee's decision (an approval commits the amount on the equity envelope), capital calls, distributions, valuations, exits, and the portfolio's metrics (TVPI, DPI, RVPI, MOIC on gross flows; XIRR actual/365, an undefined one given as a typed reason); needs a funding role"),
+        (name = "funding", description = "Funding (issue 5): the envelopes, the ledger and its ceilings; agreements (conventions) with their co-financing plan, tranche schedule, conditions and amendments; disbursements and their workflow; equity investments with the prudent-investor test, the committee's decision, capital calls, distributions, valuations, exits and the portfolio's metrics (TVPI, DPI, RVPI, MOIC on gross flows; XIRR actual/365, an undefined one given as a typed reason). Every amount committed, released or paid goes through the ledger. Writes need a funding role"),
         (name = "committee", description = "Partner lists (SIREN), experts' declarations and conflicts of interest (an expert in conflict gets 404), evaluation grids, independent scoring and the committee's moderation and ranking; needs a signed-in session"),
     )
 )]

@@ -2,6 +2,7 @@
 //! portfolio. Amounts are integer cents ([`crate::money::Money`]), never floats; ratios
 //! (multiples, rates of return) are `f64`.
 //!
+//! - [`agreement`]: agreements' terms (co-financing, tranches, conditions) and amendments;
 //! - [`ceilings`]: the fiches' planned ceilings against the envelopes, and the overruns;
 //! - [`ledger`]: the double-entry ledger of plans, commitments and disbursements, its
 //!   ceiling checks and the balances derived from it;
@@ -9,6 +10,7 @@
 //! - [`investment`]: equity investment cases, the prudent-investor test, decisions, events;
 //! - [`portfolio`]: XIRR (actual/365) and the multiples (DPI, RVPI, TVPI, MOIC) of investments.
 
+pub mod agreement;
 pub mod ceilings;
 pub mod investment;
 pub mod ledger;

@@ -2,6 +2,7 @@
 //! `{"error": {"code", "message", "parameter"?}}` (see [`crate::error::ErrorBody`]).
 
 pub mod accounts;
+pub mod agreements;
 pub mod applications;
 pub mod attachments;
 pub mod call_management;

@@ -3,6 +3,8 @@
 pub mod about;
 pub mod account;
 pub mod accounts_admin;
+pub mod agreement_form;
+pub mod agreements;
 pub mod applications;
 pub mod attachments;
 pub mod audit;

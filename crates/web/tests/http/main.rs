@@ -4,6 +4,7 @@
 //! press kit (`data/territoires-d-innovation-2019-dossier-de-presse.md`), not off the code.
 
 mod accounts_admin;
+mod agreements;
 mod api;
 mod api_auth;
 mod applications;
