@@ -2,6 +2,7 @@
 //! portfolio. Amounts are integer cents ([`crate::money::Money`]), never floats; ratios
 //! (multiples, rates of return) are `f64`.
 //!
+//! - [`disbursement`]: the disbursement workflow (request → checked → approved → paid);
 //! - [`ceilings`]: the fiches' planned ceilings against the envelopes, and the overruns;
 //! - [`ledger`]: the double-entry ledger of plans, commitments and disbursements, its
 //!   ceiling checks and the balances derived from it;
@@ -9,6 +10,7 @@
 //! - [`portfolio`]: XIRR (actual/365) and the multiples (DPI, RVPI, TVPI, MOIC) of investments.
 
 pub mod ceilings;
+pub mod disbursement;
 pub mod ledger;
 pub mod portfolio;
 pub mod split;
