@@ -231,6 +231,10 @@ pub struct Condition {
     pub min_period: Option<Period>,
     /// For a milestone or report: when it was met (recorded).
     pub met_on: Option<Date>,
+    /// For a milestone or report: who recorded it as met.
+    pub met_by: Option<String>,
+    /// For a milestone or report: the evidence (a document's name, a URL).
+    pub evidence: Option<String>,
     /// The periods of the indicator's approved measurements (indicator conditions).
     pub approved_periods: Vec<Period>,
 }
@@ -313,6 +317,13 @@ pub enum DisbursementError {
         /// What remains (cents): `tranche_amount − taken`, never below zero.
         remaining: Money,
     },
+    /// A project lead acting on another project than their own.
+    #[error("votre compte n'est pas membre du projet « {0} »")]
+    NotMember(String),
+    /// A milestone or report recorded as met without evidence, or an indicator condition
+    /// recorded by hand (it is met by an approved measurement only).
+    #[error("{0}")]
+    Condition(String),
     /// Conditions of the tranche are unmet: their labels.
     #[error("conditions non remplies : {}", .0.join(" ; "))]
     UnmetConditions(Vec<String>),
@@ -363,7 +374,10 @@ pub fn take_step(
         _ => &[],
     };
     if let Some(earlier) = history.iter().find(|t| t.actor == actor.id && excluded.contains(&t.step)) {
-        return Err(DisbursementError::SameActor { step, earlier: earlier.step });
+        return Err(DisbursementError::SameActor {
+            step,
+            earlier: earlier.step,
+        });
     }
     Ok(next)
 }

@@ -29,7 +29,16 @@ fn the_whole_workflow_by_four_people() {
         id: "instructeur@etat.fr",
         role: Role::Instructor,
     };
-    let s = take_step(Status::Requested, Step::Check, &instructor, date!(2025 - 06 - 02), TODAY, "conditions remplies", &history).unwrap();
+    let s = take_step(
+        Status::Requested,
+        Step::Check,
+        &instructor,
+        date!(2025 - 06 - 02),
+        TODAY,
+        "conditions remplies",
+        &history,
+    )
+    .unwrap();
     assert_eq!(s, Status::Checked);
     history.push(taken(Step::Check, "instructeur@etat.fr", date!(2025 - 06 - 02)));
     let s = take_step(s, Step::Approve, &pm("pm@bdt.fr"), date!(2025 - 06 - 03), TODAY, "ok", &history).unwrap();
@@ -81,7 +90,15 @@ fn roles_that_may_not_take_a_step_are_refused() {
     // Rejecting needs the right of the step it stands in for: an instructor may reject a
     // request, not an approved disbursement.
     assert_eq!(
-        take_step(Status::Requested, Step::Reject, &instructor, TODAY, TODAY, "pièce manquante", &history),
+        take_step(
+            Status::Requested,
+            Step::Reject,
+            &instructor,
+            TODAY,
+            TODAY,
+            "pièce manquante",
+            &history
+        ),
         Ok(Status::Rejected)
     );
     assert!(matches!(
@@ -91,7 +108,10 @@ fn roles_that_may_not_take_a_step_are_refused() {
     let msg = take_step(Status::Requested, Step::Check, &lead, TODAY, TODAY, "moi", &history)
         .unwrap_err()
         .to_string();
-    assert_eq!(msg, "votre rôle (Porteur de projet) ne permet pas l'étape « vérification des conditions »");
+    assert_eq!(
+        msg,
+        "votre rôle (Porteur de projet) ne permet pas l'étape « vérification des conditions »"
+    );
 }
 
 #[test]
@@ -135,30 +155,74 @@ fn each_step_is_dated_and_justified() {
         Err(DisbursementError::NoReason)
     );
     assert_eq!(
-        take_step(Status::Requested, Step::Check, &pm("x@bdt.fr"), date!(2025 - 07 - 01), TODAY, "ok", &history),
+        take_step(
+            Status::Requested,
+            Step::Check,
+            &pm("x@bdt.fr"),
+            date!(2025 - 07 - 01),
+            TODAY,
+            "ok",
+            &history
+        ),
         Err(DisbursementError::FutureDate {
             on: date!(2025 - 07 - 01),
             today: TODAY
         })
     );
     assert_eq!(
-        take_step(Status::Requested, Step::Check, &pm("x@bdt.fr"), date!(2025 - 05 - 31), TODAY, "ok", &history),
+        take_step(
+            Status::Requested,
+            Step::Check,
+            &pm("x@bdt.fr"),
+            date!(2025 - 05 - 31),
+            TODAY,
+            "ok",
+            &history
+        ),
         Err(DisbursementError::BeforePrevious {
             on: date!(2025 - 05 - 31),
             previous: date!(2025 - 06 - 01)
         })
     );
     // The same day as the previous step and today itself are fine.
-    assert!(take_step(Status::Requested, Step::Check, &pm("x@bdt.fr"), date!(2025 - 06 - 01), TODAY, "ok", &history).is_ok());
+    assert!(take_step(
+        Status::Requested,
+        Step::Check,
+        &pm("x@bdt.fr"),
+        date!(2025 - 06 - 01),
+        TODAY,
+        "ok",
+        &history
+    )
+    .is_ok());
     assert!(take_step(Status::Requested, Step::Check, &pm("x@bdt.fr"), TODAY, TODAY, "ok", &history).is_ok());
 }
 
 #[test]
 fn a_request_stays_within_what_remains_on_its_tranche() {
     // Tranche of 10 000,00 €, 6 000,00 € already requested or paid: 4 000,00 € remain.
-    let ok = check_request(Role::ProjectLead, Money(400_000), TODAY, TODAY, "avance", "T1", Money(1_000_000), Money(600_000));
+    let ok = check_request(
+        Role::ProjectLead,
+        Money(400_000),
+        TODAY,
+        TODAY,
+        "avance",
+        "T1",
+        Money(1_000_000),
+        Money(600_000),
+    );
     assert_eq!(ok, Ok(()));
-    let err = check_request(Role::ProjectLead, Money(400_001), TODAY, TODAY, "avance", "T1", Money(1_000_000), Money(600_000)).unwrap_err();
+    let err = check_request(
+        Role::ProjectLead,
+        Money(400_001),
+        TODAY,
+        TODAY,
+        "avance",
+        "T1",
+        Money(1_000_000),
+        Money(600_000),
+    )
+    .unwrap_err();
     assert_eq!(
         err,
         DisbursementError::BeyondTranche {
@@ -196,6 +260,8 @@ fn condition(id: i64, kind: ConditionKind, label: &str) -> Condition {
         indicator: None,
         min_period: None,
         met_on: None,
+        met_by: None,
+        evidence: None,
         approved_periods: vec![],
     }
 }
