@@ -76,6 +76,14 @@ use utoipa::OpenApi;
         api::indicator_admin::list_members,
         api::indicator_admin::create_member,
         api::indicator_admin::delete_member,
+        api::disbursements::list_disbursements,
+        api::disbursements::create_disbursement,
+        api::disbursements::find_disbursement,
+        api::disbursements::check_disbursement,
+        api::disbursements::approve_disbursement,
+        api::disbursements::pay_disbursement,
+        api::disbursements::reject_disbursement,
+        api::disbursements::create_condition_met,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, territoires_domain::query::SortKey)),
     tags(
@@ -88,6 +96,7 @@ use utoipa::OpenApi;
         (name = "meta", description = "This document"),
         (name = "health", description = "Service health"),
         (name = "impact", description = "Impact measurement: the programme taxonomy, programme figures from approved values with their completeness (a project without data is missing, never zero), the fiches' structured impacts, indicators with progress and projection, measurements with their review (entries and writes need a signed-in session)"),
+        (name = "funding", description = "Funding: disbursements (request → conditions checked → approved → paid, or rejected), each step by an allowed role, dated and justified, the payment checked by the ledger's ceilings; amounts in integer cents; needs a signed-in session"),
         (name = "committee", description = "Partner lists (SIREN), experts' declarations and conflicts of interest (an expert in conflict gets 404), evaluation grids, independent scoring and the committee's moderation and ranking; needs a signed-in session"),
     )
 )]
