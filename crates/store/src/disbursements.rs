@@ -18,10 +18,11 @@ use crate::{Actor, Backend, Store, StoreError};
 use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
-use territoires_domain::access::{allows, Action, Role};
+use territoires_domain::access::Role;
 use territoires_domain::audit::AuditDraft;
 use territoires_domain::funding::disbursement::{
-    check_amount, check_conditions, check_request, take_step, Condition, ConditionKind, DisbursementError, Status, Step, StepActor, Taken,
+    check_amount, check_condition_record, check_conditions, check_request, take_step, Condition, ConditionKind, DisbursementError, Status,
+    Step, StepActor, Taken,
 };
 use territoires_domain::funding::ledger::{Account, Caps, Entry, Movement};
 use territoires_domain::opinion::paris_today;
@@ -544,24 +545,7 @@ impl Store {
     /// evidence is blank, or the condition is an indicator's (met by an approved
     /// measurement only); [`StoreError::Refused`] when it is already recorded as met.
     pub async fn record_condition_met(&self, condition_id: i64, on: Date, evidence: &str, actor: &Actor) -> Result<Condition, StoreError> {
-        if !(allows(actor.role, Action::CheckDisbursement) || allows(actor.role, Action::ManageFunding)) {
-            return Err(DisbursementError::Condition(format!(
-                "votre rôle ({}) ne permet pas d'enregistrer qu'une condition est remplie",
-                actor.role.label()
-            ))
-            .into());
-        }
         let evidence = evidence.trim();
-        if evidence.is_empty() {
-            return Err(DisbursementError::Condition(
-                "le champ « justificatif » est vide : dites ce qui prouve que la condition est remplie".into(),
-            )
-            .into());
-        }
-        let today = today();
-        if on > today {
-            return Err(DisbursementError::FutureDate { on, today }.into());
-        }
         let mut tx = self.begin_write().await?;
         let row = sqlx::query("SELECT tranche_id, kind FROM tranche_conditions WHERE id = $1")
             .bind(condition_id)
@@ -570,12 +554,9 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("Aucune condition n'a le numéro {condition_id}.")))?;
         let tranche_id: i64 = row.try_get("tranche_id")?;
         let kind: String = row.try_get("kind")?;
-        if kind == ConditionKind::Indicator.code() {
-            return Err(DisbursementError::Condition(
-                "une condition d'indicateur est remplie par une mesure validée de l'indicateur, pas par une saisie".into(),
-            )
-            .into());
-        }
+        let kind = ConditionKind::from_code(&kind)
+            .ok_or_else(|| StoreError::Invalid(format!("tranche_conditions {condition_id}: kind {kind:?}")))?;
+        check_condition_record(actor.role, kind, on, today(), evidence)?;
         let updated = sqlx::query("UPDATE tranche_conditions SET met_on = $1, met_by = $2, evidence = $3 WHERE id = $4 AND met_on IS NULL")
             .bind(date(on))
             .bind(actor.name.clone())

@@ -476,3 +476,27 @@ async fn of_two_concurrent_payments_of_one_disbursement_exactly_one_passes() {
     let events = store.disbursement(id).await.unwrap().unwrap().events;
     assert_eq!(events.iter().filter(|e| e.step == Step::Pay).count(), 1);
 }
+
+#[tokio::test]
+async fn of_two_concurrent_requests_that_together_exceed_the_tranche_exactly_one_passes() {
+    let store = store().await;
+    agreement(&store).await;
+    // Two requests of 4 000 € on « Avance » (6 000 €): both fit alone, not together.
+    let request = |name: &'static str| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            store
+                .request_disbursement(7, 71, Money(400_000), DAY, "avance", &actor(name, Role::ProgrammeManager))
+                .await
+        })
+    };
+    let (x, y) = (request("a@bdt.fr"), request("b@bdt.fr"));
+    let (x, y) = (x.await.unwrap(), y.await.unwrap());
+    assert_eq!([x.is_ok(), y.is_ok()].iter().filter(|ok| **ok).count(), 1, "{x:?} {y:?}");
+    let loser = if x.is_ok() { y } else { x };
+    match loser {
+        Err(StoreError::Disbursement(DisbursementError::BeyondTranche { remaining, .. })) => assert_eq!(remaining, Money(200_000)),
+        other => panic!("expected a tranche refusal, got {other:?}"),
+    }
+    assert_eq!(store.disbursements(None).await.unwrap().len(), 1);
+}

@@ -447,6 +447,39 @@ pub fn check_conditions(conditions: &[Condition]) -> Result<(), DisbursementErro
     }
 }
 
+/// Whether `role` may record a tranche condition as met: those who check disbursements
+/// (programme managers, instructors) or manage funding (administrators too).
+pub fn may_record_condition(role: Role) -> bool {
+    allows(role, Action::CheckDisbursement) || allows(role, Action::ManageFunding)
+}
+
+/// Checks that `role` may record a condition of `kind` as met on `on` (`today` in
+/// Europe/Paris) with `evidence`. Errors: [`DisbursementError::Condition`] for a role
+/// that may not ([`may_record_condition`]), an indicator condition (met by an approved
+/// measurement only) or blank evidence; [`DisbursementError::FutureDate`].
+pub fn check_condition_record(role: Role, kind: ConditionKind, on: Date, today: Date, evidence: &str) -> Result<(), DisbursementError> {
+    if !may_record_condition(role) {
+        return Err(DisbursementError::Condition(format!(
+            "votre rôle ({}) ne permet pas d'enregistrer qu'une condition est remplie",
+            role.label()
+        )));
+    }
+    if kind == ConditionKind::Indicator {
+        return Err(DisbursementError::Condition(
+            "une condition d'indicateur est remplie par une mesure validée de l'indicateur, pas par une saisie".into(),
+        ));
+    }
+    if evidence.trim().is_empty() {
+        return Err(DisbursementError::Condition(
+            "le champ « justificatif » est vide : dites ce qui prouve que la condition est remplie".into(),
+        ));
+    }
+    if on > today {
+        return Err(DisbursementError::FutureDate { on, today });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 #[path = "disbursement_tests.rs"]
 mod tests;

@@ -307,3 +307,29 @@ fn codes_round_trip() {
     assert_eq!(Status::Requested.next_step(), Some(Step::Check));
     assert_eq!(Status::Paid.next_step(), None);
 }
+
+#[test]
+fn who_records_a_condition_and_how() {
+    let ok = |role| check_condition_record(role, ConditionKind::Report, TODAY, TODAY, "rapport.pdf");
+    assert_eq!(ok(Role::Instructor), Ok(()));
+    assert_eq!(ok(Role::ProgrammeManager), Ok(()));
+    assert_eq!(ok(Role::OperatorAdmin), Ok(()));
+    for role in [Role::ProjectLead, Role::Partner, Role::Expert, Role::Public] {
+        assert!(matches!(ok(role), Err(DisbursementError::Condition(_))), "{role:?}");
+    }
+    assert!(matches!(
+        check_condition_record(Role::Instructor, ConditionKind::Indicator, TODAY, TODAY, "x"),
+        Err(DisbursementError::Condition(_))
+    ));
+    assert!(matches!(
+        check_condition_record(Role::Instructor, ConditionKind::Milestone, TODAY, TODAY, " "),
+        Err(DisbursementError::Condition(_))
+    ));
+    assert_eq!(
+        check_condition_record(Role::Instructor, ConditionKind::Milestone, date!(2025 - 07 - 01), TODAY, "pv"),
+        Err(DisbursementError::FutureDate {
+            on: date!(2025 - 07 - 01),
+            today: TODAY
+        })
+    );
+}

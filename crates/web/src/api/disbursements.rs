@@ -532,12 +532,7 @@ pub struct TrancheConditionMetInput {
     pub evidence: String,
 }
 
-/// Whether `role` may record a tranche condition as met (those who check disbursements
-/// or manage funding).
-pub(crate) fn may_record_condition(role: Role) -> bool {
-    use territoires_domain::access::{allows, Action};
-    allows(role, Action::CheckDisbursement) || allows(role, Action::ManageFunding)
-}
+pub(crate) use territoires_domain::funding::disbursement::may_record_condition;
 
 /// Records a milestone or report condition of a tranche as met.
 #[utoipa::path(
