@@ -117,6 +117,22 @@ pub struct TrancheRemainder {
     pub remaining: Money,
 }
 
+/// An agreement as a disbursement request needs it: its project, reference, title, and
+/// its tranches with what remains on each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgreementTranches {
+    /// The agreement's identifier.
+    pub agreement_id: i64,
+    /// Its project's slug.
+    pub project_slug: String,
+    /// Its reference.
+    pub reference: String,
+    /// Its title.
+    pub title: String,
+    /// Its tranches, by position.
+    pub tranches: Vec<TrancheRemainder>,
+}
+
 const SELECT: &str = "SELECT d.id, d.agreement_id, a.reference, a.title, a.project_slug, a.beneficiary, a.beneficiary_siren, \
      d.tranche_id, t.label, t.amount_cents AS tranche_amount, d.amount_cents, d.status, d.requested_by, d.requested_at, \
      d.paid_on, d.ledger_seq \
@@ -631,13 +647,9 @@ impl Store {
         }))
     }
 
-    /// The tranches of agreement `agreement_id` by position, with what remains to request
-    /// on each; `None` when the agreement is unknown. Also gives the agreement's project
-    /// slug, reference and title: `(project_slug, reference, title, tranches)`.
-    pub async fn tranche_remainders(
-        &self,
-        agreement_id: i64,
-    ) -> Result<Option<(String, String, String, Vec<TrancheRemainder>)>, StoreError> {
+    /// Agreement `agreement_id` with its tranches by position and what remains to request
+    /// on each; `None` when the agreement is unknown.
+    pub async fn tranche_remainders(&self, agreement_id: i64) -> Result<Option<AgreementTranches>, StoreError> {
         let mut tx = self.pool().begin().await?;
         let Some(a) = sqlx::query("SELECT project_slug, reference, title FROM agreements WHERE id = $1")
             .bind(agreement_id)
@@ -666,11 +678,12 @@ impl Store {
             });
         }
         tx.commit().await?;
-        Ok(Some((
-            a.try_get("project_slug")?,
-            a.try_get("reference")?,
-            a.try_get("title")?,
+        Ok(Some(AgreementTranches {
+            agreement_id,
+            project_slug: a.try_get("project_slug")?,
+            reference: a.try_get("reference")?,
+            title: a.try_get("title")?,
             tranches,
-        )))
+        }))
     }
 }

@@ -32,7 +32,7 @@ pub use attachments::Attachment;
 pub use audit::AuditVerification;
 pub use correspondence::{Post, Thread};
 pub use deliberations::{Deliberation, StoredDecision};
-pub use disbursements::{Disbursement, DisbursementDetail, DisbursementEvent, TrancheRemainder};
+pub use disbursements::{AgreementTranches, Disbursement, DisbursementDetail, DisbursementEvent, TrancheRemainder};
 pub use experts::{DeclaredConflict, ExpertOrganisation};
 pub use impact::{
     Actor, EventStep, ImpactRefusal, ImportSummary, IndicatorVersion, Measurement, MeasurementEvent, MemberRole, NewMeasurement,

@@ -205,7 +205,7 @@ async fn requests_stay_within_their_tranche_and_a_rejection_frees_the_amount() {
         .take_disbursement_step(first.id, Step::Reject, DAY, "pièces manquantes", &instructor(), &caps())
         .await
         .unwrap();
-    let (_, _, _, tranches) = store.tranche_remainders(7).await.unwrap().unwrap();
+    let tranches = store.tranche_remainders(7).await.unwrap().unwrap().tranches;
     assert_eq!((tranches[0].taken, tranches[0].remaining), (Money(0), Money(600_000)));
     store
         .request_disbursement(7, 71, Money(600_000), DAY, "avance", &lead())

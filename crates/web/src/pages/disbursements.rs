@@ -31,7 +31,7 @@ use serde::Deserialize;
 use territoires_domain::access::{allows, Action, Role};
 use territoires_domain::funding::disbursement::{take_step, Status, Step, StepActor, Taken};
 use territoires_domain::opinion::paris_today;
-use territoires_store::{Actor, Disbursement, DisbursementDetail, TrancheRemainder};
+use territoires_store::{Actor, AgreementTranches, Disbursement, DisbursementDetail, TrancheRemainder};
 use time::{Date, OffsetDateTime};
 
 fn today() -> Date {
@@ -457,7 +457,7 @@ struct NewPage<'a> {
 
 /// The agreement `raw_id` for a request by `signed_in`: 403 for a role that may not
 /// request, or a project lead not of its project; 404 for an unknown agreement.
-async fn requestable(ctx: &Ctx, signed_in: &SignedIn, raw_id: &str) -> AppResult<(i64, String, String, String, Vec<TrancheRemainder>)> {
+async fn requestable(ctx: &Ctx, signed_in: &SignedIn, raw_id: &str) -> AppResult<AgreementTranches> {
     let account = &signed_in.session.account;
     if !allows(account.role, Action::RequestDisbursement) {
         return Err(AppError::new(
@@ -467,28 +467,32 @@ async fn requestable(ctx: &Ctx, signed_in: &SignedIn, raw_id: &str) -> AppResult
         ));
     }
     let id = parse_id(raw_id, "convention", Format::Html)?;
-    let (slug, reference, title, tranches) = ctx
+    let agreement = ctx
         .app
         .store
         .tranche_remainders(id)
         .await
         .map_err(|e| AppError::internal(Format::Html, e))?
         .ok_or_else(|| AppError::not_found(Format::Html, format!("Aucune convention n° {id}.")))?;
-    if account.role == Role::ProjectLead && scope(ctx, signed_in, Format::Html).await?.is_some_and(|s| !s.contains(&slug)) {
+    if account.role == Role::ProjectLead
+        && scope(ctx, signed_in, Format::Html)
+            .await?
+            .is_some_and(|s| !s.contains(&agreement.project_slug))
+    {
         return Err(AppError::new(
             Format::Html,
             ErrorKind::Forbidden,
             "Votre compte n'est pas membre du projet de cette convention.",
         ));
     }
-    Ok((id, slug, reference, title, tranches))
+    Ok(agreement)
 }
 
 #[allow(clippy::too_many_arguments)] // the page's parts and what was typed
 fn render_new(
     ctx: &Ctx,
     signed_in: &SignedIn,
-    (id, slug, reference, title, tranches): (i64, String, String, String, Vec<TrancheRemainder>),
+    a: AgreementTranches,
     status: StatusCode,
     error: Option<String>,
     tranche: i64,
@@ -497,11 +501,12 @@ fn render_new(
     motif: String,
 ) -> AppResult<Response> {
     let html = NewPage {
-        layout: Layout::new(format!("Demander un versement — {reference}"), ""),
-        agreement_id: id,
-        agreement: format!("{reference} — {title}"),
-        project: project_name(ctx, &slug),
-        tranches: tranches
+        layout: Layout::new(format!("Demander un versement — {}", a.reference), ""),
+        agreement_id: a.agreement_id,
+        agreement: format!("{} — {}", a.reference, a.title),
+        project: project_name(ctx, &a.project_slug),
+        tranches: a
+            .tranches
             .into_iter()
             .map(|t| {
                 let (a, k, r) = (t.amount.fmt_euros(), t.taken.fmt_euros(), t.remaining.fmt_euros());
@@ -572,7 +577,7 @@ pub async fn create(
             let tranche: i64 = form.tranche.trim().parse().unwrap_or(0);
             let unprocessable = |m: String| AppError::new(Format::Html, ErrorKind::Unprocessable, m);
             let result = async {
-                if !agreement.4.iter().any(|t| t.id == tranche) {
+                if !agreement.tranches.iter().any(|t| t.id == tranche) {
                     return Err(unprocessable(
                         "Le champ « tranche » est à choisir parmi les tranches de la convention.".into(),
                     ));
@@ -582,7 +587,7 @@ pub async fn create(
                 ctx.app
                     .store
                     .request_disbursement(
-                        agreement.0,
+                        agreement.agreement_id,
                         tranche,
                         amount,
                         on,

@@ -403,3 +403,83 @@ async fn the_api_runs_the_workflow_and_refuses_what_the_rules_refuse() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn a_condition_is_recorded_and_a_request_rejected_through_the_forms() {
+    let app = spawn_app().await;
+    agreement(&app).await;
+    let (_, pm_c) = person(&app, "charge@bdt.fr", "Chargé", Role::ProgrammeManager).await;
+    let (_, instr_c) = person(&app, "instructeur@etat.fr", "Instructeur", Role::Instructor).await;
+    let today = today();
+    let form_uri = "/conventions/7/versements/nouveau";
+    let csrf = token(&app, form_uri, &pm_c).await;
+    let r = post(
+        &app,
+        form_uri,
+        &pm_c,
+        &csrf,
+        &[("tranche", "72"), ("montant", "4 000"), ("date", &today), ("motif", "solde")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The instructor sees the unmet report and its form; blank evidence is refused, the
+    // page keeps the date typed.
+    let page = get_with(&app, "/versements/1", Some(&instr_c)).await;
+    assert_contains(&page.body, "Non remplie</strong> — rapport « Rapport final »");
+    assert_contains(&page.body, "action=\"/conditions/721/remplie\"");
+    let csrf_i = token(&app, "/versements/1", &instr_c).await;
+    let r = post(
+        &app,
+        "/conditions/721/remplie",
+        &instr_c,
+        &csrf_i,
+        &[("versement", "1"), ("date", "2021-03-04"), ("justificatif", " ")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_contains(&r.body, "justificatif");
+    assert_contains(&r.body, "value=\"2021-03-04\"");
+    let r = post(
+        &app,
+        "/conditions/721/remplie",
+        &instr_c,
+        &csrf_i,
+        &[("versement", "1"), ("date", "2021-03-04"), ("justificatif", "rapport-final.pdf")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = get_with(&app, "/versements/1", Some(&instr_c)).await;
+    assert_contains(
+        &page.body,
+        "Remplie</strong> — rapport « Rapport final » : remplie le 2021-03-04 (enregistrée par instructeur@etat.fr",
+    );
+    // A future date is refused and the reason kept; then the instructor rejects it.
+    let r = post(
+        &app,
+        "/versements/1/rejeter",
+        &instr_c,
+        &csrf_i,
+        &[("date", "2999-01-01"), ("motif", "budget non justifié")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_contains(&r.body, "est dans le futur");
+    assert_contains(&r.body, "budget non justifié</textarea>");
+    let r = post(
+        &app,
+        "/versements/1/rejeter",
+        &instr_c,
+        &csrf_i,
+        &[("date", &today), ("motif", "budget non justifié")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = get_with(&app, "/versements/1", Some(&pm_c)).await;
+    assert_contains(&page.body, "rejeté");
+    assert!(!page.body.contains("/versements/1/"), "no step form once rejected");
+    // Rejected, its 4 000 € are free again on the tranche.
+    assert_contains(
+        &get_with(&app, form_uri, Some(&pm_c)).await.body,
+        "Solde (reste 4\u{202f}000\u{a0}€)",
+    );
+}
