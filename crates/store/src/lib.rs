@@ -15,6 +15,7 @@ mod call_management;
 mod codec;
 mod correspondence;
 mod deliberations;
+mod disbursements;
 mod experts;
 mod funding;
 mod impact;
@@ -34,6 +35,7 @@ pub use attachments::Attachment;
 pub use audit::AuditVerification;
 pub use correspondence::{Post, Thread};
 pub use deliberations::{Deliberation, StoredDecision};
+pub use disbursements::{AgreementTranches, Disbursement, DisbursementDetail, DisbursementEvent, TrancheRemainder};
 pub use experts::{DeclaredConflict, ExpertOrganisation};
 pub use impact::{
     Actor, EventStep, ImpactRefusal, ImportSummary, IndicatorVersion, Measurement, MeasurementEvent, MemberRole, NewMeasurement,
@@ -85,6 +87,10 @@ pub enum StoreError {
     /// field; nothing was written.
     #[error("{0}")]
     Impact(#[from] impact::ImpactRefusal),
+    /// A disbursement step was refused by the workflow's rules (role, status, date,
+    /// reason, separation of duties, tranche remainder, unmet conditions): nothing written.
+    #[error("{0}")]
+    Disbursement(#[from] territoires_domain::funding::disbursement::DisbursementError),
     /// A ledger entry was refused by the funding rules (a ceiling exceeded, accounts
     /// that do not fit the movement, an empty who/why…), or a stored journal broke them:
     /// the French message names the entry; nothing was written.

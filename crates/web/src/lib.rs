@@ -469,6 +469,41 @@ fn routes(live: LiveState) -> Router {
             "/api/v1/agreements/{id}/amendments",
             axum::routing::post(api::agreements::create_amendment),
         )
+        // Disbursements (issue 5 §3).
+        .route("/versements", get(pages::disbursements::queue))
+        .route("/versements/{id}", get(pages::disbursements::show))
+        .route("/versements/{id}/{step}", axum::routing::post(pages::disbursements::take))
+        .route("/conditions/{id}/remplie", axum::routing::post(pages::disbursements::condition_met))
+        .route(
+            "/conventions/{id}/versements/nouveau",
+            get(pages::disbursements::new_form).post(pages::disbursements::create),
+        )
+        .route("/api/v1/disbursements", get(api::disbursements::list_disbursements))
+        .route("/api/v1/disbursements/{id}", get(api::disbursements::find_disbursement))
+        .route(
+            "/api/v1/agreements/{id}/disbursements",
+            axum::routing::post(api::disbursements::create_disbursement),
+        )
+        .route(
+            "/api/v1/disbursements/{id}/check",
+            axum::routing::post(api::disbursements::check_disbursement),
+        )
+        .route(
+            "/api/v1/disbursements/{id}/approve",
+            axum::routing::post(api::disbursements::approve_disbursement),
+        )
+        .route(
+            "/api/v1/disbursements/{id}/pay",
+            axum::routing::post(api::disbursements::pay_disbursement),
+        )
+        .route(
+            "/api/v1/disbursements/{id}/reject",
+            axum::routing::post(api::disbursements::reject_disbursement),
+        )
+        .route(
+            "/api/v1/tranche-conditions/{id}/met",
+            axum::routing::post(api::disbursements::create_condition_met),
+        )
         .nest("/api/v1", api::router())
         .fallback(error::fallback)
         .with_state(live);

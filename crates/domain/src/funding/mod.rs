@@ -3,6 +3,7 @@
 //! (multiples, rates of return) are `f64`.
 //!
 //! - [`agreement`]: agreements' terms (co-financing, tranches, conditions) and amendments;
+//! - [`disbursement`]: the disbursement workflow (request → checked → approved → paid);
 //! - [`ceilings`]: the fiches' planned ceilings against the envelopes, and the overruns;
 //! - [`ledger`]: the double-entry ledger of plans, commitments and disbursements, its
 //!   ceiling checks and the balances derived from it;
@@ -12,6 +13,7 @@
 
 pub mod agreement;
 pub mod ceilings;
+pub mod disbursement;
 pub mod investment;
 pub mod ledger;
 pub mod portfolio;

@@ -9,6 +9,7 @@ pub mod call_management;
 pub mod calls;
 pub mod checks;
 pub mod decisions;
+pub mod disbursements;
 pub mod impact;
 pub mod indicator_admin;
 pub mod investments;

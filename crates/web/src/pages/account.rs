@@ -68,6 +68,12 @@ fn work_links(account: &Account) -> Vec<(&'static str, &'static str)> {
         }
         _ => {}
     }
+    if [Action::RequestDisbursement, Action::CheckDisbursement, Action::PayDisbursement]
+        .iter()
+        .any(|a| allows(role, *a))
+    {
+        links.push(("/versements", "Versements"));
+    }
     if territoires_domain::impact::measurement::may_enter(role) {
         links.push(("/impact/import", "Importer des mesures d'impact (CSV)"));
     }

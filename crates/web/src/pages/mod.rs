@@ -14,6 +14,7 @@ pub mod checks;
 pub mod correspondence;
 pub mod dashboard;
 pub mod decisions;
+pub mod disbursements;
 pub mod experts;
 pub mod impact;
 pub mod indicator;

@@ -13,6 +13,7 @@ mod auth;
 mod call_management;
 mod calls;
 mod committee;
+mod disbursements;
 mod impact;
 mod impact_pages;
 mod investments;
