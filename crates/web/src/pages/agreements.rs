@@ -330,6 +330,20 @@ struct ShowPage {
     versions: Vec<VersionView>,
     unpaid: Money,
     can_manage: bool,
+    /// The agreement's disbursements: every one for the operator's staff, the paid ones
+    /// (public money spent) for everyone else.
+    disbursements: Vec<DisbursementLine>,
+    /// Whether the lines link to the workflow page (`/versements/{id}`, staff only).
+    staff: bool,
+}
+
+/// A disbursement as the agreement page lists it.
+struct DisbursementLine {
+    id: i64,
+    tranche: String,
+    amount: Money,
+    status: &'static str,
+    paid_on: String,
 }
 
 /// `GET /conventions/{id}`.
@@ -337,6 +351,26 @@ pub async fn show(Current(ctx): Current, MaybeSignedIn(who): MaybeSignedIn, Path
     no_store(
         async {
             let d = find(&ctx, &raw, Format::Html).await?;
+            let staff = who.as_ref().is_some_and(|w| {
+                let role = w.session.account.role;
+                allows(role, Action::CheckDisbursement) || allows(role, Action::PayDisbursement)
+            });
+            let disbursements = ctx
+                .app
+                .store
+                .agreement_disbursements(d.summary.id)
+                .await
+                .map_err(|e| AppError::internal(Format::Html, e))?
+                .into_iter()
+                .filter(|x| staff || x.status == territoires_domain::funding::disbursement::Status::Paid)
+                .map(|x| DisbursementLine {
+                    id: x.id,
+                    tranche: x.tranche_label,
+                    amount: x.amount,
+                    status: x.status.label(),
+                    paid_on: x.paid_on.map(date).unwrap_or_default(),
+                })
+                .collect();
             let eligible = d.summary.eligible_cost;
             let share = |m: Money| percent(m, eligible).unwrap_or_else(|| "—".into());
             let tranches = d
@@ -381,6 +415,8 @@ pub async fn show(Current(ctx): Current, MaybeSignedIn(who): MaybeSignedIn, Path
                 versions,
                 unpaid: d.balance.unpaid().unwrap_or_default(),
                 can_manage: who.is_some_and(|w| allows(w.session.account.role, Action::ManageFunding)),
+                disbursements,
+                staff,
                 d,
             }
             .render();
