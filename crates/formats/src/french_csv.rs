@@ -123,7 +123,11 @@ mod tests {
     #[test]
     fn a_file_has_bom_semicolons_crlf_decimal_commas_and_iso_dates() {
         let rows = vec![
-            vec![Cell::text("Biovallée"), Cell::Money(Money(123_456)), Cell::Date(date!(2026 - 03 - 15))],
+            vec![
+                Cell::text("Biovallée"),
+                Cell::Money(Money(123_456)),
+                Cell::Date(date!(2026 - 03 - 15)),
+            ],
             vec![Cell::text("a;b \"c\""), Cell::Money(Money(1_500_000_000)), Cell::Empty],
         ];
         let bytes = to_bytes(&["projet", "montant (€)", "date"], &rows).unwrap();
