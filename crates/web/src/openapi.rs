@@ -76,6 +76,10 @@ use utoipa::OpenApi;
         api::indicator_admin::list_members,
         api::indicator_admin::create_member,
         api::indicator_admin::delete_member,
+        api::funding::find_funding,
+        api::funding::find_burn_down,
+        api::funding::list_ledger,
+        api::funding::export_ledger,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, territoires_domain::query::SortKey)),
     tags(
@@ -88,6 +92,7 @@ use utoipa::OpenApi;
         (name = "meta", description = "This document"),
         (name = "health", description = "Service health"),
         (name = "impact", description = "Impact measurement: the programme taxonomy, programme figures from approved values with their completeness (a project without data is missing, never zero), the fiches' structured impacts, indicators with progress and projection, measurements with their review (entries and writes need a signed-in session)"),
+        (name = "funding", description = "Funding: the envelopes and the fiches' planned ceilings, per-project committed, paid and remaining amounts, the ten-year burn-down, and the append-only ledger (who recorded an entry: staff only)"),
         (name = "committee", description = "Partner lists (SIREN), experts' declarations and conflicts of interest (an expert in conflict gets 404), evaluation grids, independent scoring and the committee's moderation and ranking; needs a signed-in session"),
     )
 )]

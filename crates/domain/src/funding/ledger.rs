@@ -716,6 +716,7 @@ pub fn check_entry(journal: &Journal, entry: &Entry, caps: &Caps) -> Result<(), 
 /// One year of a burn-down: the cumulative totals of an envelope at the end of `year`
 /// (cents).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct YearPoint {
     /// Calendar year.
     pub year: i32,

@@ -8,6 +8,7 @@ pub mod call_management;
 pub mod calls;
 pub mod checks;
 pub mod decisions;
+pub mod funding;
 pub mod impact;
 pub mod indicator_admin;
 pub mod measurements;
@@ -40,6 +41,8 @@ pub fn router() -> Router<LiveState> {
         .route("/impact/statements", get(impact::list_statements))
         .route("/indicators", get(impact::list_indicators))
         .route("/indicators/{code}", get(impact::find_indicator_detail))
+        .route("/funding", get(funding::find_funding))
+        .route("/funding/burn-down", get(funding::find_burn_down))
         .route("/openapi.json", get(openapi::openapi_json))
 }
 

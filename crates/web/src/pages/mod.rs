@@ -13,6 +13,7 @@ pub mod correspondence;
 pub mod dashboard;
 pub mod decisions;
 pub mod experts;
+pub mod funding;
 pub mod impact;
 pub mod indicator;
 pub mod indicator_forms;

@@ -12,6 +12,7 @@ mod auth;
 mod call_management;
 mod calls;
 mod committee;
+mod funding;
 mod impact;
 mod impact_pages;
 mod messages;
