@@ -108,7 +108,7 @@ where
     Ok(())
 }
 
-/// [`write`] into a byte vector, for an HTTP body. Errors: as [`write`].
+/// [`write()`] into a byte vector, for an HTTP body. Errors: as [`write()`].
 pub fn to_bytes<R: AsRef<[Cell]>>(header: &[&str], rows: impl IntoIterator<Item = R>) -> Result<Vec<u8>, csv::Error> {
     let mut out = Vec::new();
     write(&mut out, header, rows)?;

@@ -220,3 +220,21 @@ async fn the_csv_exports_open_in_a_french_spreadsheet() {
     let api = app.get("/api/v1/ledger.csv").await;
     assert_eq!(api.body.lines().count(), 3);
 }
+
+#[tokio::test]
+async fn the_operators_staff_see_who_recorded_each_entry() {
+    use super::impact::{account, call, token};
+    use territoires_domain::access::Role;
+    let app = spawn_app().await;
+    book(&app).await;
+    account(&app, "cp@example.fr", Role::ProgrammeManager, None).await;
+    account(&app, "lead@example.fr", Role::ProjectLead, None).await;
+    let staff = token(&app, "cp@example.fr").await;
+    let r = call(&app, "GET", "/api/v1/ledger", Some(&staff), None).await;
+    assert_eq!(r.json()["entries"][1]["who"], "cp@anct.gouv.fr");
+    let csv = call(&app, "GET", "/api/v1/ledger.csv", Some(&staff), None).await;
+    assert!(csv.body.contains(";montant (€);qui;motif\r\n"), "{}", csv.body);
+    let lead = token(&app, "lead@example.fr").await;
+    let r = call(&app, "GET", "/api/v1/ledger", Some(&lead), None).await;
+    assert!(r.json()["entries"][1]["who"].is_null());
+}
