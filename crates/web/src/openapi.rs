@@ -80,6 +80,7 @@ use utoipa::OpenApi;
         api::funding::find_burn_down,
         api::funding::list_ledger,
         api::funding::export_ledger,
+        api::funding::export_projects,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, territoires_domain::query::SortKey)),
     tags(

@@ -6,7 +6,9 @@ use super::to_bytes;
 use crate::auth::MaybeSignedIn;
 use crate::error::{no_store, AppError, AppResult, Format};
 use crate::funding_view::{self, BurnDown, Figures};
-use crate::pages::funding::{csv_response, journal_header, journal_query, journal_rows, newest_first, sees_who, PAGE_SIZE};
+use crate::pages::funding::{
+    csv_response, journal_header, journal_query, journal_rows, newest_first, projects_rows, sees_who, PAGE_SIZE, PROJECTS_HEADER,
+};
 use crate::Current;
 use axum::http::Uri;
 use axum::response::Response;
@@ -167,6 +169,28 @@ pub async fn export_ledger(Current(ctx): Current, signed_in: MaybeSignedIn, uri:
             let bytes =
                 french_csv::to_bytes(&journal_header(who), journal_rows(&entries, who)).map_err(|e| AppError::internal(Format::Json, e))?;
             Ok(csv_response(bytes, "grand-livre.csv"))
+        }
+        .await,
+    )
+}
+
+/// The per-project table as a French CSV (`;`, UTF-8 with BOM, CRLF, euros with a decimal
+/// comma): each project's subsidy ceiling and investment potential with what is committed,
+/// paid and remaining in each envelope.
+#[utoipa::path(
+    get,
+    path = "/api/v1/funding/projects.csv",
+    tag = "funding",
+    responses((status = 200, description = "One row per project", content_type = "text/csv"))
+)]
+pub async fn export_projects(Current(ctx): Current) -> Response {
+    no_store(
+        async {
+            let journal = funding_view::journal(&ctx.app, Format::Json).await?;
+            let figures = funding_view::figures(&ctx.app, &journal, Format::Json)?;
+            let bytes = french_csv::to_bytes(&PROJECTS_HEADER, projects_rows(&figures.projects))
+                .map_err(|e| AppError::internal(Format::Json, e))?;
+            Ok(csv_response(bytes, "financement-projets.csv"))
         }
         .await,
     )

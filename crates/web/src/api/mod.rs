@@ -43,6 +43,7 @@ pub fn router() -> Router<LiveState> {
         .route("/indicators/{code}", get(impact::find_indicator_detail))
         .route("/funding", get(funding::find_funding))
         .route("/funding/burn-down", get(funding::find_burn_down))
+        .route("/funding/projects.csv", get(funding::export_projects))
         .route("/openapi.json", get(openapi::openapi_json))
 }
 

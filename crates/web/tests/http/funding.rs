@@ -219,6 +219,11 @@ async fn the_csv_exports_open_in_a_french_spreadsheet() {
     );
     let api = app.get("/api/v1/ledger.csv").await;
     assert_eq!(api.body.lines().count(), 3);
+    let api = app.get("/api/v1/funding/projects.csv").await;
+    assert_eq!(
+        (api.content_type.as_str(), api.body.as_str()),
+        ("text/csv; charset=utf-8", r.body.as_str())
+    );
 }
 
 #[tokio::test]
