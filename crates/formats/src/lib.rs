@@ -1,6 +1,7 @@
 //! Importers and exporters of Territoires. This crate reads and writes formats; it never
 //! touches the database (see `DESIGN.md`).
 
+pub mod french_csv;
 pub mod impacts;
 pub mod measurements_csv;
 pub mod press_kit;

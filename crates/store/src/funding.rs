@@ -10,7 +10,7 @@ use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use territoires_domain::audit::AuditDraft;
-use territoires_domain::funding::ledger::{check_entry, Account, Caps, Entry, Journal, Movement};
+use territoires_domain::funding::ledger::{Account, Caps, Entry, Journal, Movement};
 use territoires_domain::Money;
 use time::Date;
 
@@ -37,15 +37,6 @@ fn decode(r: &AnyRow) -> Result<Entry, StoreError> {
         who: r.try_get("who")?,
         why: r.try_get("why")?,
     })
-}
-
-async fn entries_in(tx: &mut Transaction<'_, Any>) -> Result<Vec<Entry>, StoreError> {
-    sqlx::query(&format!("SELECT {COLUMNS} FROM ledger_entries ORDER BY seq"))
-        .fetch_all(&mut **tx)
-        .await?
-        .iter()
-        .map(decode)
-        .collect()
 }
 
 /// True for a database error worth retrying the whole transaction for: PostgreSQL's
@@ -83,9 +74,10 @@ impl Store {
     /// (last + 1, starting at 1).
     ///
     /// In one write transaction: takes the ledger lock (PostgreSQL: `SELECT … FOR UPDATE`
-    /// on `ledger_lock`; SQLite: `BEGIN IMMEDIATE`), rebuilds the journal from every
-    /// stored entry, checks the new one against `caps`
-    /// ([`territoires_domain::funding::ledger::check_entry`]), inserts it and appends the
+    /// on `ledger_lock`; SQLite: `BEGIN IMMEDIATE`), reads the cached balances of the
+    /// accounts the entry touches (`ledger_balances`), checks the new one against `caps`
+    /// ([`territoires_domain::funding::ledger::check_entry`]), inserts it, updates those
+    /// balances and appends the
     /// audit entry `ledger.<movement>` on `ledger:<seq>`. Concurrent callers are
     /// serialised, so the ceilings hold whatever the interleaving; a transient conflict
     /// is retried (at most 5 attempts).
@@ -136,7 +128,8 @@ impl Store {
 
     /// Appends `entry` (its `seq` is ignored and set to last + 1) inside the caller's write
     /// transaction `tx` (from [`Store::begin_write`]): takes the ledger lock, checks the
-    /// entry against `caps` and the journal, inserts it and appends its audit entry. For
+    /// entry against `caps` and the cached balances of the accounts it touches, inserts
+    /// it, updates those balances and appends its audit entry. For
     /// store code that records a decision (an agreement, an amendment, a payment) and its
     /// ledger movement atomically: the caller commits, or drops `tx` to write nothing.
     /// The caller retries the whole transaction when [`transient`] says so.
@@ -152,10 +145,12 @@ impl Store {
                 .fetch_one(&mut **tx)
                 .await?;
         }
-        let journal = Journal::from_entries(entries_in(tx).await?)?;
-        entry.seq = journal.entries().last().map_or(1, |e| e.seq + 1);
+        // Only the balances the entry touches are read (O(1) in the journal's length).
+        let mut journal = crate::ledger_balances::partial_journal(tx, &entry).await?;
+        entry.seq = journal.last_seq().map_or(1, |s| s + 1);
         // Dropping `tx` on refusal rolls it back: nothing is written.
-        check_entry(&journal, &entry, caps)?;
+        journal.append(entry.clone(), caps)?;
+        crate::ledger_balances::save(tx, &journal, &entry).await?;
         let seq = i64::try_from(entry.seq).map_err(|_| StoreError::Invalid(format!("ledger_entries: seq {} out of range", entry.seq)))?;
         sqlx::query(&format!(
             "INSERT INTO ledger_entries ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"

@@ -14,6 +14,8 @@ mod cache;
 mod charts;
 mod error;
 mod format;
+mod funding_chart;
+mod funding_view;
 mod impact_chart;
 pub mod notify;
 #[cfg(feature = "smtp")]
@@ -254,6 +256,15 @@ fn routes(live: LiveState) -> Router {
         .route("/mesures", get(pages::measurement_queue::show))
         .route("/mesures/{id}/correction", axum::routing::post(pages::indicator::correct))
         .route("/mesures/{id}/revue", axum::routing::post(pages::indicator::review))
+        // Funding (issue 5): dashboard, project tab, ledger, CSV exports. The ledger's API
+        // is here, not nested, for `MaybeSignedIn` to read the full URI.
+        .route("/financement", get(pages::funding::dashboard))
+        .route("/financement/journal", get(pages::funding::journal))
+        .route("/financement/export/projets.csv", get(pages::funding::export_projects))
+        .route("/financement/export/journal.csv", get(pages::funding::export_journal))
+        .route("/projets/{slug}/financement", get(pages::funding::project_tab))
+        .route("/api/v1/ledger", get(api::funding::list_ledger))
+        .route("/api/v1/ledger.csv", get(api::funding::export_ledger))
         .route("/healthz", get(api::health))
         .route(assets::ROUTE, get(assets::serve))
         // At the top level, not in the nested `/api/v1` router: `nest` strips the prefix

@@ -97,6 +97,11 @@ use utoipa::OpenApi;
         api::disbursements::pay_disbursement,
         api::disbursements::reject_disbursement,
         api::disbursements::create_condition_met,
+        api::funding::find_funding,
+        api::funding::find_burn_down,
+        api::funding::list_ledger,
+        api::funding::export_ledger,
+        api::funding::export_projects,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, territoires_domain::query::SortKey)),
     tags(
@@ -109,7 +114,7 @@ use utoipa::OpenApi;
         (name = "meta", description = "This document"),
         (name = "health", description = "Service health"),
         (name = "impact", description = "Impact measurement: the programme taxonomy, programme figures from approved values with their completeness (a project without data is missing, never zero), the fiches' structured impacts, indicators with progress and projection, measurements with their review (entries and writes need a signed-in session)"),
-        (name = "funding", description = "Funding (issue 5): the envelopes, the ledger and its ceilings; agreements (conventions) with their co-financing plan, tranche schedule, conditions and amendments; disbursements and their workflow; equity investments with the prudent-investor test, the committee's decision, capital calls, distributions, valuations, exits and the portfolio's metrics (TVPI, DPI, RVPI, MOIC on gross flows; XIRR actual/365, an undefined one given as a typed reason). Every amount committed, released or paid goes through the ledger. Writes need a funding role"),
+        (name = "funding", description = "Funding (issue 5): the envelopes and the fiches' planned ceilings, per-project committed, paid and remaining amounts, the ten-year burn-down, the append-only ledger and its ceilings (who recorded an entry: staff only); agreements (conventions) with their co-financing plan, tranche schedule, conditions and amendments; disbursements and their workflow; equity investments with the prudent-investor test, the committee's decision, capital calls, distributions, valuations, exits and the portfolio's metrics (TVPI, DPI, RVPI, MOIC on gross flows; XIRR actual/365, an undefined one given as a typed reason). Every amount committed, released or paid goes through the ledger. Writes need a funding role"),
         (name = "committee", description = "Partner lists (SIREN), experts' declarations and conflicts of interest (an expert in conflict gets 404), evaluation grids, independent scoring and the committee's moderation and ranking; needs a signed-in session"),
     )
 )]

@@ -420,6 +420,9 @@ pub struct Journal {
     /// Agreements and investments (the commitment holders), by account: their totals and
     /// the project (slug, envelope) of their first commitment.
     holders: BTreeMap<Account, (Balance, String, EnvelopeKind)>,
+    /// The sequence number of the last entry before `entries` (a partial journal built by
+    /// [`Journal::from_balances`]); `None` for a journal holding its whole history.
+    base_seq: Option<u64>,
 }
 
 impl Journal {
@@ -456,6 +459,44 @@ impl Journal {
     pub fn append(&mut self, entry: Entry, caps: &Caps) -> Result<(), LedgerError> {
         check_entry(self, &entry, caps)?;
         self.post(entry)
+    }
+
+    /// A **partial** journal: the balances of some accounts and the last sequence number,
+    /// without the entries that made them — enough for [`check_entry`] and
+    /// [`Journal::append`] of entries touching only these accounts, in time independent of
+    /// the journal's length (the store keeps such balances beside the entries). `last_seq`
+    /// is the last stored entry's sequence number (`None` when the ledger is empty);
+    /// `holders` gives each agreement or investment with its totals and project (slug,
+    /// envelope). [`Journal::entries`] then holds only the entries appended since, so
+    /// [`burn_down`] must be given a whole journal.
+    pub fn from_balances(
+        last_seq: Option<u64>,
+        envelopes: impl IntoIterator<Item = (EnvelopeKind, Balance)>,
+        projects: impl IntoIterator<Item = ((String, EnvelopeKind), Balance)>,
+        holders: impl IntoIterator<Item = (Account, Balance, String, EnvelopeKind)>,
+    ) -> Journal {
+        Journal {
+            entries: Vec::new(),
+            envelopes: envelopes.into_iter().collect(),
+            projects: projects.into_iter().collect(),
+            holders: holders.into_iter().map(|(a, b, s, k)| (a, (b, s, k))).collect(),
+            base_seq: last_seq,
+        }
+    }
+
+    /// The sequence number of the last entry (`None` for an empty journal).
+    pub fn last_seq(&self) -> Option<u64> {
+        self.entries.last().map(|e| e.seq).or(self.base_seq)
+    }
+
+    /// Every envelope with its totals, in envelope order.
+    pub fn envelopes(&self) -> impl Iterator<Item = (EnvelopeKind, &Balance)> {
+        self.envelopes.iter().map(|(k, b)| (*k, b))
+    }
+
+    /// Every project account (slug, envelope) with its totals, in order.
+    pub fn projects(&self) -> impl Iterator<Item = (&str, EnvelopeKind, &Balance)> {
+        self.projects.iter().map(|((s, k), b)| (s.as_str(), *k, b))
     }
 
     /// The entries, in order.
@@ -517,9 +558,9 @@ impl Journal {
                 return Err(LedgerError::Unjustified { seq, field });
             }
         }
-        if let Some(last) = self.entries.last() {
-            if seq <= last.seq {
-                return Err(LedgerError::OutOfSequence { seq, last: last.seq });
+        if let Some(last) = self.last_seq() {
+            if seq <= last {
+                return Err(LedgerError::OutOfSequence { seq, last });
             }
         }
         let wrong = || LedgerError::WrongAccounts {
@@ -675,6 +716,7 @@ pub fn check_entry(journal: &Journal, entry: &Entry, caps: &Caps) -> Result<(), 
 /// One year of a burn-down: the cumulative totals of an envelope at the end of `year`
 /// (cents).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct YearPoint {
     /// Calendar year.
     pub year: i32,

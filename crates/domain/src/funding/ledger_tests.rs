@@ -422,3 +422,53 @@ fn investments_draw_on_equity_and_returns_free_no_room() {
     b.post(d, Movement::Release, inv, proj("a", E), 50_000).unwrap();
     assert_eq!(b.journal.envelope(E).committed, Money(150_000));
 }
+
+/// A partial journal holding only the balances an entry touches decides as the whole one:
+/// envelope 1 000,00 € with 950,00 € committed (a: 600 via agreement 1, b: 350), so
+/// 50,00 € left; agreement 1 has 600 committed and 100 paid, so 500,00 € unpaid.
+#[test]
+fn a_partial_journal_from_balances_checks_like_the_whole_one() {
+    let bal = |committed: i64, disbursed: i64| Balance {
+        committed: Money(committed),
+        disbursed: Money(disbursed),
+        ..Balance::default()
+    };
+    let mut j = Journal::from_balances(
+        Some(41),
+        [(S, bal(95_000, 10_000))],
+        [(("a".to_string(), S), bal(60_000, 10_000))],
+        [(Account::Agreement(1), bal(60_000, 10_000), "a".to_string(), S)],
+    );
+    assert_eq!(j.last_seq(), Some(41));
+    let entry = |seq: u64, movement, credit: Account, debit: Account, cents: i64| Entry {
+        seq,
+        at: date!(2022 - 01 - 01),
+        movement,
+        debit,
+        credit,
+        amount: Money(cents),
+        who: "gestionnaire".into(),
+        why: "avenant".into(),
+    };
+    // Sequence: 41 is already taken.
+    let r = j.append(entry(41, Movement::Commit, proj("a", S), Account::Agreement(1), 100), &caps());
+    assert!(matches!(r, Err(LedgerError::OutOfSequence { last: 41, .. })), "{r:?}");
+    // 50,01 € is one cent beyond the envelope's room.
+    let r = j.append(entry(42, Movement::Commit, proj("a", S), Account::Agreement(1), 5_001), &caps());
+    assert_eq!(
+        exceeded(r),
+        (Ceiling::Envelope, "envelope:subsidy".to_string(), Money(5_000), Money(1))
+    );
+    // Agreement 1 belongs to a: committing to it from b is refused.
+    let r = j.append(entry(42, Movement::Commit, proj("b", S), Account::Agreement(1), 100), &caps());
+    assert!(matches!(r, Err(LedgerError::AgreementMismatch { .. })), "{r:?}");
+    // Paying 500,00 € passes and updates the three balances; then the next cent is refused.
+    j.append(entry(42, Movement::Disburse, Account::Agreement(1), payee(), 50_000), &caps())
+        .unwrap();
+    assert_eq!(j.agreement(1).disbursed, Money(60_000));
+    assert_eq!(j.project("a", S).disbursed, Money(60_000));
+    assert_eq!(j.envelope(S).disbursed, Money(60_000));
+    assert_eq!(j.last_seq(), Some(42));
+    let r = j.append(entry(43, Movement::Disburse, Account::Agreement(1), payee(), 1), &caps());
+    assert_eq!(exceeded(r), (Ceiling::Agreement, "agreement:1".to_string(), Money(0), Money(1)));
+}

@@ -10,6 +10,7 @@ pub mod calls;
 pub mod checks;
 pub mod decisions;
 pub mod disbursements;
+pub mod funding;
 pub mod impact;
 pub mod indicator_admin;
 pub mod investments;
@@ -43,6 +44,9 @@ pub fn router() -> Router<LiveState> {
         .route("/impact/statements", get(impact::list_statements))
         .route("/indicators", get(impact::list_indicators))
         .route("/indicators/{code}", get(impact::find_indicator_detail))
+        .route("/funding", get(funding::find_funding))
+        .route("/funding/burn-down", get(funding::find_burn_down))
+        .route("/funding/projects.csv", get(funding::export_projects))
         .route("/openapi.json", get(openapi::openapi_json))
 }
 

@@ -16,6 +16,7 @@ pub mod dashboard;
 pub mod decisions;
 pub mod disbursements;
 pub mod experts;
+pub mod funding;
 pub mod impact;
 pub mod indicator;
 pub mod indicator_forms;

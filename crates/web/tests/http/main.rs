@@ -14,6 +14,7 @@ mod call_management;
 mod calls;
 mod committee;
 mod disbursements;
+mod funding;
 mod impact;
 mod impact_pages;
 mod investments;
