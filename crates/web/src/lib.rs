@@ -560,7 +560,15 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState, reload_ev
     }
     let store = state.store.clone();
     let live = Live::new(Ctx::new(state));
-    let watcher = reload_every.map(|every| tokio::spawn(watch_imports(live.clone(), store, every)));
+    // The counter is read before serving, not in the watcher's task: an import landing
+    // between the first request and the task's first read would otherwise never be seen.
+    let watcher = match reload_every {
+        Some(every) => {
+            let seen = store.import_count().await.ok();
+            Some(tokio::spawn(watch_imports(live.clone(), store, every, seen)))
+        }
+        None => None,
+    };
     let result = axum::serve(listener, routes(live)).with_graceful_shutdown(shutdown_signal()).await;
     if let Some(w) = watcher {
         w.abort();
@@ -569,8 +577,7 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState, reload_ev
 }
 
 /// Polls the store's import counter and swaps in a fresh snapshot when it moves.
-async fn watch_imports(live: LiveState, store: territoires_store::Store, every: Duration) {
-    let mut seen = store.import_count().await.ok();
+async fn watch_imports(live: LiveState, store: territoires_store::Store, every: Duration, mut seen: Option<i64>) {
     let mut ticker = tokio::time::interval(every);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {

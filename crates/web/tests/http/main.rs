@@ -24,6 +24,7 @@ mod openapi;
 mod opinions_decisions;
 mod pages;
 mod reload;
+mod stress;
 mod whole_call;
 
 use axum::body::Body;
