@@ -466,6 +466,7 @@ fn routes(live: LiveState) -> Router {
         // Agreements (issue 5 §2).
         .route("/conventions", get(pages::agreements::list).post(pages::agreements::create))
         .route("/conventions/nouvelle", get(pages::agreements::new_form))
+        .route("/conventions/export.csv", get(pages::agreements::export))
         .route("/conventions/{id}", get(pages::agreements::show))
         .route(
             "/conventions/{id}/avenant",

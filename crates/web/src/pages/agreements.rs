@@ -476,3 +476,65 @@ pub async fn amend_submit(
         .await,
     )
 }
+
+/// The header of the agreements export (amounts in euros, decimal comma).
+const EXPORT_HEADER: [&str; 14] = [
+    "id",
+    "reference",
+    "projet",
+    "intitule",
+    "beneficiaire",
+    "siren",
+    "signee_le",
+    "montant_eur",
+    "assiette_eur",
+    "statut",
+    "version",
+    "engage_eur",
+    "verse_eur",
+    "reste_a_verser_eur",
+];
+
+/// `GET /conventions/export.csv?projet=SLUG`: the agreements (all, or one project's) with
+/// what the ledger says is committed, paid and unpaid on each, as a CSV that opens in a
+/// French spreadsheet (`;`, BOM, decimal comma; see `territoires_formats::french_csv`).
+/// Public, like the list. Errors: 404 for an unknown project.
+pub async fn export(Current(ctx): Current, Query(q): Query<ProjectFilter>) -> Response {
+    use territoires_formats::french_csv::{self, Cell};
+    no_store(
+        async {
+            let f = Format::Html;
+            let slug = Some(q.projet.trim()).filter(|s| !s.is_empty());
+            if let Some(s) = slug.filter(|s| ctx.app.registry.project(s).is_none()) {
+                return Err(AppError::not_found(
+                    f,
+                    format!("Aucun projet lauréat n'a l'identifiant « {} ».", excerpt(s, ECHO_MAX)),
+                ));
+            }
+            let journal = journal(&ctx, f).await?;
+            let agreements = ctx.app.store.agreements(slug).await.map_err(|e| AppError::internal(f, e))?;
+            let rows = agreements.into_iter().map(|s| {
+                let b = journal.agreement(u64::try_from(s.id).unwrap_or_default());
+                vec![
+                    Cell::Integer(s.id),
+                    Cell::text(s.reference),
+                    Cell::text(s.project_slug),
+                    Cell::text(s.title),
+                    Cell::text(s.beneficiary),
+                    s.beneficiary_siren.map_or(Cell::Empty, Cell::text),
+                    Cell::Date(s.signed_on),
+                    Cell::Money(s.amount),
+                    Cell::Money(s.eligible_cost),
+                    Cell::text(s.status),
+                    Cell::Integer(s.version),
+                    Cell::Money(b.committed),
+                    Cell::Money(b.disbursed),
+                    b.unpaid().map_or(Cell::Empty, Cell::Money),
+                ]
+            });
+            let bytes = french_csv::to_bytes(&EXPORT_HEADER, rows).map_err(|e| AppError::internal(f, e))?;
+            Ok(super::funding::csv_response(bytes, "conventions.csv"))
+        }
+        .await,
+    )
+}

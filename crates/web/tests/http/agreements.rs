@@ -253,3 +253,41 @@ async fn the_form_signs_in_equal_tranches_and_a_refused_form_comes_back_as_typed
     assert_contains(&show, "Calendrier");
     assert_contains(&show, "montant inchangé");
 }
+
+/// The agreements' CSV export opens in a French spreadsheet: BOM, `;`, CRLF, euros with a
+/// decimal comma; one agreement of the whole ceiling is committed, nothing paid yet.
+#[tokio::test]
+async fn the_agreements_export_is_a_french_csv() {
+    let app = spawn_app().await;
+    person(&app, "cp@example.fr", "Chargée", Role::ProgrammeManager).await;
+    let manager = bearer(&app, "cp@example.fr").await;
+    let p = laureate(&app).await;
+    let ceiling = p.subsidy_ceiling.0;
+    let r = api(&app, "POST", "/api/v1/agreements", &manager, terms(&p, "TI-CSV-1", ceiling)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = app.get(&format!("/conventions/export.csv?projet={}", p.slug)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.content_type.starts_with("text/csv"), "{}", r.content_type);
+    let body = r.body.strip_prefix('\u{feff}').expect("a BOM for the spreadsheet");
+    let lines: Vec<&str> = body.split("\r\n").collect();
+    assert!(lines[0].starts_with("id;reference;projet;"), "{}", lines[0]);
+    let cells: Vec<&str> = lines[1].split(';').collect();
+    // The ceiling in euros with a decimal comma and no thousands separator (« 5700000,00 »).
+    let euros = format!("{},{:02}", ceiling / 100, ceiling % 100);
+    assert_eq!(
+        (cells[1], cells[2], cells[7]),
+        ("TI-CSV-1", p.slug.as_str(), euros.as_str()),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(
+        (cells[11], cells[12], cells[13]),
+        (euros.as_str(), "0,00", euros.as_str()),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(
+        app.get("/conventions/export.csv?projet=nulle-part").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
