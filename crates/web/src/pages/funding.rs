@@ -98,6 +98,8 @@ struct ProjectPage {
     name: String,
     rows: Vec<(&'static str, ProjectEnvelope)>,
     holders: Vec<HolderRow>,
+    /// Whether the visitor may sign agreements and record investments (their links shown).
+    can_manage: bool,
 }
 
 /// The agreements and investments of project `slug` in `journal`, in account order.
@@ -125,7 +127,7 @@ fn holders_of(journal: &Journal, slug: &str) -> Vec<HolderRow> {
 }
 
 /// `GET /projets/{slug}/financement`: 404 for an unknown project.
-pub async fn project_tab(Current(ctx): Current, Path(slug): Path<String>) -> Response {
+pub async fn project_tab(Current(ctx): Current, signed_in: MaybeSignedIn, Path(slug): Path<String>) -> Response {
     no_store(
         async {
             let f = Format::Html;
@@ -150,6 +152,7 @@ pub async fn project_tab(Current(ctx): Current, Path(slug): Path<String>) -> Res
                     (EnvelopeKind::Equity.label(), mine.equity),
                 ],
                 holders: holders_of(&journal, &p.slug),
+                can_manage: territoires_domain::access::allows(role(&signed_in), territoires_domain::access::Action::ManageFunding),
             };
             Ok(html(page.render().map_err(|e| AppError::internal(f, e))?.into()))
         }
