@@ -95,11 +95,10 @@ impl FromRequestParts<LiveState> for SignedIn {
 
     async fn from_request_parts(parts: &mut Parts, live: &LiveState) -> Result<Self, Self::Rejection> {
         // Inside a nested router `parts.uri` lost its prefix (`/api/v1`): use the original.
-        let path = parts
-            .extensions
-            .get::<OriginalUri>()
-            .map(|u| u.0.path().to_owned())
-            .unwrap_or_else(|| parts.uri.path().to_owned());
+        let uri = parts.extensions.get::<OriginalUri>().map(|u| &u.0).unwrap_or(&parts.uri);
+        let path = uri.path().to_owned();
+        // The query comes back too: `/conventions/nouvelle?projet=biovallee` after signing in.
+        let back = uri.path_and_query().map_or(path.clone(), |pq| pq.as_str().to_owned());
         let format = format_for(&path);
         let unauthenticated = || match format {
             Format::Json => AppError::new(
@@ -108,7 +107,7 @@ impl FromRequestParts<LiveState> for SignedIn {
                 "Connectez-vous pour accéder à cette ressource.",
             )
             .into_response(),
-            Format::Html => Redirect::to(&format!("/connexion?retour={}", encode_path(&path))).into_response(),
+            Format::Html => Redirect::to(&format!("/connexion?retour={}", encode_path(&back))).into_response(),
         };
         let (id, bearer) = match bearer_token(&parts.headers) {
             Some(token) => (token, true),
@@ -263,7 +262,8 @@ pub async fn authenticate(live: &LiveState, raw_email: &str, password: &str, for
     }
 }
 
-/// Percent-encodes a path for the `retour` parameter (only what is unsafe in a query).
+/// Percent-encodes a path (and its query) for the `retour` parameter (only what is unsafe
+/// in a query: `?`, `&` and `=` included).
 fn encode_path(path: &str) -> String {
     path.bytes()
         .map(|b| match b {

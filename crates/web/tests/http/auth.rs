@@ -78,6 +78,16 @@ const PROTECTED: &[(&str, Option<&[Action]>)] = &[
     ("/avis", Some(&[Action::Review])),
     ("/appels/aap-2018/deliberation", Some(&[Action::Review, Action::Decide])),
     ("/admin/appels/aap-2018/deliberation", Some(&[Action::Decide])),
+    // Funding (issue 5): the disbursement queue for whoever takes a step of the workflow
+    // (project leads see their own projects'), the portfolio for the operator's staff, the
+    // forms for those who sign agreements and record investments.
+    (
+        "/versements",
+        Some(&[Action::RequestDisbursement, Action::CheckDisbursement, Action::PayDisbursement]),
+    ),
+    ("/portefeuille", Some(&[Action::ManageFunding, Action::CheckDisbursement])),
+    ("/conventions/nouvelle?projet=biovallee", Some(&[Action::ManageFunding])),
+    ("/investissements/nouveau?projet=biovallee", Some(&[Action::ManageFunding])),
 ];
 /// Public routes: every role, signed in or not, gets them.
 const PUBLIC: &[&str] = &[
@@ -88,6 +98,12 @@ const PUBLIC: &[&str] = &[
     "/a-propos",
     "/api/v1/projects",
     "/connexion",
+    "/financement",
+    "/financement/journal",
+    "/projets/biovallee/financement",
+    "/conventions",
+    "/api/v1/funding",
+    "/api/v1/agreements",
 ];
 
 #[tokio::test]
@@ -109,7 +125,8 @@ async fn every_role_against_every_route() {
             };
             assert_eq!(r.status, expected, "{role:?} GET {uri}");
             if expected == StatusCode::SEE_OTHER {
-                assert_eq!(r.headers[header::LOCATION], format!("/connexion?retour={uri}"));
+                let back = uri.replace('?', "%3F").replace('=', "%3D");
+                assert_eq!(r.headers[header::LOCATION], format!("/connexion?retour={back}"));
             }
         }
         for uri in PUBLIC {
