@@ -269,7 +269,10 @@ async fn create(
         AppError::new(
             Format::Json,
             ErrorKind::Unprocessable,
-            format!("Corps JSON invalide (attendu {{\"text\": \"…\"}}) : {}", e.body_text()),
+            format!(
+                "Corps JSON invalide (attendu {{\"text\": \"…\"}}) : {}",
+                crate::api::json_rejection_fr(&e)
+            ),
         )
     })?;
     let post = write(store, signed_in, &app, thread, &new.text, "text", Format::Json).await?;

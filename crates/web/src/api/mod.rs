@@ -99,7 +99,53 @@ pub(crate) fn json_body<T>(b: Result<Json<T>, axum::extract::rejection::JsonReje
         crate::AppError::new(
             crate::Format::Json,
             crate::error::ErrorKind::Unprocessable,
-            format!("Corps JSON invalide : {}", e.body_text()),
+            format!("Corps JSON invalide : {}", json_rejection_fr(&e)),
         )
     })
+}
+
+/// A JSON body's rejection in French: axum's and serde's English wording (« missing field
+/// `x` », « unknown variant `y`, expected one of … », « at line 1 column 5 ») replaced by
+/// its French equivalent, the field names and values kept as they are.
+pub(crate) fn json_rejection_fr(e: &axum::extract::rejection::JsonRejection) -> String {
+    use axum::extract::rejection::JsonRejection::*;
+    let detail = match e {
+        MissingJsonContentType(_) => return "l'en-tête Content-Type doit être « application/json »".to_owned(),
+        JsonSyntaxError(_) => format!("JSON mal formé : {}", e.body_text()),
+        _ => e.body_text(),
+    };
+    const PHRASES: [(&str, &str); 27] = [
+        ("Failed to parse the request body as JSON: ", ""),
+        ("Failed to deserialize the JSON body into the target type: ", ""),
+        ("Failed to buffer the request body: ", "corps illisible : "),
+        ("missing field ", "champ manquant : "),
+        ("unknown field ", "champ inconnu : "),
+        ("unknown variant ", "valeur inconnue : "),
+        ("duplicate field ", "champ en double : "),
+        (", expected one of ", ", valeurs permises : "),
+        (", expected ", ", attendu : "),
+        ("invalid type: ", "type invalide : "),
+        ("invalid value: ", "valeur invalide : "),
+        ("invalid length ", "longueur invalide : "),
+        ("trailing characters", "caractères en trop"),
+        ("expected value", "valeur attendue"),
+        ("integer `", "entier `"),
+        ("floating point `", "nombre décimal `"),
+        ("boolean `", "booléen `"),
+        ("string \"", "chaîne \""),
+        ("attendu : a string", "attendu : une chaîne"),
+        ("attendu : a sequence", "attendu : une liste"),
+        ("attendu : a map", "attendu : un objet"),
+        ("attendu : struct ", "attendu : objet "),
+        ("attendu : a boolean", "attendu : un booléen"),
+        ("key must be a string", "une clé doit être une chaîne"),
+        ("EOF while parsing", "fin du texte inattendue"),
+        (" at line ", " à la ligne "),
+        (" column ", ", colonne "),
+    ];
+    let mut out = detail;
+    for (en, fr) in PHRASES {
+        out = out.replace(en, fr);
+    }
+    out
 }

@@ -104,7 +104,7 @@ pub async fn create_session(
             AppError::new(
                 Format::Json,
                 ErrorKind::Unprocessable,
-                format!("Corps JSON invalide : {}", e.body_text()),
+                format!("Corps JSON invalide : {}", crate::api::json_rejection_fr(&e)),
             )
         })?;
         let account = auth::authenticate(&live, &c.email, &c.password, Format::Json).await?.map_err(|_| {

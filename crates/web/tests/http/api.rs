@@ -227,3 +227,37 @@ async fn list_items_are_summaries_and_the_fiche_text_is_on_the_project() {
     let full = app.get("/api/v1/projects/alimentation-durable-2030").await.json();
     assert_eq!(full["impacts_2030"].as_array().map(Vec::len), Some(5));
 }
+
+/// A malformed JSON body is refused in French, naming the field or the place, whatever
+/// the endpoint: no English wording of the JSON library reaches the user.
+#[tokio::test]
+async fn malformed_json_bodies_are_refused_in_french() {
+    use axum::body::Body;
+    use axum::http::{header, Request};
+    let app = spawn_app().await;
+    let post = |body: &'static str, json: bool| {
+        let mut r = Request::post("/api/v1/sessions");
+        if json {
+            r = r.header(header::CONTENT_TYPE, "application/json");
+        }
+        r.body(Body::from(body)).unwrap()
+    };
+    let cases = [
+        (post(r#"{"email": "a@b.fr"}"#, true), "champ manquant : `password`"),
+        (
+            post(r#"{"email": "a@b.fr", "password": 3}"#, true),
+            "type invalide : entier `3`, attendu : ",
+        ),
+        (post(r#"{"email": "#, true), "JSON mal formé : "),
+        (post(r#"{}"#, false), "Content-Type doit être « application/json »"),
+    ];
+    for (request, expected) in cases {
+        let r = app.request(request).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        let message = r.json()["error"]["message"].as_str().unwrap().to_owned();
+        assert!(message.contains(expected), "{message}");
+        for english in ["missing field", "expected", "invalid type", "at line", "Failed"] {
+            assert!(!message.contains(english), "{message}");
+        }
+    }
+}
