@@ -17,7 +17,7 @@ use axum::body::Body;
 use axum::extract::Path;
 use axum::http::{header, HeaderValue, Uri};
 use axum::response::Response;
-use territoires_domain::access::Role;
+use territoires_domain::access::{allows, Action, Role};
 use territoires_domain::funding::ledger::{Account, Entry, Journal};
 use territoires_domain::programme::EnvelopeKind;
 use territoires_domain::Money;
@@ -102,15 +102,19 @@ struct ProjectPage {
     can_manage: bool,
 }
 
-/// The agreements and investments of project `slug` in `journal`, in account order.
-fn holders_of(journal: &Journal, slug: &str) -> Vec<HolderRow> {
+/// The agreements and investments of project `slug` in `journal`, in account order. Their
+/// amounts are public (the ledger is); an investment's case (valuations, co-investors and
+/// their terms) is for the operator's staff only, so it is linked only when
+/// `investments_readable`.
+fn holders_of(journal: &Journal, slug: &str, investments_readable: bool) -> Vec<HolderRow> {
     journal
         .holders()
         .filter(|(_, _, s, _)| *s == slug)
         .filter_map(|(account, b, _, kind)| {
             let (label, href) = match account {
                 Account::Agreement(n) => (format!("Convention n° {n}"), format!("/conventions/{n}")),
-                Account::Investment(n) => (format!("Investissement n° {n}"), format!("/investissements/{n}")),
+                Account::Investment(n) if investments_readable => (format!("Investissement n° {n}"), format!("/investissements/{n}")),
+                Account::Investment(n) => (format!("Investissement n° {n}"), String::new()),
                 _ => return None,
             };
             Some(HolderRow {
@@ -151,8 +155,11 @@ pub async fn project_tab(Current(ctx): Current, signed_in: MaybeSignedIn, Path(s
                     (EnvelopeKind::Subsidy.label(), mine.subsidy),
                     (EnvelopeKind::Equity.label(), mine.equity),
                 ],
-                holders: holders_of(&journal, &p.slug),
-                can_manage: territoires_domain::access::allows(role(&signed_in), territoires_domain::access::Action::ManageFunding),
+                holders: holders_of(&journal, &p.slug, {
+                    let r = role(&signed_in);
+                    allows(r, Action::ManageFunding) || allows(r, Action::CheckDisbursement)
+                }),
+                can_manage: allows(role(&signed_in), Action::ManageFunding),
             };
             Ok(html(page.render().map_err(|e| AppError::internal(f, e))?.into()))
         }
