@@ -3,11 +3,14 @@
 //!
 //! Each step is taken by a role allowed to ([`Step::action`], decided by
 //! [`crate::access::allows`]), on a value date that is not in the future and not before
-//! the previous step's, with a non-empty reason. Separation of duties (a « four eyes »
+//! the previous step's (a request: not before the agreement's signature), with a
+//! non-empty reason. Separation of duties (a « four eyes »
 //! rule): nobody approves a request they made or checked, nobody pays what they approved.
 //!
 //! Amounts (integer cents): a request stays within what remains on its tranche (tranche
-//! amount − Σ its non-rejected disbursements, [`check_amount`]); the payment is also
+//! amount − Σ its non-rejected disbursements, [`check_amount`]), and still does at the
+//! check, the approval and the payment ([`recheck_amount`]: the tranche may have been
+//! lowered since); the payment is also
 //! checked by the ledger ([`super::ledger`]: the agreement's unpaid commitment, hence the
 //! project's ceiling and the envelope).
 //!
@@ -284,6 +287,14 @@ pub enum DisbursementError {
         /// Today (Europe/Paris).
         today: Date,
     },
+    /// A request dated before the agreement's signature.
+    #[error("le champ « date » ({on}) précède la signature de la convention ({signed_on})")]
+    BeforeSignature {
+        /// The value date given.
+        on: Date,
+        /// The agreement's signature date.
+        signed_on: Date,
+    },
     /// The value date is before the previous step's.
     #[error("le champ « date » ({on}) précède la date de l'étape précédente ({previous})")]
     BeforePrevious {
@@ -315,6 +326,21 @@ pub enum DisbursementError {
         /// Σ the tranche's non-rejected disbursements (cents).
         taken: Money,
         /// What remains (cents): `tranche_amount − taken`, never below zero.
+        remaining: Money,
+    },
+    /// At a later step (check, approve, pay), the request no longer fits on its tranche
+    /// (lowered since the request, or other requests grew).
+    #[error("la tranche « {tranche} » n'est plus que de {tranche_amount}, dont {others} demandés ou versés par d'autres versements : ce versement de {amount} n'y tient plus (il ne reste que {remaining}) ; rejetez-le")]
+    TrancheLowered {
+        /// The tranche's label.
+        tranche: String,
+        /// This disbursement's amount (cents).
+        amount: Money,
+        /// The tranche's amount now (cents).
+        tranche_amount: Money,
+        /// Σ the tranche's other non-rejected disbursements (cents).
+        others: Money,
+        /// What remains for this one (cents), never below zero.
         remaining: Money,
     },
     /// A project lead acting on another project than their own.
@@ -383,17 +409,19 @@ pub fn take_step(
 }
 
 /// Checks a request of `amount` cents by `role` on value date `on` (`today` in
-/// Europe/Paris) with reason `why`, on tranche `tranche` of `tranche_amount` cents whose
+/// Europe/Paris; not before the agreement's signature, `signed_on`) with reason `why`, on tranche `tranche` of `tranche_amount` cents whose
 /// non-rejected disbursements sum to `taken`. Project leads are scoped to their own
 /// projects by the caller. Errors: [`DisbursementError::NoReason`],
-/// [`DisbursementError::FutureDate`], [`DisbursementError::Forbidden`],
-/// [`DisbursementError::NotPositive`], [`DisbursementError::BeyondTranche`].
+/// [`DisbursementError::FutureDate`], [`DisbursementError::BeforeSignature`],
+/// [`DisbursementError::Forbidden`], [`DisbursementError::NotPositive`],
+/// [`DisbursementError::BeyondTranche`].
 #[allow(clippy::too_many_arguments)] // the facts of one request, all required
 pub fn check_request(
     role: Role,
     amount: Money,
     on: Date,
     today: Date,
+    signed_on: Date,
     why: &str,
     tranche: &str,
     tranche_amount: Money,
@@ -404,6 +432,9 @@ pub fn check_request(
     }
     if on > today {
         return Err(DisbursementError::FutureDate { on, today });
+    }
+    if on < signed_on {
+        return Err(DisbursementError::BeforeSignature { on, signed_on });
     }
     if !allows(role, Action::RequestDisbursement) {
         return Err(DisbursementError::Forbidden { role, step: Step::Request });
@@ -426,6 +457,24 @@ pub fn check_amount(tranche: &str, amount: Money, tranche_amount: Money, taken: 
             amount,
             tranche_amount,
             taken,
+            remaining,
+        });
+    }
+    Ok(())
+}
+
+/// At a step after the request (check, approve, pay): the disbursement of `amount` still
+/// fits on its tranche of `tranche_amount` beside the tranche's `others` (Σ its other
+/// non-rejected disbursements), all cents. Errors: [`DisbursementError::TrancheLowered`]
+/// with the figures (the remainder never shown below zero).
+pub fn recheck_amount(tranche: &str, amount: Money, tranche_amount: Money, others: Money) -> Result<(), DisbursementError> {
+    let remaining = Money(tranche_amount.0.saturating_sub(others.0).max(0));
+    if amount > remaining {
+        return Err(DisbursementError::TrancheLowered {
+            tranche: tranche.to_owned(),
+            amount,
+            tranche_amount,
+            others,
             remaining,
         });
     }
