@@ -429,8 +429,9 @@ impl Store {
     ///
     /// Rules ([`take_step`]): the step applies to the status, the role may take it (a
     /// project lead takes none of these), the date is neither in the future nor before the
-    /// last step's, the reason is not blank, nobody approves what they requested or
-    /// checked, nobody pays what they approved. A check also needs every condition of the
+    /// last step's, the reason is not blank, nobody checks what they requested, nobody
+    /// approves what they requested or checked, nobody pays what they requested or
+    /// approved. A check also needs every condition of the
     /// tranche met ([`check_conditions`]); a check, an approval and a payment need the
     /// amount to fit on the tranche beside its other non-rejected disbursements (the
     /// tranche may have been lowered since the request); a payment also needs the ledger

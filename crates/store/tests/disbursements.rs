@@ -307,6 +307,16 @@ async fn separation_of_duties_and_roles_are_enforced() {
         .request_disbursement(7, 71, Money(100_000), DAY, "avance", &manager())
         .await
         .unwrap();
+    // The requester does not check their own request.
+    assert!(matches!(
+        store
+            .take_disbursement_step(d.id, Step::Check, DAY, "ok", &manager(), &caps())
+            .await,
+        Err(StoreError::Disbursement(DisbursementError::SameActor {
+            step: Step::Check,
+            earlier: Step::Request
+        }))
+    ));
     store
         .take_disbursement_step(d.id, Step::Check, DAY, "ok", &instructor(), &caps())
         .await
@@ -340,6 +350,18 @@ async fn separation_of_duties_and_roles_are_enforced() {
         store.take_disbursement_step(d.id, Step::Pay, DAY, "ok", &other, &caps()).await,
         Err(StoreError::Disbursement(DisbursementError::SameActor { .. }))
     ));
+    // Nor does the requester pay it.
+    assert!(matches!(
+        store.take_disbursement_step(d.id, Step::Pay, DAY, "ok", &manager(), &caps()).await,
+        Err(StoreError::Disbursement(DisbursementError::SameActor {
+            step: Step::Pay,
+            earlier: Step::Request
+        }))
+    ));
+    store
+        .take_disbursement_step(d.id, Step::Pay, DAY, "ok", &admin(), &caps())
+        .await
+        .unwrap();
     // A project lead requests only for their own project.
     let account = store
         .create_account(

@@ -4,14 +4,14 @@
 //! Each step is taken by a role allowed to ([`Step::action`], decided by
 //! [`crate::access::allows`]), on a value date that is not in the future and not before
 //! the previous step's (a request: not before the agreement's signature), with a
-//! non-empty reason. Separation of duties (a « four eyes »
-//! rule): nobody approves a request they made or checked, nobody pays what they approved.
+//! non-empty reason. Separation of duties (a « four eyes » rule): nobody checks a request
+//! they made; nobody approves a request they made or checked; nobody pays a request they
+//! made or approved.
 //!
 //! Amounts (integer cents): a request stays within what remains on its tranche (tranche
 //! amount − Σ its non-rejected disbursements, [`check_amount`]), and still does at the
 //! check, the approval and the payment ([`recheck_amount`]: the tranche may have been
-//! lowered since); the payment is also
-//! checked by the ledger ([`super::ledger`]: the agreement's unpaid commitment, hence the
+//! lowered since); the payment is also checked by the ledger ([`super::ledger`]: the agreement's unpaid commitment, hence the
 //! project's ceiling and the envelope).
 //!
 //! The check step refuses while a tranche condition is unmet ([`check_conditions`]): a
@@ -362,8 +362,8 @@ pub enum DisbursementError {
 /// Checked in order: the reason is not blank; the date is not after `today`, nor before
 /// the last step's; the step applies to the status (check on requested, approve on
 /// checked, pay on approved, reject on any but paid and rejected); the role may take it
-/// ([`Step::action`]); separation of duties (approve: not the requester nor the checker;
-/// pay: not the approver). Errors: the first rule broken, as a [`DisbursementError`].
+/// ([`Step::action`]); separation of duties (check: not the requester; approve: not the
+/// requester nor the checker; pay: not the requester nor the approver). Errors: the first rule broken, as a [`DisbursementError`].
 pub fn take_step(
     status: Status,
     step: Step,
@@ -395,8 +395,9 @@ pub fn take_step(
         return Err(DisbursementError::Forbidden { role: actor.role, step });
     }
     let excluded: &[Step] = match step {
+        Step::Check => &[Step::Request],
         Step::Approve => &[Step::Request, Step::Check],
-        Step::Pay => &[Step::Approve],
+        Step::Pay => &[Step::Request, Step::Approve],
         _ => &[],
     };
     if let Some(earlier) = history.iter().find(|t| t.actor == actor.id && excluded.contains(&t.step)) {

@@ -117,8 +117,15 @@ fn roles_that_may_not_take_a_step_are_refused() {
 }
 
 #[test]
-fn nobody_approves_what_they_requested_or_checked_nor_pays_what_they_approved() {
+fn nobody_checks_what_they_requested_approves_what_they_requested_or_checked_nor_pays_what_they_requested_or_approved() {
     let mut history = requested_by("pm@bdt.fr");
+    assert_eq!(
+        take_step(Status::Requested, Step::Check, &pm("pm@bdt.fr"), TODAY, TODAY, "ok", &history),
+        Err(DisbursementError::SameActor {
+            step: Step::Check,
+            earlier: Step::Request
+        })
+    );
     assert_eq!(
         take_step(Status::Checked, Step::Approve, &pm("pm@bdt.fr"), TODAY, TODAY, "ok", &history),
         Err(DisbursementError::SameActor {
@@ -142,9 +149,17 @@ fn nobody_approves_what_they_requested_or_checked_nor_pays_what_they_approved() 
             earlier: Step::Approve
         })
     );
-    // The requester may pay: the rule only keeps approver and payer apart.
+    // The requester may not pay their own request either.
     assert_eq!(
         take_step(Status::Approved, Step::Pay, &pm("pm@bdt.fr"), TODAY, TODAY, "ok", &history),
+        Err(DisbursementError::SameActor {
+            step: Step::Pay,
+            earlier: Step::Request
+        })
+    );
+    // The checker may pay: a third and a fourth pair of eyes are not required.
+    assert_eq!(
+        take_step(Status::Approved, Step::Pay, &pm("pm2@bdt.fr"), TODAY, TODAY, "ok", &history),
         Ok(Status::Paid)
     );
 }
