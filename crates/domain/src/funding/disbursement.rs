@@ -359,10 +359,11 @@ pub enum DisbursementError {
 /// steps are `history` (oldest first), on value date `on` with reason `why`, `today`
 /// being the current date in Europe/Paris.
 ///
-/// Checked in order: the reason is not blank; the date is not after `today`, nor before
-/// the last step's; the step applies to the status (check on requested, approve on
-/// checked, pay on approved, reject on any but paid and rejected); the role may take it
-/// ([`Step::action`]); separation of duties (check: not the requester; approve: not the
+/// Checked in order: the role may take it ([`Step::action`]; first, so that a refused
+/// role learns nothing of the status); the reason is not blank; the date is not after
+/// `today`, nor before the last step's; the step applies to the status (check on
+/// requested, approve on checked, pay on approved, reject on any but paid and rejected);
+/// separation of duties (check: not the requester; approve: not the
 /// requester nor the checker; pay: not the requester nor the approver). Errors: the first rule broken, as a [`DisbursementError`].
 pub fn take_step(
     status: Status,
@@ -373,6 +374,10 @@ pub fn take_step(
     why: &str,
     history: &[Taken],
 ) -> Result<Status, DisbursementError> {
+    // The role first: someone who may not take the step learns nothing of the status.
+    if !allows(actor.role, step.action(status)) {
+        return Err(DisbursementError::Forbidden { role: actor.role, step });
+    }
     if why.trim().is_empty() {
         return Err(DisbursementError::NoReason);
     }
@@ -391,9 +396,6 @@ pub fn take_step(
         (Status::Requested | Status::Checked | Status::Approved, Step::Reject) => Status::Rejected,
         _ => return Err(DisbursementError::WrongStatus { step, status }),
     };
-    if !allows(actor.role, step.action(status)) {
-        return Err(DisbursementError::Forbidden { role: actor.role, step });
-    }
     let excluded: &[Step] = match step {
         Step::Check => &[Step::Request],
         Step::Approve => &[Step::Request, Step::Check],

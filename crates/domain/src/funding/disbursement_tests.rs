@@ -397,3 +397,27 @@ fn a_later_step_rechecks_the_request_against_the_tranche_as_it_is_now() {
         })
     ));
 }
+
+#[test]
+fn the_role_is_checked_before_the_status() {
+    let lead = StepActor {
+        id: "lead@projet.fr",
+        role: Role::ProjectLead,
+    };
+    // Paying a request not yet checked: a project lead learns nothing of its status.
+    assert_eq!(
+        take_step(
+            Status::Requested,
+            Step::Pay,
+            &lead,
+            TODAY,
+            TODAY,
+            "virement",
+            &requested_by("x@y.fr")
+        ),
+        Err(DisbursementError::Forbidden {
+            role: Role::ProjectLead,
+            step: Step::Pay
+        })
+    );
+}

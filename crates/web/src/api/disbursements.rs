@@ -23,7 +23,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use territoires_domain::access::Role;
+use territoires_domain::access::{allows, Role};
 use territoires_domain::funding::disbursement::{Condition, DisbursementError, Status, Step};
 use territoires_domain::funding::ledger::Caps;
 use territoires_domain::Money;
@@ -79,6 +79,21 @@ pub(crate) async fn visible(ctx: &Ctx, signed_in: &SignedIn, raw_id: &str, forma
         return Err(hidden());
     }
     Ok(d)
+}
+
+/// 403 unless `role` may take `step` on a disbursement at `status` ([`Step::action`]):
+/// checked before anything else of the step (status, date, reason), so that a refused
+/// role learns nothing of the disbursement's state.
+pub(crate) fn may_take(role: Role, step: Step, status: Status, format: Format) -> AppResult<()> {
+    if allows(role, step.action(status)) {
+        Ok(())
+    } else {
+        Err(AppError::new(
+            format,
+            ErrorKind::Forbidden,
+            capitalise(&DisbursementError::Forbidden { role, step }.to_string()),
+        ))
+    }
 }
 
 /// The ceilings a payment is checked against: the envelopes and the fiches' ceilings.
@@ -438,6 +453,7 @@ async fn step(
 ) -> AppResult<Response> {
     signed_in.check_api_write(headers)?;
     let d = visible(ctx, signed_in, raw_id, Format::Json).await?;
+    may_take(signed_in.session.account.role, step, d.disbursement.status, Format::Json)?;
     let input = body(json)?;
     let on = parse_date(&input.date, "date", Format::Json)?;
     let d = ctx
