@@ -5,7 +5,8 @@
 //! Rules checked here (French messages naming the field, first broken rule reported):
 //! - reference, title and beneficiary are not blank; the beneficiary's SIREN, when given,
 //!   has 9 digits and a valid Luhn check digit ([`crate::siren::Siren`]);
-//! - the amount (cents) is strictly positive, the eligible cost too;
+//! - the amount (cents) is strictly positive, the eligible cost too, and so is every
+//!   co-financer's amount and every tranche (no part of 0 €, nor of 0 %);
 //! - the co-financing plan closes exactly: State amount + Σ other financers = eligible cost,
 //!   to the cent (no tolerance: a plan that does not close is a typing error);
 //! - the project's eligible costs, all agreements together, stay within the fiche's
@@ -116,7 +117,7 @@ pub struct Cofinancer {
     pub financer: String,
     /// Kind.
     pub kind: FinancerKind,
-    /// Amount (cents), not negative.
+    /// Amount (cents), strictly positive.
     pub amount: Money,
 }
 
@@ -341,8 +342,15 @@ impl TermsDraft {
         }
         for (i, c) in self.cofinancers.iter().enumerate() {
             blank(&format!("cofinancers[{i}].financer"), &c.financer)?;
-            if c.amount.0 < 0 {
-                return Err(err(format!("cofinancers[{i}].amount_cents"), "un montant ne peut pas être négatif"));
+            if c.amount.0 <= 0 {
+                return Err(err(
+                    format!("cofinancers[{i}].amount_cents"),
+                    format!(
+                        "l'apport de « {} » doit être strictement positif (reçu {}) : retirez la ligne d'un financeur qui n'apporte rien",
+                        c.financer.trim(),
+                        c.amount
+                    ),
+                ));
             }
         }
         let others = Money::sum(self.cofinancers.iter().map(|c| c.amount)).ok_or_else(|| overflow("cofinancers"))?;
@@ -462,6 +470,12 @@ fn resolve_tranches(amount: Money, drafts: Vec<TrancheDraft>) -> Result<Vec<Tran
             Share::Amount(_) => None,
         })
         .collect();
+    if let Some(i) = percents.iter().position(|p| *p == 0).filter(|_| percents.len() == drafts.len()) {
+        return Err(err(
+            format!("tranches[{i}].percent_bp"),
+            "une tranche de 0 % n'a pas lieu d'être : sa part doit être strictement positive",
+        ));
+    }
     let amounts: Vec<Money> = if percents.len() == drafts.len() {
         split_by_percentages(amount, &percents).map_err(|e| err("tranches", e))?
     } else if percents.is_empty() {
@@ -472,8 +486,11 @@ fn resolve_tranches(amount: Money, drafts: Vec<TrancheDraft>) -> Result<Vec<Tran
                 Share::Percent(_) => Money::ZERO,
             })
             .collect();
-        if let Some(i) = given.iter().position(|m| m.0 < 0) {
-            return Err(err(format!("tranches[{i}].amount_cents"), "un montant ne peut pas être négatif"));
+        if let Some(i) = given.iter().position(|m| m.0 <= 0) {
+            return Err(err(
+                format!("tranches[{i}].amount_cents"),
+                format!("le montant d'une tranche doit être strictement positif (reçu {})", given[i]),
+            ));
         }
         let sum = Money::sum(given.iter().copied()).ok_or_else(|| overflow("tranches"))?;
         if sum != amount {
@@ -489,6 +506,13 @@ fn resolve_tranches(amount: Money, drafts: Vec<TrancheDraft>) -> Result<Vec<Tran
             "les tranches sont données toutes en montants ou toutes en pourcentages, pas un mélange",
         ));
     };
+    // A small percentage of a small amount may round to nothing: a tranche of 0 € too.
+    if let Some(i) = amounts.iter().position(|m| m.0 <= 0) {
+        return Err(err(
+            format!("tranches[{i}].percent_bp"),
+            format!("cette part du montant, {amount}, arrondie au centime, vaut 0 € : une tranche doit être strictement positive"),
+        ));
+    }
     Ok(drafts
         .into_iter()
         .zip(amounts)

@@ -328,3 +328,40 @@ fn amendment_dates_follow_the_previous_version_and_today_and_keep_the_signature_
     assert_eq!(e.field, "signed_on");
     assert!(e.message.contains("ne change pas"), "{e}");
 }
+
+#[test]
+fn parts_of_zero_are_refused_naming_the_field() {
+    let mut d = draft();
+    d.tranches[1].share = Share::Percent(0);
+    d.tranches[2].share = Share::Percent(7_000);
+    let e = d.check(&ProjectContext::default()).unwrap_err();
+    assert_eq!(e.field, "tranches[1].percent_bp");
+    assert!(e.message.starts_with("Champ « tranches[1].percent_bp » :"), "{e}");
+
+    let mut d = draft();
+    d.tranches = vec![
+        tranche("Avance", Share::Amount(Money(100_001)), vec![]),
+        tranche("Solde", Share::Amount(Money(0)), vec![]),
+    ];
+    assert_eq!(d.check(&ProjectContext::default()).unwrap_err().field, "tranches[1].amount_cents");
+
+    // A co-financer bringing 0 €: the plan still closes (State 2 000,01 €), but the line
+    // is refused.
+    let mut d = draft();
+    d.amount = Money(200_001);
+    d.cofinancers[0].amount = Money(0);
+    d.tranches = vec![tranche("Unique", Share::Percent(10_000), vec![])];
+    let e = d.check(&ProjectContext::default()).unwrap_err();
+    assert_eq!(e.field, "cofinancers[0].amount_cents");
+    assert!(e.message.contains("Région"), "{e}");
+
+    // 0,01 % of 1,00 € rounds to 0 €: refused too.
+    let mut d = draft();
+    d.amount = Money(100);
+    d.eligible_cost = Money(100_100);
+    d.tranches = vec![
+        tranche("Avance", Share::Percent(1), vec![]),
+        tranche("Solde", Share::Percent(9_999), vec![]),
+    ];
+    assert_eq!(d.check(&ProjectContext::default()).unwrap_err().field, "tranches[0].percent_bp");
+}

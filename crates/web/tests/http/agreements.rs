@@ -291,3 +291,27 @@ async fn the_agreements_export_is_a_french_csv() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn parts_of_zero_are_refused_naming_the_field() {
+    let app = spawn_app().await;
+    person(&app, "cp@example.fr", "Chargée", Role::ProgrammeManager).await;
+    let manager = bearer(&app, "cp@example.fr").await;
+    let p = laureate(&app).await;
+    let amount = p.subsidy_ceiling.0;
+    let mut zero_tranche = terms(&p, "TI-Z", amount);
+    zero_tranche["tranches"][0]["percent_bp"] = json!(0);
+    zero_tranche["tranches"][2]["percent_bp"] = json!(6667);
+    let r = api(&app, "POST", "/api/v1/agreements", &manager, zero_tranche).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_contains(&r.body, "tranches[0].percent_bp");
+    // The State brings the whole eligible cost, the region 0 €: the plan closes, the line
+    // of 0 € is refused.
+    let mut zero_cofinancer = terms(&p, "TI-Z", amount);
+    zero_cofinancer["eligible_cost_cents"] = json!(amount);
+    zero_cofinancer["cofinancers"][0]["amount_cents"] = json!(0);
+    let r = api(&app, "POST", "/api/v1/agreements", &manager, zero_cofinancer).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_contains(&r.body, "cofinancers[0].amount_cents");
+    assert_eq!(app.get("/api/v1/agreements").await.json(), json!([]));
+}
