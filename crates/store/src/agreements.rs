@@ -301,7 +301,8 @@ impl Store {
     /// the whole transaction (at most 5 attempts). Returns the new agreement's id.
     ///
     /// Errors, nothing written: [`StoreError::Agreement`] for terms that break a rule
-    /// (naming the field); [`StoreError::Conflict`] for a reference already used;
+    /// (naming the field); [`StoreError::Conflict`] for a reference already used (trimmed,
+    /// compared without regard to case);
     /// [`StoreError::Ledger`] when the commitment exceeds the envelope's room or the
     /// project's ceiling (its French message says by how much); [`StoreError::Database`].
     pub async fn sign_agreement(
@@ -339,14 +340,16 @@ impl Store {
             today: Some(today()),
         };
         let terms = draft.check(&project)?;
-        let taken = sqlx::query("SELECT id FROM agreements WHERE reference = $1")
+        // References are unique whatever their case (`r-fut` is `R-FUT`); `terms.reference`
+        // is already trimmed. LOWER is portable (ASCII on SQLite, which references are).
+        let taken = sqlx::query("SELECT reference FROM agreements WHERE LOWER(reference) = LOWER($1)")
             .bind(terms.reference.clone())
             .fetch_optional(&mut *tx)
             .await?;
-        if taken.is_some() {
+        if let Some(row) = taken {
+            let existing: String = row.try_get(0)?;
             return Err(StoreError::Conflict(format!(
-                "Champ « reference » : une convention porte déjà la référence « {} ».",
-                terms.reference
+                "Champ « reference » : une convention porte déjà la référence « {existing} » (les références ne distinguent ni les majuscules ni les espaces autour)."
             )));
         }
         let id: i64 = sqlx::query(

@@ -158,6 +158,12 @@ async fn terms_that_break_a_rule_and_a_reused_reference_are_refused() {
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    // Nor by another case with spaces around.
+    let err = store
+        .sign_agreement("vallee", &draft(" ti-1 ", 10_000), None, &manager, &caps())
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, StoreError::Conflict(m) if m.contains("« TI-1 »")), "{err:?}");
     // A project without a known ceiling: nothing is committed.
     let err = store
         .sign_agreement("inconnu", &draft("TI-9", 10_000), None, &manager, &caps())

@@ -315,3 +315,17 @@ async fn parts_of_zero_are_refused_naming_the_field() {
     assert_contains(&r.body, "cofinancers[0].amount_cents");
     assert_eq!(app.get("/api/v1/agreements").await.json(), json!([]));
 }
+
+#[tokio::test]
+async fn references_are_unique_whatever_their_case_and_spaces() {
+    let app = spawn_app().await;
+    person(&app, "cp@example.fr", "Chargée", Role::ProgrammeManager).await;
+    let manager = bearer(&app, "cp@example.fr").await;
+    let p = laureate(&app).await;
+    let r = api(&app, "POST", "/api/v1/agreements", &manager, terms(&p, "R-FUT", 10_000)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = api(&app, "POST", "/api/v1/agreements", &manager, terms(&p, "r-fut ", 10_000)).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_contains(&r.body, "« R-FUT »");
+    assert_eq!(app.get("/api/v1/agreements").await.json().as_array().unwrap().len(), 1);
+}
