@@ -191,6 +191,9 @@ async fn the_form_signs_in_equal_tranches_and_a_refused_form_comes_back_as_typed
     let r = app.request(form("/conventions", body(fields("1 000,01")), Some(&manager))).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_contains(&r.body, "ne boucle pas");
+    // The message names the form's label, not the API's field.
+    assert_contains(&r.body, "Champ « Autres financeurs » :");
+    assert!(!r.body.contains("« cofinancers »"), "{}", r.body);
     assert_contains(&r.body, "value=\"1 000,01\"");
     assert_contains(&r.body, "Commune de la Vallée ; collectivité ; 200,00");
     assert!(app.store.agreements(None).await.unwrap().is_empty());
@@ -237,7 +240,8 @@ async fn the_form_signs_in_equal_tranches_and_a_refused_form_comes_back_as_typed
     ]);
     let r = app.request(form(&amend, blank_reason.clone(), Some(&manager))).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert_contains(&r.body, "« reason »");
+    assert_contains(&r.body, "Champ « Motif de l");
+    assert!(!r.body.contains("« reason »"), "{}", r.body);
     assert_contains(&r.body, "Mois 12 ; 2024-12-28 ; 50,00");
     let r = app
         .request(form(
