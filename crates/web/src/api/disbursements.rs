@@ -128,7 +128,8 @@ pub(crate) fn store_error(format: Format, e: StoreError) -> AppError {
         StoreError::Ledger(l) => AppError::new(
             format,
             ErrorKind::Unprocessable,
-            format!("Paiement refusé par le grand livre : {l}."),
+            // The refused entry was never written: its number would name nothing.
+            format!("Paiement refusé par le grand livre : {}.", l.reason()),
         ),
         other => crate::pages::opinions::store_error(format, other),
     }

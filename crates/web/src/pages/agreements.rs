@@ -40,7 +40,8 @@ pub(crate) fn agreement_error(format: Format, e: StoreError) -> AppError {
     let labelled = |m: String| if format == Format::Html { with_form_labels(&m) } else { m };
     match e {
         StoreError::Agreement(e) => AppError::new(format, ErrorKind::Unprocessable, labelled(e.message)),
-        StoreError::Ledger(e) => AppError::new(format, ErrorKind::Conflict, format!("Engagement refusé : {e}.")),
+        // The refused entry was never written: its number would name nothing.
+        StoreError::Ledger(e) => AppError::new(format, ErrorKind::Conflict, format!("Engagement refusé : {}.", e.reason())),
         StoreError::Conflict(m) | StoreError::Refused(m) => AppError::new(format, ErrorKind::Conflict, labelled(m)),
         StoreError::NotFound(m) => AppError::not_found(format, m),
         other => AppError::internal(format, other),

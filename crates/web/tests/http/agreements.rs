@@ -77,6 +77,8 @@ async fn a_programme_manager_signs_up_to_the_ceiling_and_amends() {
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     let message = r.json()["error"]["message"].as_str().unwrap().to_owned();
     assert!(message.contains("plafond du projet") && message.contains("de 0,01"), "{message}");
+    // The refused entry was never written: the message cites no entry number.
+    assert!(!message.contains("écriture n°"), "{message}");
     assert_eq!(app.get("/api/v1/agreements").await.json(), json!([]));
 
     // Terms that do not close: 422 naming the field.
