@@ -377,7 +377,7 @@ pub struct DisbursementRequestInput {
         (status = 403, description = "The role may not request, a project lead not of this project, or a cookie write without X-CSRF-Token", body = ErrorBody),
         (status = 404, description = "No such agreement, or no such tranche on it", body = ErrorBody),
         (status = 409, description = "The agreement is not active", body = ErrorBody),
-        (status = 422, description = "A bad field: date in the future, blank reason, amount not positive or beyond what remains on the tranche (the figures in the message)", body = ErrorBody),
+        (status = 422, description = "A bad field: date in the future or before the agreement's signature, blank reason, amount not positive or beyond what remains on the tranche (the figures in the message)", body = ErrorBody),
     )
 )]
 pub async fn create_disbursement(
@@ -488,7 +488,7 @@ macro_rules! step_handler {
                 (status = 403, description = $forbidden, body = ErrorBody),
                 (status = 404, description = "No such disbursement", body = ErrorBody),
                 (status = 409, description = $conflict, body = ErrorBody),
-                (status = 422, description = "A bad field: date in the future or before the previous step's, blank reason; for a payment, an amount beyond the tranche or a ceiling of the ledger", body = ErrorBody),
+                (status = 422, description = "A bad field: date in the future or before the previous step's, blank reason, an amount that no longer fits on its tranche (lowered since the request); for a payment, a ceiling of the ledger", body = ErrorBody),
             )
         )]
         pub async fn $name(
@@ -507,9 +507,9 @@ step_handler!(
     check_disbursement,
     Step::Check,
     "/api/v1/disbursements/{id}/check",
-    "Checks a requested disbursement's conditions (programme managers, instructors).",
+    "Checks a requested disbursement's conditions (programme managers, instructors; never one's own request).",
     "The disbursement, `checked`",
-    "The role may not check, or a cookie write without X-CSRF-Token",
+    "The role may not check (answered before any look at the status), the caller requested it, or a cookie write without X-CSRF-Token",
     "Not `requested`, or conditions unmet (listed in the message)"
 );
 step_handler!(
@@ -518,16 +518,16 @@ step_handler!(
     "/api/v1/disbursements/{id}/approve",
     "Approves a checked disbursement (programme managers; never one's own request or check).",
     "The disbursement, `approved`",
-    "The role may not approve, the caller requested or checked it, or a cookie write without X-CSRF-Token",
+    "The role may not approve (answered before any look at the status), the caller requested or checked it, or a cookie write without X-CSRF-Token",
     "Not `checked`"
 );
 step_handler!(
     pay_disbursement,
     Step::Pay,
     "/api/v1/disbursements/{id}/pay",
-    "Records an approved disbursement as paid, with its ledger entry (programme managers, administrators; never one's own approval).",
+    "Records an approved disbursement as paid, with its ledger entry (programme managers, administrators; never one's own request or approval).",
     "The disbursement, `paid`, with `ledger_seq`",
-    "The role may not pay, the caller approved it, or a cookie write without X-CSRF-Token",
+    "The role may not pay (answered before any look at the status), the caller requested or approved it, or a cookie write without X-CSRF-Token",
     "Not `approved` (paid already, perhaps concurrently)"
 );
 step_handler!(
