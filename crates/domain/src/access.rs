@@ -161,8 +161,9 @@ impl Action {
 /// investments; project leads (for their project) and programme managers request
 /// disbursements; instructors and programme managers check them; programme managers
 /// approve; programme managers and administrators (the operator's accounting) record
-/// payments. The workflow adds that nobody approves a request they made or checked, nor
-/// pays what they approved.
+/// payments. The workflow ([`crate::funding::disbursement::take_step`]) adds separation
+/// of duties: nobody checks a request they made, approves a request they made or checked,
+/// nor pays a request they made or approved.
 pub fn allows(role: Role, action: Action) -> bool {
     use Action::*;
     use Role::*;

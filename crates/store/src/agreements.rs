@@ -14,7 +14,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use territoires_domain::audit::AuditDraft;
 use territoires_domain::funding::agreement::{
-    check_amendment, AmountChange, Cofinancer, Condition, ConditionKind, ProjectContext, Terms, TermsDraft, Tranche,
+    check_amendment, AmendmentDates, AmountChange, Cofinancer, Condition, ConditionKind, ProjectContext, Terms, TermsDraft, Tranche,
 };
 use territoires_domain::funding::ledger::{Account as LedgerAccount, Balance, Caps, Entry, Journal, Movement};
 use territoires_domain::programme::EnvelopeKind;
@@ -301,7 +301,8 @@ impl Store {
     /// the whole transaction (at most 5 attempts). Returns the new agreement's id.
     ///
     /// Errors, nothing written: [`StoreError::Agreement`] for terms that break a rule
-    /// (naming the field); [`StoreError::Conflict`] for a reference already used;
+    /// (naming the field); [`StoreError::Conflict`] for a reference already used (trimmed,
+    /// compared without regard to case);
     /// [`StoreError::Ledger`] when the commitment exceeds the envelope's room or the
     /// project's ceiling (its French message says by how much); [`StoreError::Database`].
     pub async fn sign_agreement(
@@ -336,16 +337,19 @@ impl Store {
         let project = ProjectContext {
             planned_budget,
             other_eligible_costs: other_eligible(&mut tx, slug, -1).await?,
+            today: Some(today()),
         };
         let terms = draft.check(&project)?;
-        let taken = sqlx::query("SELECT id FROM agreements WHERE reference = $1")
+        // References are unique whatever their case (`r-fut` is `R-FUT`); `terms.reference`
+        // is already trimmed. LOWER is portable (ASCII on SQLite, which references are).
+        let taken = sqlx::query("SELECT reference FROM agreements WHERE LOWER(reference) = LOWER($1)")
             .bind(terms.reference.clone())
             .fetch_optional(&mut *tx)
             .await?;
-        if taken.is_some() {
+        if let Some(row) = taken {
+            let existing: String = row.try_get(0)?;
             return Err(StoreError::Conflict(format!(
-                "Champ « reference » : une convention porte déjà la référence « {} ».",
-                terms.reference
+                "Champ « reference » : une convention porte déjà la référence « {existing} » (les références ne distinguent ni les majuscules ni les espaces autour)."
             )));
         }
         let id: i64 = sqlx::query(
@@ -464,14 +468,27 @@ impl Store {
             .await?
             .try_get(0)?;
         let old: Terms = from_json(&terms_json, &format!("agreement_versions {id}/{}", current.version))?;
+        let previous: String = sqlx::query("SELECT signed_on FROM agreement_versions WHERE agreement_id = $1 AND version = $2")
+            .bind(id)
+            .bind(current.version)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+        let dates = AmendmentDates {
+            on,
+            previous: from_date(&previous, &format!("agreement_versions {id}/{}", current.version))?,
+            today: today(),
+        };
         let tranches = tranche_rows(&mut tx, id).await?;
-        let paid_by: Vec<Money> = tranches.iter().map(|t| t.paid).collect();
-        let paid = Money::sum(paid_by.iter().copied()).ok_or_else(|| StoreError::Invalid(format!("agreement {id}: paid overflow")))?;
+        let paid =
+            Money::sum(tranches.iter().map(|t| t.paid)).ok_or_else(|| StoreError::Invalid(format!("agreement {id}: paid overflow")))?;
+        let taken_by = taken_by_tranche(&mut tx, &tranches).await?;
         let project = ProjectContext {
             planned_budget,
             other_eligible_costs: other_eligible(&mut tx, &current.project_slug, id).await?,
+            today: Some(dates.today),
         };
-        let (terms, change) = check_amendment(&old, reason, draft, &project, paid, &paid_by)?;
+        let (terms, change) = check_amendment(&old, reason, draft, &project, dates, paid, &taken_by)?;
         // A tranche dropped by the new schedule must have no disbursement at all (even
         // one only requested): its row is deleted.
         for t in tranches.iter().skip(terms.tranches.len()) {
@@ -640,6 +657,29 @@ impl Store {
         };
         rows.iter().map(summary).collect()
     }
+}
+
+/// Today in Europe/Paris (the signature and amendment dates may not be after it).
+fn today() -> Date {
+    territoires_domain::opinion::paris_today(time::OffsetDateTime::now_utc())
+}
+
+/// Σ of each tranche's non-rejected disbursements (requested, checked, approved or paid;
+/// cents), in the order of `tranches`: what an amendment may not lower a tranche below.
+async fn taken_by_tranche(tx: &mut Transaction<'_, Any>, tranches: &[StoredTranche]) -> Result<Vec<Money>, StoreError> {
+    let mut out = Vec::with_capacity(tranches.len());
+    for t in tranches {
+        // PostgreSQL sums BIGINT as NUMERIC, which the Any driver cannot read: cast back.
+        let sum: i64 = sqlx::query(
+            "SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM disbursements WHERE tranche_id = $1 AND status <> 'rejected'",
+        )
+        .bind(t.id)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get(0)?;
+        out.push(Money(sum));
+    }
+    Ok(out)
 }
 
 /// The tranches of agreement `id` in order, with their conditions and Σ paid

@@ -21,8 +21,8 @@ use sqlx::{Any, Row, Transaction};
 use territoires_domain::access::Role;
 use territoires_domain::audit::AuditDraft;
 use territoires_domain::funding::disbursement::{
-    check_amount, check_condition_record, check_conditions, check_request, take_step, Condition, ConditionKind, DisbursementError, Status,
-    Step, StepActor, Taken,
+    check_condition_record, check_conditions, check_request, recheck_amount, take_step, Condition, ConditionKind, DisbursementError,
+    Status, Step, StepActor, Taken,
 };
 use territoires_domain::funding::ledger::{Account, Caps, Entry, Movement};
 use territoires_domain::opinion::paris_today;
@@ -364,13 +364,14 @@ impl Store {
         actor: &Actor,
     ) -> Result<Disbursement, StoreError> {
         let mut tx = self.begin_write().await?;
-        let agreement = sqlx::query("SELECT project_slug, status FROM agreements WHERE id = $1")
+        let agreement = sqlx::query("SELECT project_slug, status, signed_on FROM agreements WHERE id = $1")
             .bind(agreement_id)
             .fetch_optional(&mut *tx)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("Aucune convention n'a le numéro {agreement_id}.")))?;
         let project: String = agreement.try_get("project_slug")?;
         let status: String = agreement.try_get("status")?;
+        let signed_on = from_date(&agreement.try_get::<String, _>("signed_on")?, &format!("agreements {agreement_id}"))?;
         // PostgreSQL: the tranche row is locked so that concurrent requests on it queue
         // up and each sees the others' amounts (SQLite's BEGIN IMMEDIATE already does).
         let lock = if self.backend() == Backend::Postgres { " FOR UPDATE" } else { "" };
@@ -393,7 +394,7 @@ impl Store {
             return Err(DisbursementError::NotMember(project).into());
         }
         let taken = tranche_sum(&mut tx, tranche_id, &COUNTED).await?;
-        check_request(actor.role, amount, on, today(), why, &label, tranche_amount, taken)?;
+        check_request(actor.role, amount, on, today(), signed_on, why, &label, tranche_amount, taken)?;
         let at = crate::audit::now();
         let id: i64 = sqlx::query(
             "INSERT INTO disbursements (agreement_id, tranche_id, amount_cents, status, requested_by, requested_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -428,11 +429,13 @@ impl Store {
     ///
     /// Rules ([`take_step`]): the step applies to the status, the role may take it (a
     /// project lead takes none of these), the date is neither in the future nor before the
-    /// last step's, the reason is not blank, nobody approves what they requested or
-    /// checked, nobody pays what they approved. A check also needs every condition of the
-    /// tranche met ([`check_conditions`]); a payment needs the amount to fit on the
-    /// tranche beside what is already paid on it (the tranche may have been lowered by an
-    /// amendment) and the ledger to accept the `Disburse` entry `agreement:<id> →
+    /// last step's, the reason is not blank, nobody checks what they requested, nobody
+    /// approves what they requested or checked, nobody pays what they requested or
+    /// approved. A check also needs every condition of the
+    /// tranche met ([`check_conditions`]); a check, an approval and a payment need the
+    /// amount to fit on the tranche beside its other non-rejected disbursements (the
+    /// tranche may have been lowered since the request); a payment also needs the ledger
+    /// to accept the `Disburse` entry `agreement:<id> →
     /// payee:<beneficiary SIREN, else name>` (what is committed and unpaid on the
     /// agreement, hence the project's ceiling and the envelope). The status changes by a
     /// guarded update, so of two concurrent identical steps exactly one passes. Writes the
@@ -486,20 +489,23 @@ impl Store {
             role: actor.role,
         };
         let next = take_step(d.status, step, &who, on, today(), why, &history)?;
-        match step {
-            Step::Check => check_conditions(&conditions_in(&mut tx, d.tranche_id).await?)?,
-            Step::Pay => {
-                // Locked on PostgreSQL: two payments on one tranche see each other's.
-                let lock = if self.backend() == Backend::Postgres { " FOR UPDATE" } else { "" };
-                let tranche_amount: i64 = sqlx::query(&format!("SELECT amount_cents FROM tranches WHERE id = $1{lock}"))
-                    .bind(d.tranche_id)
-                    .fetch_one(&mut *tx)
-                    .await?
-                    .try_get(0)?;
-                let paid = tranche_sum(&mut tx, d.tranche_id, &[Status::Paid]).await?;
-                check_amount(&d.tranche_label, d.amount, Money(tranche_amount), paid)?;
-            }
-            _ => {}
+        if step != Step::Reject {
+            // Check, approve and pay re-check the amount against the tranche as it is now
+            // (an amendment may have lowered it), beside the tranche's other non-rejected
+            // disbursements. Locked on PostgreSQL: two steps on one tranche see each other's.
+            let lock = if self.backend() == Backend::Postgres { " FOR UPDATE" } else { "" };
+            let tranche_amount: i64 = sqlx::query(&format!("SELECT amount_cents FROM tranches WHERE id = $1{lock}"))
+                .bind(d.tranche_id)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?;
+            // `d` itself is not rejected, so it is in the sum: the others are the rest.
+            let all = tranche_sum(&mut tx, d.tranche_id, &COUNTED).await?;
+            let others = Money(all.0.saturating_sub(d.amount.0));
+            recheck_amount(&d.tranche_label, d.amount, Money(tranche_amount), others)?;
+        }
+        if step == Step::Check {
+            check_conditions(&conditions_in(&mut tx, d.tranche_id).await?)?;
         }
         // The guard: only the status read above may be changed. A concurrent step that
         // committed first leaves no row to update.

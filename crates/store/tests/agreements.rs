@@ -158,6 +158,12 @@ async fn terms_that_break_a_rule_and_a_reused_reference_are_refused() {
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    // Nor by another case with spaces around.
+    let err = store
+        .sign_agreement("vallee", &draft(" ti-1 ", 10_000), None, &manager, &caps())
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, StoreError::Conflict(m) if m.contains("« TI-1 »")), "{err:?}");
     // A project without a known ceiling: nothing is committed.
     let err = store
         .sign_agreement("inconnu", &draft("TI-9", 10_000), None, &manager, &caps())
@@ -314,7 +320,10 @@ async fn amendments_commit_and_release_the_difference_and_keep_the_history() {
         .amend_agreement(id, date!(2021 - 05 - 01), "Fusion", &one, None, &manager, &caps())
         .await
         .unwrap_err();
-    assert!(matches!(&err, StoreError::Refused(m) if m.contains("Solde")), "{err:?}");
+    assert!(
+        matches!(&err, StoreError::Agreement(e) if e.field == "tranches" && e.message.contains("Solde")),
+        "{err:?}"
+    );
     assert_eq!(store.agreement(id).await.unwrap().unwrap().summary.version, 3);
     assert!(store.agreement(999).await.unwrap().is_none());
     let err = store
@@ -358,4 +367,122 @@ async fn two_concurrent_signatures_beyond_the_ceiling_exactly_one_succeeds() {
     );
     // The first agreement's 1 200,00 € is already there: only one of these fits.
     assert_eq!([r1.is_ok(), r2.is_ok()].iter().filter(|x| **x).count(), 1, "{r1:?} {r2:?}");
+}
+
+#[tokio::test]
+async fn dates_are_checked_against_each_other_and_today() {
+    let (store, manager) = store().await;
+    let today = territoires_domain::opinion::paris_today(time::OffsetDateTime::now_utc());
+    let tomorrow = today.next_day().unwrap();
+    let mut future = draft("TI-F", 10_000);
+    future.signed_on = tomorrow;
+    for t in &mut future.tranches {
+        t.due_on = tomorrow;
+    }
+    let err = store.sign_agreement("vallee", &future, None, &manager, &caps()).await.unwrap_err();
+    assert!(matches!(&err, StoreError::Agreement(e) if e.field == "signed_on"), "{err:?}");
+    let mut old = draft("TI-O", 10_000);
+    old.signed_on = date!(2017 - 12 - 31);
+    let err = store.sign_agreement("vallee", &old, None, &manager, &caps()).await.unwrap_err();
+    assert!(matches!(&err, StoreError::Agreement(e) if e.field == "signed_on"), "{err:?}");
+    let mut early = draft("TI-E", 10_000);
+    early.tranches[0].due_on = date!(2020 - 03 - 01);
+    let err = store.sign_agreement("vallee", &early, None, &manager, &caps()).await.unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Agreement(e) if e.field == "tranches[0].due_on"),
+        "{err:?}"
+    );
+    assert_eq!(counts(&store).await.0, 0);
+
+    let id = store
+        .sign_agreement("vallee", &draft("TI-1", 10_000), None, &manager, &caps())
+        .await
+        .unwrap();
+    // Signed 2 March 2020: an amendment of the day before, or of tomorrow, is refused.
+    for on in [date!(2020 - 03 - 01), tomorrow] {
+        let err = store
+            .amend_agreement(id, on, "Calendrier", &draft("TI-1", 10_000), None, &manager, &caps())
+            .await
+            .unwrap_err();
+        assert!(matches!(&err, StoreError::Agreement(e) if e.field == "on"), "{on}: {err:?}");
+    }
+    store
+        .amend_agreement(
+            id,
+            date!(2021 - 06 - 01),
+            "Calendrier",
+            &draft("TI-1", 10_000),
+            None,
+            &manager,
+            &caps(),
+        )
+        .await
+        .unwrap();
+    // Version 2 is of 1 June 2021: an amendment of 31 May 2021 comes before it.
+    let err = store
+        .amend_agreement(id, date!(2021 - 05 - 31), "Encore", &draft("TI-1", 10_000), None, &manager, &caps())
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, StoreError::Agreement(e) if e.field == "on"), "{err:?}");
+    // The signature date does not change by amendment: refused, not ignored.
+    let mut resigned = draft("TI-1", 10_000);
+    resigned.signed_on = date!(2020 - 03 - 03);
+    let err = store
+        .amend_agreement(id, date!(2021 - 07 - 01), "Date", &resigned, None, &manager, &caps())
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, StoreError::Agreement(e) if e.field == "signed_on"), "{err:?}");
+    assert_eq!(store.agreement(id).await.unwrap().unwrap().summary.version, 2);
+}
+
+#[tokio::test]
+async fn an_amendment_does_not_shrink_a_tranche_below_what_is_requested_on_it() {
+    let (store, manager) = store().await;
+    let id = store
+        .sign_agreement("vallee", &draft("TI-1", 100_000), None, &manager, &caps())
+        .await
+        .unwrap();
+    let tranche = store.agreement(id).await.unwrap().unwrap().tranches[0].id;
+    // The whole first tranche (40 % of 1 000,00 € = 400,00 €) requested, not yet paid.
+    execute(
+        &store,
+        &format!(
+            "INSERT INTO disbursements (agreement_id, tranche_id, amount_cents, status, requested_by, requested_at) \
+             VALUES ({id}, {tranche}, 40000, 'requested', 'test', '2021-03-01T00:00:00Z')"
+        ),
+    )
+    .await
+    .unwrap();
+    // Down to 999,97 €: 40 % is 399,988 €, so the first tranche would be 399,99 € (largest
+    // remainder), one cent below the request.
+    let err = store
+        .amend_agreement(
+            id,
+            date!(2021 - 04 - 01),
+            "Réduction",
+            &draft("TI-1", 99_997),
+            None,
+            &manager,
+            &caps(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Agreement(e) if e.field == "tranches[0]" && e.message.contains("demandés ou versés")),
+        "{err:?}"
+    );
+    // Once rejected, the request no longer holds the tranche.
+    execute(&store, "UPDATE disbursements SET status = 'rejected'").await.unwrap();
+    store
+        .amend_agreement(
+            id,
+            date!(2021 - 04 - 01),
+            "Réduction",
+            &draft("TI-1", 99_997),
+            None,
+            &manager,
+            &caps(),
+        )
+        .await
+        .unwrap();
 }

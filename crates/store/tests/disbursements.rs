@@ -234,34 +234,36 @@ async fn a_payment_beyond_the_tranche_or_the_agreement_is_refused_and_writes_not
     agreement(&store).await;
     let a = approved(&store, 400_000).await;
     let b = approved(&store, 200_000).await;
-    // An amendment lowers the tranche to 5 000 € after both requests: paying 4 000 € then
-    // 2 000 € would pay 6 000 € on it.
+    // The tranche lowered to 5 000 € after both requests: 4 000 € + 2 000 € no longer fit,
+    // so paying the 4 000 € is refused (the other 2 000 € leave 3 000 €).
     execute(&store, "UPDATE tranches SET amount_cents = 500000 WHERE id = 71")
+        .await
+        .unwrap();
+    let (ledger, audit) = (store.ledger_entries().await.unwrap().len(), audit_len(&store).await);
+    let err = store
+        .take_disbursement_step(a, Step::Pay, DAY, "virement", &admin(), &caps())
+        .await
+        .unwrap_err();
+    match err {
+        StoreError::Disbursement(DisbursementError::TrancheLowered { remaining, others, .. }) => {
+            assert_eq!((remaining, others), (Money(300_000), Money(200_000)))
+        }
+        other => panic!("expected a tranche refusal, got {other:?}"),
+    }
+    assert_eq!(store.ledger_entries().await.unwrap().len(), ledger);
+    assert_eq!(audit_len(&store).await, audit);
+    let detail = store.disbursement(a).await.unwrap().unwrap();
+    assert_eq!((detail.disbursement.status, detail.events.len()), (Status::Approved, 3));
+    execute(&store, "UPDATE tranches SET amount_cents = 600000 WHERE id = 71")
         .await
         .unwrap();
     store
         .take_disbursement_step(a, Step::Pay, DAY, "virement", &admin(), &caps())
         .await
         .unwrap();
-    let (ledger, audit) = (store.ledger_entries().await.unwrap().len(), audit_len(&store).await);
-    let err = store
-        .take_disbursement_step(b, Step::Pay, DAY, "virement", &admin(), &caps())
-        .await
-        .unwrap_err();
-    match err {
-        StoreError::Disbursement(DisbursementError::BeyondTranche { remaining, .. }) => assert_eq!(remaining, Money(100_000)),
-        other => panic!("expected a tranche refusal, got {other:?}"),
-    }
-    assert_eq!(store.ledger_entries().await.unwrap().len(), ledger);
-    assert_eq!(audit_len(&store).await, audit);
-    let detail = store.disbursement(b).await.unwrap().unwrap();
-    assert_eq!((detail.disbursement.status, detail.events.len()), (Status::Approved, 3));
 
-    // Back to 6 000 €, but a release of 4 500 € leaves 10 000 − 4 500 − 4 000 = 1 500 €
-    // unpaid on the agreement: the ledger refuses 2 000 €.
-    execute(&store, "UPDATE tranches SET amount_cents = 600000 WHERE id = 71")
-        .await
-        .unwrap();
+    // A release of 4 500 € leaves 10 000 − 4 500 − 4 000 = 1 500 € unpaid on the
+    // agreement: the ledger refuses 2 000 €.
     store
         .append_ledger_entry(
             Movement::Release,
@@ -305,6 +307,16 @@ async fn separation_of_duties_and_roles_are_enforced() {
         .request_disbursement(7, 71, Money(100_000), DAY, "avance", &manager())
         .await
         .unwrap();
+    // The requester does not check their own request.
+    assert!(matches!(
+        store
+            .take_disbursement_step(d.id, Step::Check, DAY, "ok", &manager(), &caps())
+            .await,
+        Err(StoreError::Disbursement(DisbursementError::SameActor {
+            step: Step::Check,
+            earlier: Step::Request
+        }))
+    ));
     store
         .take_disbursement_step(d.id, Step::Check, DAY, "ok", &instructor(), &caps())
         .await
@@ -338,6 +350,18 @@ async fn separation_of_duties_and_roles_are_enforced() {
         store.take_disbursement_step(d.id, Step::Pay, DAY, "ok", &other, &caps()).await,
         Err(StoreError::Disbursement(DisbursementError::SameActor { .. }))
     ));
+    // Nor does the requester pay it.
+    assert!(matches!(
+        store.take_disbursement_step(d.id, Step::Pay, DAY, "ok", &manager(), &caps()).await,
+        Err(StoreError::Disbursement(DisbursementError::SameActor {
+            step: Step::Pay,
+            earlier: Step::Request
+        }))
+    ));
+    store
+        .take_disbursement_step(d.id, Step::Pay, DAY, "ok", &admin(), &caps())
+        .await
+        .unwrap();
     // A project lead requests only for their own project.
     let account = store
         .create_account(
@@ -499,4 +523,73 @@ async fn of_two_concurrent_requests_that_together_exceed_the_tranche_exactly_one
         other => panic!("expected a tranche refusal, got {other:?}"),
     }
     assert_eq!(store.disbursements(None).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_request_is_not_dated_before_the_signature() {
+    let store = store().await;
+    agreement(&store).await;
+    // Agreement 7 was signed on 15 January 2025.
+    let err = store
+        .request_disbursement(7, 71, Money(1_000), date!(2025 - 01 - 14), "avance", &lead())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Disbursement(DisbursementError::BeforeSignature { .. })),
+        "{err:?}"
+    );
+    store
+        .request_disbursement(7, 71, Money(1_000), date!(2025 - 01 - 15), "avance", &lead())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn check_and_approve_recheck_the_amount_against_a_lowered_tranche() {
+    let store = store().await;
+    agreement(&store).await;
+    // 5 000 € requested on tranche 71, then the tranche lowered to 1 € behind the rules'
+    // back: the check refuses, then (checked before the lowering) the approval too.
+    let d = store
+        .request_disbursement(7, 71, Money(500_000), DAY, "avance", &lead())
+        .await
+        .unwrap();
+    execute(&store, "UPDATE tranches SET amount_cents = 100 WHERE id = 71")
+        .await
+        .unwrap();
+    let err = store
+        .take_disbursement_step(d.id, Step::Check, DAY, "ok", &instructor(), &caps())
+        .await
+        .unwrap_err();
+    match err {
+        StoreError::Disbursement(DisbursementError::TrancheLowered {
+            tranche_amount,
+            others,
+            remaining,
+            ..
+        }) => assert_eq!((tranche_amount, others, remaining), (Money(100), Money(0), Money(100))),
+        other => panic!("expected a lowered tranche, got {other:?}"),
+    }
+    execute(&store, "UPDATE tranches SET amount_cents = 600000 WHERE id = 71")
+        .await
+        .unwrap();
+    store
+        .take_disbursement_step(d.id, Step::Check, DAY, "ok", &instructor(), &caps())
+        .await
+        .unwrap();
+    execute(&store, "UPDATE tranches SET amount_cents = 100 WHERE id = 71")
+        .await
+        .unwrap();
+    let err = store
+        .take_disbursement_step(d.id, Step::Approve, DAY, "ok", &manager(), &caps())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Disbursement(DisbursementError::TrancheLowered { .. })),
+        "{err:?}"
+    );
+    assert_eq!(
+        store.disbursement(d.id).await.unwrap().unwrap().disbursement.status,
+        Status::Checked
+    );
 }

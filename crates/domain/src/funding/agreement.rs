@@ -5,7 +5,8 @@
 //! Rules checked here (French messages naming the field, first broken rule reported):
 //! - reference, title and beneficiary are not blank; the beneficiary's SIREN, when given,
 //!   has 9 digits and a valid Luhn check digit ([`crate::siren::Siren`]);
-//! - the amount (cents) is strictly positive, the eligible cost too;
+//! - the amount (cents) is strictly positive, the eligible cost too, and so is every
+//!   co-financer's amount and every tranche (no part of 0 €, nor of 0 %);
 //! - the co-financing plan closes exactly: State amount + Σ other financers = eligible cost,
 //!   to the cent (no tolerance: a plan that does not close is a typing error);
 //! - the project's eligible costs, all agreements together, stay within the fiche's
@@ -14,7 +15,9 @@
 //!   amount, or in percentages (basis points), resolved by
 //!   [`super::split::split_by_percentages`] (largest remainder, earlier tranche first on
 //!   ties) so that the tranches sum exactly to the amount; an indicator condition names
-//!   its indicator's code.
+//!   its indicator's code;
+//! - dates: the signature date is not in the future (Europe/Paris) nor before
+//!   [`EARLIEST_SIGNATURE`]; every tranche falls due on or after the signature date.
 //!
 //! Whether the amount fits under the project's subsidy ceiling and the envelope's room is
 //! decided by the ledger's commitment ([`super::ledger::check_entry`]), in the same
@@ -22,7 +25,9 @@
 //!
 //! An amendment ([`check_amendment`]) gives the whole new terms with a reason. An increase
 //! of the amount is a new commitment, a decrease a release (*désengagement*) of at most
-//! what is unpaid; no tranche may fall below what was already disbursed on it.
+//! what is unpaid; no tranche may fall below what is requested or paid on it (Σ of its
+//! non-rejected disbursements). An amendment is dated neither in the future nor before
+//! the previous version, and does not change the signature date.
 //!
 //! Units: amounts in euro cents ([`Money`]); percentages in basis points (1 bp = 0,01 %).
 
@@ -31,7 +36,13 @@ use crate::money::Money;
 use crate::siren::Siren;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use time::macros::date;
 use time::Date;
+
+/// The earliest signature date an agreement may bear: 1 January 2018, the year of the
+/// programme's first call for projects (`aap-2018`, opened 23 November 2018; the laureates'
+/// agreements were all signed after it). A date before it is a typing error.
+pub const EARLIEST_SIGNATURE: Date = date!(2018 - 01 - 01);
 
 /// Who the other financers of a co-financing plan are. Codes (serde, stored):
 /// `local-authority`, `eu`, `private`, `own-funds`, `other-public`.
@@ -106,7 +117,7 @@ pub struct Cofinancer {
     pub financer: String,
     /// Kind.
     pub kind: FinancerKind,
-    /// Amount (cents), not negative.
+    /// Amount (cents), strictly positive.
     pub amount: Money,
 }
 
@@ -257,6 +268,9 @@ pub struct ProjectContext {
     /// Σ eligible costs of the project's other agreements (cents; for an amendment, the
     /// agreement being amended is left out).
     pub other_eligible_costs: Money,
+    /// Today in Europe/Paris: the signature date may not be after it. `None` skips this
+    /// one check (tests of other rules); the store always gives it.
+    pub today: Option<Date>,
 }
 
 /// A refusal: the field at fault and a French message naming it.
@@ -328,8 +342,15 @@ impl TermsDraft {
         }
         for (i, c) in self.cofinancers.iter().enumerate() {
             blank(&format!("cofinancers[{i}].financer"), &c.financer)?;
-            if c.amount.0 < 0 {
-                return Err(err(format!("cofinancers[{i}].amount_cents"), "un montant ne peut pas être négatif"));
+            if c.amount.0 <= 0 {
+                return Err(err(
+                    format!("cofinancers[{i}].amount_cents"),
+                    format!(
+                        "l'apport de « {} » doit être strictement positif (reçu {}) : retirez la ligne d'un financeur qui n'apporte rien",
+                        c.financer.trim(),
+                        c.amount
+                    ),
+                ));
             }
         }
         let others = Money::sum(self.cofinancers.iter().map(|c| c.amount)).ok_or_else(|| overflow("cofinancers"))?;
@@ -363,6 +384,33 @@ impl TermsDraft {
                     ),
                 ));
             }
+        }
+        if let Some(today) = project.today.filter(|t| self.signed_on > *t) {
+            return Err(err(
+                "signed_on",
+                format!(
+                    "la date de signature ({}) est dans le futur : aujourd'hui est le {today}",
+                    self.signed_on
+                ),
+            ));
+        }
+        if self.signed_on < EARLIEST_SIGNATURE {
+            return Err(err(
+                "signed_on",
+                format!(
+                    "la date de signature ({}) précède le {EARLIEST_SIGNATURE}, l'année du premier appel à projets du programme",
+                    self.signed_on
+                ),
+            ));
+        }
+        if let Some(i) = self.tranches.iter().position(|t| t.due_on < self.signed_on) {
+            return Err(err(
+                format!("tranches[{i}].due_on"),
+                format!(
+                    "l'échéance ({}) précède la date de signature de la convention ({})",
+                    self.tranches[i].due_on, self.signed_on
+                ),
+            ));
         }
         let tranches = resolve_tranches(self.amount, self.tranches)?;
         Ok(Terms {
@@ -422,6 +470,12 @@ fn resolve_tranches(amount: Money, drafts: Vec<TrancheDraft>) -> Result<Vec<Tran
             Share::Amount(_) => None,
         })
         .collect();
+    if let Some(i) = percents.iter().position(|p| *p == 0).filter(|_| percents.len() == drafts.len()) {
+        return Err(err(
+            format!("tranches[{i}].percent_bp"),
+            "une tranche de 0 % n'a pas lieu d'être : sa part doit être strictement positive",
+        ));
+    }
     let amounts: Vec<Money> = if percents.len() == drafts.len() {
         split_by_percentages(amount, &percents).map_err(|e| err("tranches", e))?
     } else if percents.is_empty() {
@@ -432,8 +486,11 @@ fn resolve_tranches(amount: Money, drafts: Vec<TrancheDraft>) -> Result<Vec<Tran
                 Share::Percent(_) => Money::ZERO,
             })
             .collect();
-        if let Some(i) = given.iter().position(|m| m.0 < 0) {
-            return Err(err(format!("tranches[{i}].amount_cents"), "un montant ne peut pas être négatif"));
+        if let Some(i) = given.iter().position(|m| m.0 <= 0) {
+            return Err(err(
+                format!("tranches[{i}].amount_cents"),
+                format!("le montant d'une tranche doit être strictement positif (reçu {})", given[i]),
+            ));
         }
         let sum = Money::sum(given.iter().copied()).ok_or_else(|| overflow("tranches"))?;
         if sum != amount {
@@ -449,6 +506,13 @@ fn resolve_tranches(amount: Money, drafts: Vec<TrancheDraft>) -> Result<Vec<Tran
             "les tranches sont données toutes en montants ou toutes en pourcentages, pas un mélange",
         ));
     };
+    // A small percentage of a small amount may round to nothing: a tranche of 0 € too.
+    if let Some(i) = amounts.iter().position(|m| m.0 <= 0) {
+        return Err(err(
+            format!("tranches[{i}].percent_bp"),
+            format!("cette part du montant, {amount}, arrondie au centime, vaut 0 € : une tranche doit être strictement positive"),
+        ));
+    }
     Ok(drafts
         .into_iter()
         .zip(amounts)
@@ -524,14 +588,29 @@ pub enum AmountChange {
     Decrease(Money),
 }
 
-/// Checks an amendment: `reason` not blank, the reference unchanged, the new terms valid
+/// When an amendment is dated, against what came before: `on`, its date; `previous`,
+/// the date of the version it amends (the signature for version 1); `today` in
+/// Europe/Paris.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AmendmentDates {
+    /// The amendment's date.
+    pub on: Date,
+    /// The previous version's date.
+    pub previous: Date,
+    /// Today (Europe/Paris).
+    pub today: Date,
+}
+
+/// Checks an amendment: `reason` not blank, dated neither after `dates.today` nor before
+/// `dates.previous`, the reference and the signature date unchanged, the new terms valid
 /// ([`TermsDraft::check`]), the amount not below what is already paid on the agreement
-/// (`paid`, cents), and each tranche not below what was disbursed on it (`paid_by_tranche`,
-/// by position; a tranche with a disbursement cannot be removed). Returns the checked
-/// terms and the ledger movement the amount change makes.
+/// (`paid`, cents), and each tranche not below what is requested or paid on it
+/// (`taken_by_tranche`: Σ of its non-rejected disbursements, by position; a tranche with a
+/// disbursement cannot be removed). Returns the checked terms and the ledger movement the
+/// amount change makes.
 ///
-/// Errors: [`AgreementError`] naming the field (`reason`, `reference`, `amount_cents`,
-/// `tranches[i].…`).
+/// Errors: [`AgreementError`] naming the field (`reason`, `on`, `reference`, `signed_on`,
+/// `amount_cents`, `tranches[i].…`).
 ///
 /// Source: issue 5, §2 (amendments with their history) and §3 (never beyond the tranche).
 pub fn check_amendment(
@@ -539,10 +618,38 @@ pub fn check_amendment(
     reason: &str,
     draft: TermsDraft,
     project: &ProjectContext,
+    dates: AmendmentDates,
     paid: Money,
-    paid_by_tranche: &[Money],
+    taken_by_tranche: &[Money],
 ) -> Result<(Terms, AmountChange), AgreementError> {
     blank("reason", reason)?;
+    if dates.on > dates.today {
+        return Err(err(
+            "on",
+            format!(
+                "la date de l'avenant ({}) est dans le futur : aujourd'hui est le {}",
+                dates.on, dates.today
+            ),
+        ));
+    }
+    if dates.on < dates.previous {
+        return Err(err(
+            "on",
+            format!(
+                "la date de l'avenant ({}) précède celle de la version précédente ({})",
+                dates.on, dates.previous
+            ),
+        ));
+    }
+    if draft.signed_on != current.signed_on {
+        return Err(err(
+            "signed_on",
+            format!(
+                "la date de signature d'une convention ne change pas par avenant (signée le {}, reçu {})",
+                current.signed_on, draft.signed_on
+            ),
+        ));
+    }
     if draft.reference.trim() != current.reference {
         return Err(err(
             "reference",
@@ -562,7 +669,7 @@ pub fn check_amendment(
             ),
         ));
     }
-    for (i, done) in paid_by_tranche.iter().enumerate() {
+    for (i, done) in taken_by_tranche.iter().enumerate() {
         if done.0 == 0 {
             continue;
         }
@@ -570,14 +677,18 @@ pub fn check_amendment(
             None => {
                 return Err(err(
                     "tranches",
-                    format!("la tranche n° {} a déjà reçu {done} : elle ne peut pas être supprimée", i + 1),
+                    format!(
+                        "la tranche n° {}{} a déjà {done} demandés ou versés : elle ne peut pas être supprimée",
+                        i + 1,
+                        current.tranches.get(i).map(|t| format!(" « {} »", t.label)).unwrap_or_default()
+                    ),
                 ))
             }
             Some(t) if t.amount < *done => {
                 return Err(err(
                     format!("tranches[{i}]"),
                     format!(
-                        "la tranche « {} » passerait à {} alors que {done} y sont déjà versés",
+                        "la tranche « {} » passerait à {} alors que {done} y sont déjà demandés ou versés",
                         t.label, t.amount
                     ),
                 ))

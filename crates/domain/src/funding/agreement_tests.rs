@@ -52,6 +52,13 @@ fn tranche(label: &str, share: Share, conditions: Vec<Condition>) -> TrancheDraf
     }
 }
 
+/// An amendment dated 1 June 2022, after the signature (2 March 2020), before today.
+const D: AmendmentDates = AmendmentDates {
+    on: date!(2022 - 06 - 01),
+    previous: date!(2020 - 03 - 02),
+    today: date!(2024 - 01 - 01),
+};
+
 fn amounts(t: &Terms) -> Vec<i64> {
     t.tranches.iter().map(|t| t.amount.0).collect()
 }
@@ -145,6 +152,7 @@ fn eligible_costs_stay_within_the_planned_budget() {
     let project = ProjectContext {
         planned_budget: Some(Money(1_000_000)),
         other_eligible_costs: Money(799_999),
+        today: None,
     };
     // 799 999 + 200 001 = 1 000 000: exactly the budget passes.
     assert!(draft().check(&project).is_ok());
@@ -186,7 +194,7 @@ fn amendments_commit_or_release_the_difference_within_what_is_paid() {
     let mut up = draft();
     up.amount = Money(110_001);
     up.eligible_cost = Money(210_001);
-    let (terms, change) = check_amendment(&current, "Extension du périmètre", up, &ctx, Money::ZERO, &[]).unwrap();
+    let (terms, change) = check_amendment(&current, "Extension du périmètre", up, &ctx, D, Money::ZERO, &[]).unwrap();
     assert_eq!(change, AmountChange::Increase(Money(10_000)));
     assert_eq!(amounts(&terms), [33_000, 33_000, 44_001]);
 
@@ -196,29 +204,33 @@ fn amendments_commit_or_release_the_difference_within_what_is_paid() {
     down.amount = Money(60_000);
     down.eligible_cost = Money(160_000);
     let paid = [Money(18_000)];
-    let (_, change) = check_amendment(&current, "Réduction", down.clone(), &ctx, Money(18_000), &paid).unwrap();
+    let (_, change) = check_amendment(&current, "Réduction", down.clone(), &ctx, D, Money(18_000), &paid).unwrap();
     assert_eq!(change, AmountChange::Decrease(Money(40_001)));
 
     // One cent more paid on tranche 1 than its new 180,00 €.
-    let e = check_amendment(&current, "Réduction", down.clone(), &ctx, Money(18_001), &[Money(18_001)]).unwrap_err();
+    let e = check_amendment(&current, "Réduction", down.clone(), &ctx, D, Money(18_001), &[Money(18_001)]).unwrap_err();
     assert_eq!(e.field, "tranches[0]");
     // Below the total paid.
     down.amount = Money(29_999);
     down.eligible_cost = Money(129_999);
-    let e = check_amendment(&current, "Réduction", down, &ctx, Money(30_000), &[]).unwrap_err();
+    let e = check_amendment(&current, "Réduction", down, &ctx, D, Money(30_000), &[]).unwrap_err();
     assert_eq!(e.field, "amount_cents");
 
     assert_eq!(
-        check_amendment(&current, " ", draft(), &ctx, Money::ZERO, &[]).unwrap_err().field,
+        check_amendment(&current, " ", draft(), &ctx, D, Money::ZERO, &[])
+            .unwrap_err()
+            .field,
         "reason"
     );
     let mut renamed = draft();
     renamed.reference = "AUTRE".into();
     assert_eq!(
-        check_amendment(&current, "x", renamed, &ctx, Money::ZERO, &[]).unwrap_err().field,
+        check_amendment(&current, "x", renamed, &ctx, D, Money::ZERO, &[])
+            .unwrap_err()
+            .field,
         "reference"
     );
-    let (_, same) = check_amendment(&current, "Calendrier", draft(), &ctx, Money::ZERO, &[]).unwrap();
+    let (_, same) = check_amendment(&current, "Calendrier", draft(), &ctx, D, Money::ZERO, &[]).unwrap();
     assert_eq!(same, AmountChange::Unchanged);
 }
 
@@ -228,7 +240,7 @@ fn a_tranche_with_a_disbursement_cannot_be_removed() {
     let mut d = draft();
     d.tranches = vec![tranche("Unique", Share::Percent(10_000), vec![])];
     let paid = [Money(0), Money(1)];
-    let e = check_amendment(&current, "Fusion", d, &ProjectContext::default(), Money(1), &paid).unwrap_err();
+    let e = check_amendment(&current, "Fusion", d, &ProjectContext::default(), D, Money(1), &paid).unwrap_err();
     assert_eq!(e.field, "tranches");
     assert!(e.message.contains("n° 2"), "{e}");
 }
@@ -249,4 +261,107 @@ fn financer_kinds_read_codes_and_french() {
     assert_eq!(FinancerKind::parse("Collectivité"), Some(FinancerKind::LocalAuthority));
     assert_eq!(FinancerKind::parse("own-funds"), Some(FinancerKind::OwnFunds));
     assert_eq!(FinancerKind::parse("banque"), None);
+}
+
+#[test]
+fn signature_date_not_in_the_future_nor_before_2018_and_tranches_not_before_it() {
+    let today = date!(2024 - 05 - 10);
+    let ctx = ProjectContext {
+        today: Some(today),
+        ..ProjectContext::default()
+    };
+    let mut d = draft();
+    d.signed_on = date!(2024 - 05 - 11);
+    let e = d.check(&ctx).unwrap_err();
+    assert_eq!(e.field, "signed_on");
+    assert!(e.message.contains("futur"), "{e}");
+    let mut d = draft();
+    d.signed_on = today;
+    for t in &mut d.tranches {
+        t.due_on = today;
+    }
+    assert!(d.check(&ctx).is_ok(), "today itself is fine");
+
+    let mut d = draft();
+    d.signed_on = date!(2017 - 12 - 31);
+    assert_eq!(d.check(&ctx).unwrap_err().field, "signed_on");
+    let mut d = draft();
+    d.signed_on = date!(2018 - 01 - 01);
+    for t in &mut d.tranches {
+        t.due_on = date!(2018 - 01 - 01);
+    }
+    assert!(d.check(&ctx).is_ok(), "1 January 2018 is the earliest");
+
+    // Signed 2 March 2020: a tranche due the day before is refused, naming it.
+    let mut d = draft();
+    d.tranches[1].due_on = date!(2020 - 03 - 01);
+    let e = d.check(&ctx).unwrap_err();
+    assert_eq!(e.field, "tranches[1].due_on");
+}
+
+#[test]
+fn amendment_dates_follow_the_previous_version_and_today_and_keep_the_signature_date() {
+    let current = draft().check(&ProjectContext::default()).unwrap();
+    let ctx = ProjectContext::default();
+    let future = AmendmentDates {
+        on: date!(2024 - 01 - 02),
+        ..D
+    };
+    let e = check_amendment(&current, "x", draft(), &ctx, future, Money::ZERO, &[]).unwrap_err();
+    assert_eq!(e.field, "on");
+    assert!(e.message.contains("futur"), "{e}");
+    let early = AmendmentDates {
+        on: date!(2020 - 03 - 01),
+        ..D
+    };
+    let e = check_amendment(&current, "x", draft(), &ctx, early, Money::ZERO, &[]).unwrap_err();
+    assert_eq!(e.field, "on");
+    let same_day = AmendmentDates {
+        on: date!(2020 - 03 - 02),
+        ..D
+    };
+    assert!(check_amendment(&current, "x", draft(), &ctx, same_day, Money::ZERO, &[]).is_ok());
+
+    let mut resigned = draft();
+    resigned.signed_on = date!(2020 - 03 - 03);
+    let e = check_amendment(&current, "x", resigned, &ctx, D, Money::ZERO, &[]).unwrap_err();
+    assert_eq!(e.field, "signed_on");
+    assert!(e.message.contains("ne change pas"), "{e}");
+}
+
+#[test]
+fn parts_of_zero_are_refused_naming_the_field() {
+    let mut d = draft();
+    d.tranches[1].share = Share::Percent(0);
+    d.tranches[2].share = Share::Percent(7_000);
+    let e = d.check(&ProjectContext::default()).unwrap_err();
+    assert_eq!(e.field, "tranches[1].percent_bp");
+    assert!(e.message.starts_with("Champ « tranches[1].percent_bp » :"), "{e}");
+
+    let mut d = draft();
+    d.tranches = vec![
+        tranche("Avance", Share::Amount(Money(100_001)), vec![]),
+        tranche("Solde", Share::Amount(Money(0)), vec![]),
+    ];
+    assert_eq!(d.check(&ProjectContext::default()).unwrap_err().field, "tranches[1].amount_cents");
+
+    // A co-financer bringing 0 €: the plan still closes (State 2 000,01 €), but the line
+    // is refused.
+    let mut d = draft();
+    d.amount = Money(200_001);
+    d.cofinancers[0].amount = Money(0);
+    d.tranches = vec![tranche("Unique", Share::Percent(10_000), vec![])];
+    let e = d.check(&ProjectContext::default()).unwrap_err();
+    assert_eq!(e.field, "cofinancers[0].amount_cents");
+    assert!(e.message.contains("Région"), "{e}");
+
+    // 0,01 % of 1,00 € rounds to 0 €: refused too.
+    let mut d = draft();
+    d.amount = Money(100);
+    d.eligible_cost = Money(100_100);
+    d.tranches = vec![
+        tranche("Avance", Share::Percent(1), vec![]),
+        tranche("Solde", Share::Percent(9_999), vec![]),
+    ];
+    assert_eq!(d.check(&ProjectContext::default()).unwrap_err().field, "tranches[0].percent_bp");
 }

@@ -3,12 +3,15 @@
 //!
 //! Each step is taken by a role allowed to ([`Step::action`], decided by
 //! [`crate::access::allows`]), on a value date that is not in the future and not before
-//! the previous step's, with a non-empty reason. Separation of duties (a « four eyes »
-//! rule): nobody approves a request they made or checked, nobody pays what they approved.
+//! the previous step's (a request: not before the agreement's signature), with a
+//! non-empty reason. Separation of duties (a « four eyes » rule): nobody checks a request
+//! they made; nobody approves a request they made or checked; nobody pays a request they
+//! made or approved.
 //!
 //! Amounts (integer cents): a request stays within what remains on its tranche (tranche
-//! amount − Σ its non-rejected disbursements, [`check_amount`]); the payment is also
-//! checked by the ledger ([`super::ledger`]: the agreement's unpaid commitment, hence the
+//! amount − Σ its non-rejected disbursements, [`check_amount`]), and still does at the
+//! check, the approval and the payment ([`recheck_amount`]: the tranche may have been
+//! lowered since); the payment is also checked by the ledger ([`super::ledger`]: the agreement's unpaid commitment, hence the
 //! project's ceiling and the envelope).
 //!
 //! The check step refuses while a tranche condition is unmet ([`check_conditions`]): a
@@ -284,6 +287,14 @@ pub enum DisbursementError {
         /// Today (Europe/Paris).
         today: Date,
     },
+    /// A request dated before the agreement's signature.
+    #[error("le champ « date » ({on}) précède la signature de la convention ({signed_on})")]
+    BeforeSignature {
+        /// The value date given.
+        on: Date,
+        /// The agreement's signature date.
+        signed_on: Date,
+    },
     /// The value date is before the previous step's.
     #[error("le champ « date » ({on}) précède la date de l'étape précédente ({previous})")]
     BeforePrevious {
@@ -317,6 +328,21 @@ pub enum DisbursementError {
         /// What remains (cents): `tranche_amount − taken`, never below zero.
         remaining: Money,
     },
+    /// At a later step (check, approve, pay), the request no longer fits on its tranche
+    /// (lowered since the request, or other requests grew).
+    #[error("la tranche « {tranche} » n'est plus que de {tranche_amount}, dont {others} demandés ou versés par d'autres versements : ce versement de {amount} n'y tient plus (il ne reste que {remaining}) ; rejetez-le")]
+    TrancheLowered {
+        /// The tranche's label.
+        tranche: String,
+        /// This disbursement's amount (cents).
+        amount: Money,
+        /// The tranche's amount now (cents).
+        tranche_amount: Money,
+        /// Σ the tranche's other non-rejected disbursements (cents).
+        others: Money,
+        /// What remains for this one (cents), never below zero.
+        remaining: Money,
+    },
     /// A project lead acting on another project than their own.
     #[error("votre compte n'est pas membre du projet « {0} »")]
     NotMember(String),
@@ -333,11 +359,12 @@ pub enum DisbursementError {
 /// steps are `history` (oldest first), on value date `on` with reason `why`, `today`
 /// being the current date in Europe/Paris.
 ///
-/// Checked in order: the reason is not blank; the date is not after `today`, nor before
-/// the last step's; the step applies to the status (check on requested, approve on
-/// checked, pay on approved, reject on any but paid and rejected); the role may take it
-/// ([`Step::action`]); separation of duties (approve: not the requester nor the checker;
-/// pay: not the approver). Errors: the first rule broken, as a [`DisbursementError`].
+/// Checked in order: the role may take it ([`Step::action`]; first, so that a refused
+/// role learns nothing of the status); the reason is not blank; the date is not after
+/// `today`, nor before the last step's; the step applies to the status (check on
+/// requested, approve on checked, pay on approved, reject on any but paid and rejected);
+/// separation of duties (check: not the requester; approve: not the
+/// requester nor the checker; pay: not the requester nor the approver). Errors: the first rule broken, as a [`DisbursementError`].
 pub fn take_step(
     status: Status,
     step: Step,
@@ -347,6 +374,10 @@ pub fn take_step(
     why: &str,
     history: &[Taken],
 ) -> Result<Status, DisbursementError> {
+    // The role first: someone who may not take the step learns nothing of the status.
+    if !allows(actor.role, step.action(status)) {
+        return Err(DisbursementError::Forbidden { role: actor.role, step });
+    }
     if why.trim().is_empty() {
         return Err(DisbursementError::NoReason);
     }
@@ -365,12 +396,10 @@ pub fn take_step(
         (Status::Requested | Status::Checked | Status::Approved, Step::Reject) => Status::Rejected,
         _ => return Err(DisbursementError::WrongStatus { step, status }),
     };
-    if !allows(actor.role, step.action(status)) {
-        return Err(DisbursementError::Forbidden { role: actor.role, step });
-    }
     let excluded: &[Step] = match step {
+        Step::Check => &[Step::Request],
         Step::Approve => &[Step::Request, Step::Check],
-        Step::Pay => &[Step::Approve],
+        Step::Pay => &[Step::Request, Step::Approve],
         _ => &[],
     };
     if let Some(earlier) = history.iter().find(|t| t.actor == actor.id && excluded.contains(&t.step)) {
@@ -383,17 +412,19 @@ pub fn take_step(
 }
 
 /// Checks a request of `amount` cents by `role` on value date `on` (`today` in
-/// Europe/Paris) with reason `why`, on tranche `tranche` of `tranche_amount` cents whose
+/// Europe/Paris; not before the agreement's signature, `signed_on`) with reason `why`, on tranche `tranche` of `tranche_amount` cents whose
 /// non-rejected disbursements sum to `taken`. Project leads are scoped to their own
 /// projects by the caller. Errors: [`DisbursementError::NoReason`],
-/// [`DisbursementError::FutureDate`], [`DisbursementError::Forbidden`],
-/// [`DisbursementError::NotPositive`], [`DisbursementError::BeyondTranche`].
+/// [`DisbursementError::FutureDate`], [`DisbursementError::BeforeSignature`],
+/// [`DisbursementError::Forbidden`], [`DisbursementError::NotPositive`],
+/// [`DisbursementError::BeyondTranche`].
 #[allow(clippy::too_many_arguments)] // the facts of one request, all required
 pub fn check_request(
     role: Role,
     amount: Money,
     on: Date,
     today: Date,
+    signed_on: Date,
     why: &str,
     tranche: &str,
     tranche_amount: Money,
@@ -404,6 +435,9 @@ pub fn check_request(
     }
     if on > today {
         return Err(DisbursementError::FutureDate { on, today });
+    }
+    if on < signed_on {
+        return Err(DisbursementError::BeforeSignature { on, signed_on });
     }
     if !allows(role, Action::RequestDisbursement) {
         return Err(DisbursementError::Forbidden { role, step: Step::Request });
@@ -426,6 +460,24 @@ pub fn check_amount(tranche: &str, amount: Money, tranche_amount: Money, taken: 
             amount,
             tranche_amount,
             taken,
+            remaining,
+        });
+    }
+    Ok(())
+}
+
+/// At a step after the request (check, approve, pay): the disbursement of `amount` still
+/// fits on its tranche of `tranche_amount` beside the tranche's `others` (Σ its other
+/// non-rejected disbursements), all cents. Errors: [`DisbursementError::TrancheLowered`]
+/// with the figures (the remainder never shown below zero).
+pub fn recheck_amount(tranche: &str, amount: Money, tranche_amount: Money, others: Money) -> Result<(), DisbursementError> {
+    let remaining = Money(tranche_amount.0.saturating_sub(others.0).max(0));
+    if amount > remaining {
+        return Err(DisbursementError::TrancheLowered {
+            tranche: tranche.to_owned(),
+            amount,
+            tranche_amount,
+            others,
             remaining,
         });
     }

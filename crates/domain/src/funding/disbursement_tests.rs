@@ -2,6 +2,8 @@ use super::*;
 use time::macros::date;
 
 const TODAY: Date = date!(2025 - 06 - 30);
+/// The agreement's signature date in the request tests.
+const SIGNED: Date = date!(2025 - 01 - 15);
 
 fn pm(id: &str) -> StepActor<'_> {
     StepActor {
@@ -115,8 +117,15 @@ fn roles_that_may_not_take_a_step_are_refused() {
 }
 
 #[test]
-fn nobody_approves_what_they_requested_or_checked_nor_pays_what_they_approved() {
+fn nobody_checks_what_they_requested_approves_what_they_requested_or_checked_nor_pays_what_they_requested_or_approved() {
     let mut history = requested_by("pm@bdt.fr");
+    assert_eq!(
+        take_step(Status::Requested, Step::Check, &pm("pm@bdt.fr"), TODAY, TODAY, "ok", &history),
+        Err(DisbursementError::SameActor {
+            step: Step::Check,
+            earlier: Step::Request
+        })
+    );
     assert_eq!(
         take_step(Status::Checked, Step::Approve, &pm("pm@bdt.fr"), TODAY, TODAY, "ok", &history),
         Err(DisbursementError::SameActor {
@@ -140,9 +149,17 @@ fn nobody_approves_what_they_requested_or_checked_nor_pays_what_they_approved() 
             earlier: Step::Approve
         })
     );
-    // The requester may pay: the rule only keeps approver and payer apart.
+    // The requester may not pay their own request either.
     assert_eq!(
         take_step(Status::Approved, Step::Pay, &pm("pm@bdt.fr"), TODAY, TODAY, "ok", &history),
+        Err(DisbursementError::SameActor {
+            step: Step::Pay,
+            earlier: Step::Request
+        })
+    );
+    // The checker may pay: a third and a fourth pair of eyes are not required.
+    assert_eq!(
+        take_step(Status::Approved, Step::Pay, &pm("pm2@bdt.fr"), TODAY, TODAY, "ok", &history),
         Ok(Status::Paid)
     );
 }
@@ -206,6 +223,7 @@ fn a_request_stays_within_what_remains_on_its_tranche() {
         Money(400_000),
         TODAY,
         TODAY,
+        SIGNED,
         "avance",
         "T1",
         Money(1_000_000),
@@ -217,6 +235,7 @@ fn a_request_stays_within_what_remains_on_its_tranche() {
         Money(400_001),
         TODAY,
         TODAY,
+        SIGNED,
         "avance",
         "T1",
         Money(1_000_000),
@@ -238,11 +257,11 @@ fn a_request_stays_within_what_remains_on_its_tranche() {
         "le montant de 4\u{202f}000,01\u{a0}€ dépasse ce qui reste sur la tranche « T1 » : 4\u{202f}000\u{a0}€ (tranche de 10\u{202f}000\u{a0}€, dont 6\u{202f}000\u{a0}€ déjà demandés ou versés)"
     );
     assert_eq!(
-        check_request(Role::ProjectLead, Money(0), TODAY, TODAY, "x", "T1", Money(100), Money(0)),
+        check_request(Role::ProjectLead, Money(0), TODAY, TODAY, SIGNED, "x", "T1", Money(100), Money(0)),
         Err(DisbursementError::NotPositive(Money(0)))
     );
     assert!(matches!(
-        check_request(Role::Instructor, Money(1), TODAY, TODAY, "x", "T1", Money(100), Money(0)),
+        check_request(Role::Instructor, Money(1), TODAY, TODAY, SIGNED, "x", "T1", Money(100), Money(0)),
         Err(DisbursementError::Forbidden { .. })
     ));
     // A tranche lowered below what was taken leaves nothing, never a negative remainder.
@@ -330,6 +349,75 @@ fn who_records_a_condition_and_how() {
         Err(DisbursementError::FutureDate {
             on: date!(2025 - 07 - 01),
             today: TODAY
+        })
+    );
+}
+
+#[test]
+fn a_request_is_not_dated_before_the_signature() {
+    let day_before = date!(2025 - 01 - 14);
+    assert_eq!(
+        check_request(
+            Role::ProjectLead,
+            Money(1),
+            day_before,
+            TODAY,
+            SIGNED,
+            "x",
+            "T1",
+            Money(100),
+            Money(0)
+        ),
+        Err(DisbursementError::BeforeSignature {
+            on: day_before,
+            signed_on: SIGNED
+        })
+    );
+    assert_eq!(
+        check_request(Role::ProjectLead, Money(1), SIGNED, TODAY, SIGNED, "x", "T1", Money(100), Money(0)),
+        Ok(())
+    );
+}
+
+#[test]
+fn a_later_step_rechecks_the_request_against_the_tranche_as_it_is_now() {
+    // 5 000 € requested on a tranche lowered to 1 €, nothing else on it.
+    let e = recheck_amount("Avance", Money(500_000), Money(100), Money(0)).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "la tranche « Avance » n'est plus que de 1\u{a0}€, dont 0\u{a0}€ demandés ou versés par d'autres versements : ce versement de 5\u{202f}000\u{a0}€ n'y tient plus (il ne reste que 1\u{a0}€) ; rejetez-le"
+    );
+    // Tranche of 6 000 €, 4 000 € taken by others: 2 000 € fit, 2 000,01 € do not.
+    assert_eq!(recheck_amount("T", Money(200_000), Money(600_000), Money(400_000)), Ok(()));
+    assert!(matches!(
+        recheck_amount("T", Money(200_001), Money(600_000), Money(400_000)),
+        Err(DisbursementError::TrancheLowered {
+            remaining: Money(200_000),
+            ..
+        })
+    ));
+}
+
+#[test]
+fn the_role_is_checked_before_the_status() {
+    let lead = StepActor {
+        id: "lead@projet.fr",
+        role: Role::ProjectLead,
+    };
+    // Paying a request not yet checked: a project lead learns nothing of its status.
+    assert_eq!(
+        take_step(
+            Status::Requested,
+            Step::Pay,
+            &lead,
+            TODAY,
+            TODAY,
+            "virement",
+            &requested_by("x@y.fr")
+        ),
+        Err(DisbursementError::Forbidden {
+            role: Role::ProjectLead,
+            step: Step::Pay
         })
     );
 }

@@ -333,6 +333,33 @@ pub enum LedgerError {
     },
 }
 
+impl LedgerError {
+    /// The sequence number of the entry the error is about.
+    pub fn seq(&self) -> u64 {
+        match self {
+            LedgerError::NotPositive { seq, .. }
+            | LedgerError::Unjustified { seq, .. }
+            | LedgerError::OutOfSequence { seq, .. }
+            | LedgerError::WrongAccounts { seq, .. }
+            | LedgerError::AgreementMismatch { seq, .. }
+            | LedgerError::UnknownAgreement { seq, .. }
+            | LedgerError::NoCeiling { seq, .. }
+            | LedgerError::CeilingExceeded { seq, .. }
+            | LedgerError::Overflow { seq } => *seq,
+        }
+    }
+
+    /// The French message without its « écriture n° N : » prefix: for an entry that was
+    /// refused, hence never written, whose number would name nothing in the journal
+    /// (`une commitment de 10 € dépasse …` rather than `écriture n° 62 : …`). The full
+    /// message ([`std::fmt::Display`]) stays for errors about stored entries.
+    pub fn reason(&self) -> String {
+        let full = self.to_string();
+        let prefix = format!("écriture n° {} : ", self.seq());
+        full.strip_prefix(&prefix).map_or_else(|| full.clone(), str::to_owned)
+    }
+}
+
 /// The caps the entries are checked against (cents): one per envelope, and one per
 /// project and envelope (the fiche's subsidy ceiling for subsidies, its investment
 /// potential for equity).

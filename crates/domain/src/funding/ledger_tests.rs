@@ -140,6 +140,8 @@ fn commitments_up_to_exactly_the_envelope_pass_and_one_cent_more_fails() {
     // One cent more, though b has 300,00 € of ceiling left: the envelope refuses it.
     let r = b.commit("b", 2, 1);
     let msg = r.clone().unwrap_err().to_string();
+    let reason = r.clone().unwrap_err().reason();
+    assert_eq!(r.clone().unwrap_err().seq(), 3);
     assert_eq!(
         exceeded(r),
         (Ceiling::Envelope, "envelope:subsidy".to_string(), Money::ZERO, Money(1))
@@ -147,6 +149,12 @@ fn commitments_up_to_exactly_the_envelope_pass_and_one_cent_more_fails() {
     assert_eq!(
         msg,
         "écriture n° 3 : engagement de 0,01\u{a0}€ dépasse le plafond de l'enveloppe \
+         (envelope:subsidy) de 0,01\u{a0}€ : il ne reste que 0\u{a0}€"
+    );
+    // The refused entry was never written: its reason does not cite its number.
+    assert_eq!(
+        reason,
+        "engagement de 0,01\u{a0}€ dépasse le plafond de l'enveloppe \
          (envelope:subsidy) de 0,01\u{a0}€ : il ne reste que 0\u{a0}€"
     );
     // The refused entry left nothing behind.

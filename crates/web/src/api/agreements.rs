@@ -458,8 +458,8 @@ pub async fn find_agreement(Current(ctx): Current, Path(raw): Path<String>) -> R
         (status = 201, description = "Signed and committed", body = AgreementView),
         (status = 401, description = "No live session", body = ErrorBody),
         (status = 403, description = "Not a programme manager or administrator, or a cookie write without X-CSRF-Token", body = ErrorBody),
-        (status = 409, description = "Beyond the project's ceiling or the envelope's room (the message says by how much), or a reference already used: nothing written", body = ErrorBody),
-        (status = 422, description = "Terms breaking a rule (co-financing plan not closing, tranches not summing, bad SIREN, planned budget exceeded, unknown project): the message names the field", body = ErrorBody),
+        (status = 409, description = "Beyond the project's ceiling or the envelope's room (the message says by how much), or a reference already used (whatever its case and surrounding spaces): nothing written", body = ErrorBody),
+        (status = 422, description = "Terms breaking a rule (co-financing plan not closing, tranches not summing, a part of 0 €, bad SIREN, planned budget exceeded, a signature date in the future or before 2018, a tranche due before it, unknown project): the message names the field", body = ErrorBody),
     )
 )]
 pub async fn create_agreement(
@@ -496,7 +496,7 @@ pub async fn create_agreement(
         (status = 403, description = "Not a programme manager or administrator, or a cookie write without X-CSRF-Token", body = ErrorBody),
         (status = 404, description = "No such agreement", body = ErrorBody),
         (status = 409, description = "Beyond a ceiling, an agreement no longer active, or a tranche with disbursements dropped: nothing written", body = ErrorBody),
-        (status = 422, description = "Terms breaking a rule, a blank reason, a changed reference, an amount below what is paid", body = ErrorBody),
+        (status = 422, description = "Terms breaking a rule, a blank reason, a changed reference or signature date, a date in the future or before the previous version's, an amount below what is paid, a tranche below what is requested or paid on it", body = ErrorBody),
     )
 )]
 pub async fn create_amendment(

@@ -23,7 +23,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use territoires_domain::access::Role;
+use territoires_domain::access::{allows, Role};
 use territoires_domain::funding::disbursement::{Condition, DisbursementError, Status, Step};
 use territoires_domain::funding::ledger::Caps;
 use territoires_domain::Money;
@@ -81,6 +81,21 @@ pub(crate) async fn visible(ctx: &Ctx, signed_in: &SignedIn, raw_id: &str, forma
     Ok(d)
 }
 
+/// 403 unless `role` may take `step` on a disbursement at `status` ([`Step::action`]):
+/// checked before anything else of the step (status, date, reason), so that a refused
+/// role learns nothing of the disbursement's state.
+pub(crate) fn may_take(role: Role, step: Step, status: Status, format: Format) -> AppResult<()> {
+    if allows(role, step.action(status)) {
+        Ok(())
+    } else {
+        Err(AppError::new(
+            format,
+            ErrorKind::Forbidden,
+            capitalise(&DisbursementError::Forbidden { role, step }.to_string()),
+        ))
+    }
+}
+
 /// The ceilings a payment is checked against: the envelopes and the fiches' ceilings.
 pub(crate) fn caps(ctx: &Ctx) -> Caps {
     Caps::from_registry(&ctx.app.registry)
@@ -113,7 +128,8 @@ pub(crate) fn store_error(format: Format, e: StoreError) -> AppError {
         StoreError::Ledger(l) => AppError::new(
             format,
             ErrorKind::Unprocessable,
-            format!("Paiement refusé par le grand livre : {l}."),
+            // The refused entry was never written: its number would name nothing.
+            format!("Paiement refusé par le grand livre : {}.", l.reason()),
         ),
         other => crate::pages::opinions::store_error(format, other),
     }
@@ -361,7 +377,7 @@ pub struct DisbursementRequestInput {
         (status = 403, description = "The role may not request, a project lead not of this project, or a cookie write without X-CSRF-Token", body = ErrorBody),
         (status = 404, description = "No such agreement, or no such tranche on it", body = ErrorBody),
         (status = 409, description = "The agreement is not active", body = ErrorBody),
-        (status = 422, description = "A bad field: date in the future, blank reason, amount not positive or beyond what remains on the tranche (the figures in the message)", body = ErrorBody),
+        (status = 422, description = "A bad field: date in the future or before the agreement's signature, blank reason, amount not positive or beyond what remains on the tranche (the figures in the message)", body = ErrorBody),
     )
 )]
 pub async fn create_disbursement(
@@ -438,6 +454,7 @@ async fn step(
 ) -> AppResult<Response> {
     signed_in.check_api_write(headers)?;
     let d = visible(ctx, signed_in, raw_id, Format::Json).await?;
+    may_take(signed_in.session.account.role, step, d.disbursement.status, Format::Json)?;
     let input = body(json)?;
     let on = parse_date(&input.date, "date", Format::Json)?;
     let d = ctx
@@ -471,7 +488,7 @@ macro_rules! step_handler {
                 (status = 403, description = $forbidden, body = ErrorBody),
                 (status = 404, description = "No such disbursement", body = ErrorBody),
                 (status = 409, description = $conflict, body = ErrorBody),
-                (status = 422, description = "A bad field: date in the future or before the previous step's, blank reason; for a payment, an amount beyond the tranche or a ceiling of the ledger", body = ErrorBody),
+                (status = 422, description = "A bad field: date in the future or before the previous step's, blank reason, an amount that no longer fits on its tranche (lowered since the request); for a payment, a ceiling of the ledger", body = ErrorBody),
             )
         )]
         pub async fn $name(
@@ -490,9 +507,9 @@ step_handler!(
     check_disbursement,
     Step::Check,
     "/api/v1/disbursements/{id}/check",
-    "Checks a requested disbursement's conditions (programme managers, instructors).",
+    "Checks a requested disbursement's conditions (programme managers, instructors; never one's own request).",
     "The disbursement, `checked`",
-    "The role may not check, or a cookie write without X-CSRF-Token",
+    "The role may not check (answered before any look at the status), the caller requested it, or a cookie write without X-CSRF-Token",
     "Not `requested`, or conditions unmet (listed in the message)"
 );
 step_handler!(
@@ -501,16 +518,16 @@ step_handler!(
     "/api/v1/disbursements/{id}/approve",
     "Approves a checked disbursement (programme managers; never one's own request or check).",
     "The disbursement, `approved`",
-    "The role may not approve, the caller requested or checked it, or a cookie write without X-CSRF-Token",
+    "The role may not approve (answered before any look at the status), the caller requested or checked it, or a cookie write without X-CSRF-Token",
     "Not `checked`"
 );
 step_handler!(
     pay_disbursement,
     Step::Pay,
     "/api/v1/disbursements/{id}/pay",
-    "Records an approved disbursement as paid, with its ledger entry (programme managers, administrators; never one's own approval).",
+    "Records an approved disbursement as paid, with its ledger entry (programme managers, administrators; never one's own request or approval).",
     "The disbursement, `paid`, with `ledger_seq`",
-    "The role may not pay, the caller approved it, or a cookie write without X-CSRF-Token",
+    "The role may not pay (answered before any look at the status), the caller requested or approved it, or a cookie write without X-CSRF-Token",
     "Not `approved` (paid already, perhaps concurrently)"
 );
 step_handler!(

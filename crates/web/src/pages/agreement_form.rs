@@ -218,7 +218,7 @@ impl TermsForm {
                     .parse()
                     .map_err(|_| "Intervalle entre les tranches : un nombre entier de mois est attendu.".to_owned())?,
             };
-            equal_tranches(amount, count, first, every).map_err(|e| e.message)?
+            equal_tranches(amount, count, first, every).map_err(|e| with_form_labels(&e.message))?
         };
         let siren = Some(self.siren.clone()).filter(|s| !s.trim().is_empty());
         Ok(TermsDraft {
@@ -232,6 +232,82 @@ impl TermsForm {
             cofinancers,
             tranches,
         })
+    }
+}
+
+/// The form's French label for an API field named by an [`AgreementError`]
+/// (`cofinancers[1].amount_cents` → `Autres financeurs, financeur n° 2, montant`); an
+/// unknown field is returned as it is.
+///
+/// [`AgreementError`]: territoires_domain::funding::agreement::AgreementError
+pub fn field_label(field: &str) -> String {
+    // `name[i].rest` → (name, Some(i), rest).
+    let (head, index, rest) = match field.split_once('[').and_then(|(h, t)| t.split_once(']').map(|(i, r)| (h, i, r))) {
+        Some((h, i, r)) => (h, i.parse::<usize>().ok(), r.trim_start_matches('.')),
+        None => (field, None, ""),
+    };
+    let leaf = |name: &str| -> Option<&'static str> {
+        Some(match name {
+            "reference" => "Référence",
+            "title" => "Intitulé",
+            "beneficiary" => "Bénéficiaire",
+            "beneficiary_siren" => "SIREN du bénéficiaire",
+            "signed_on" => "Date de signature",
+            "amount_cents" => "Montant de la subvention de l'État",
+            "eligible_cost_cents" => "Assiette éligible",
+            "cofinancers" => "Autres financeurs",
+            "tranches" => "Tranches",
+            "project" => "Projet lauréat",
+            "reason" => "Motif de l'avenant",
+            "on" => "Date de l'avenant",
+            "equal_tranches.count" => "Nombre de tranches égales",
+            "equal_tranches.every_months" => "Intervalle en mois",
+            _ => return None,
+        })
+    };
+    let part = |name: &str| -> Option<&'static str> {
+        Some(match name {
+            "" => "",
+            "financer" => ", nom",
+            "amount_cents" => ", montant",
+            "label" => ", libellé",
+            "due_on" => ", échéance",
+            "percent_bp" => ", pourcentage",
+            _ => return None,
+        })
+    };
+    let Some(i) = index else {
+        return leaf(field).map_or_else(|| field.to_owned(), str::to_owned);
+    };
+    let n = i + 1;
+    match head {
+        "cofinancers" => part(rest).map(|p| format!("Autres financeurs, financeur n° {n}{p}")),
+        "tranches" => match rest.strip_prefix("conditions[").and_then(|t| t.split_once(']')) {
+            Some((j, r)) => {
+                let j = j.parse::<usize>().map_or(0, |j| j + 1);
+                let what = match r.trim_start_matches('.') {
+                    "indicator_code" => ", code de l'indicateur",
+                    "label" => ", libellé",
+                    _ => "",
+                };
+                Some(format!("Tranches, tranche n° {n}, condition n° {j}{what}"))
+            }
+            None => part(rest).map(|p| format!("Tranches, tranche n° {n}{p}")),
+        },
+        _ => None,
+    }
+    .unwrap_or_else(|| field.to_owned())
+}
+
+/// `message` with a leading « Champ « api_field » : » naming the form's label instead
+/// ([`field_label`]); other messages unchanged.
+pub fn with_form_labels(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("Champ « ") else {
+        return message.to_owned();
+    };
+    match rest.split_once(" » :") {
+        Some((field, tail)) => format!("Champ « {} » :{tail}", field_label(field)),
+        None => message.to_owned(),
     }
 }
 
@@ -286,5 +362,29 @@ mod tests {
         let d = f.draft().unwrap();
         assert_eq!(d.tranches.len(), 12);
         assert_eq!(d.tranches[8].share, Share::Amount(Money(6_666)));
+    }
+
+    #[test]
+    fn api_fields_read_as_the_form_labels() {
+        assert_eq!(
+            with_form_labels("Champ « cofinancers » : le plan ne boucle pas"),
+            "Champ « Autres financeurs » : le plan ne boucle pas"
+        );
+        assert_eq!(
+            with_form_labels("Champ « tranches » : les tranches totalisent 1 €"),
+            "Champ « Tranches » : les tranches totalisent 1 €"
+        );
+        assert_eq!(
+            field_label("cofinancers[1].amount_cents"),
+            "Autres financeurs, financeur n° 2, montant"
+        );
+        assert_eq!(field_label("tranches[0].percent_bp"), "Tranches, tranche n° 1, pourcentage");
+        assert_eq!(
+            field_label("tranches[2].conditions[0].indicator_code"),
+            "Tranches, tranche n° 3, condition n° 1, code de l'indicateur"
+        );
+        assert_eq!(field_label("amount_cents"), "Montant de la subvention de l'État");
+        assert_eq!(field_label("inconnu"), "inconnu");
+        assert_eq!(with_form_labels("Autre chose."), "Autre chose.");
     }
 }

@@ -12,7 +12,7 @@
 //! A refused form comes back (422, or 409 for a ceiling or a reference already used) with
 //! its message and what was typed. [`sign`] and [`amend`] are shared with the API.
 
-use super::agreement_form::TermsForm;
+use super::agreement_form::{with_form_labels, TermsForm};
 use super::layout::Layout;
 use super::opinions::{no_store, page};
 use crate::auth::{self, MaybeSignedIn, SignedIn};
@@ -33,11 +33,16 @@ use time::Date;
 
 /// A store error of an agreement write as the reader sees it: terms that break a rule
 /// 422; a ceiling, a reference already used, an agreement no longer active 409; 404.
+///
+/// On the pages ([`Format::Html`]), a message naming an API field (`cofinancers`) names
+/// the form's label instead ([`with_form_labels`]: `Autres financeurs`).
 pub(crate) fn agreement_error(format: Format, e: StoreError) -> AppError {
+    let labelled = |m: String| if format == Format::Html { with_form_labels(&m) } else { m };
     match e {
-        StoreError::Agreement(e) => AppError::new(format, ErrorKind::Unprocessable, e.message),
-        StoreError::Ledger(e) => AppError::new(format, ErrorKind::Conflict, format!("Engagement refusé : {e}.")),
-        StoreError::Conflict(m) | StoreError::Refused(m) => AppError::new(format, ErrorKind::Conflict, m),
+        StoreError::Agreement(e) => AppError::new(format, ErrorKind::Unprocessable, labelled(e.message)),
+        // The refused entry was never written: its number would name nothing.
+        StoreError::Ledger(e) => AppError::new(format, ErrorKind::Conflict, format!("Engagement refusé : {}.", e.reason())),
+        StoreError::Conflict(m) | StoreError::Refused(m) => AppError::new(format, ErrorKind::Conflict, labelled(m)),
         StoreError::NotFound(m) => AppError::not_found(format, m),
         other => AppError::internal(format, other),
     }
@@ -68,7 +73,8 @@ pub(crate) async fn sign(ctx: &crate::Ctx, signed_in: &SignedIn, slug: &str, dra
             format,
             ErrorKind::Unprocessable,
             format!(
-                "Champ « project » : aucun projet lauréat n'a l'identifiant « {} ».",
+                "Champ « {} » : aucun projet lauréat n'a l'identifiant « {} ».",
+                if format == Format::Html { "Projet lauréat" } else { "project" },
                 excerpt(slug, ECHO_MAX)
             ),
         )

@@ -17,7 +17,7 @@
 //! refusal (403, 409, 422). Every page: `Cache-Control: no-store`.
 
 use super::layout::Layout;
-use crate::api::disbursements::{caps, may_record_condition, parse_id, scope, store_error, visible};
+use crate::api::disbursements::{caps, may_record_condition, may_take, parse_id, scope, store_error, visible};
 use crate::auth::{self, SignedIn};
 use crate::error::{no_store, AppError, AppResult, ErrorKind, Format};
 use crate::pages::opinions::{page, parse_date};
@@ -359,7 +359,10 @@ pub async fn take(
             let d = visible(&ctx, &signed_in, &raw_id, Format::Html).await?;
             let step = step_of_segment(&segment).ok_or_else(|| AppError::not_found(Format::Html, "Cette étape n'existe pas."))?;
             let id = d.disbursement.id;
+            let status = d.disbursement.status;
+            let role = signed_in.session.account.role;
             let result = async {
+                may_take(role, step, status, Format::Html)?;
                 let on = parse_date(&form.date, "date", Format::Html)?;
                 ctx.app
                     .store

@@ -77,6 +77,8 @@ async fn a_programme_manager_signs_up_to_the_ceiling_and_amends() {
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     let message = r.json()["error"]["message"].as_str().unwrap().to_owned();
     assert!(message.contains("plafond du projet") && message.contains("de 0,01"), "{message}");
+    // The refused entry was never written: the message cites no entry number.
+    assert!(!message.contains("écriture n°"), "{message}");
     assert_eq!(app.get("/api/v1/agreements").await.json(), json!([]));
 
     // Terms that do not close: 422 naming the field.
@@ -191,6 +193,9 @@ async fn the_form_signs_in_equal_tranches_and_a_refused_form_comes_back_as_typed
     let r = app.request(form("/conventions", body(fields("1 000,01")), Some(&manager))).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_contains(&r.body, "ne boucle pas");
+    // The message names the form's label, not the API's field.
+    assert_contains(&r.body, "Champ « Autres financeurs » :");
+    assert!(!r.body.contains("« cofinancers »"), "{}", r.body);
     assert_contains(&r.body, "value=\"1 000,01\"");
     assert_contains(&r.body, "Commune de la Vallée ; collectivité ; 200,00");
     assert!(app.store.agreements(None).await.unwrap().is_empty());
@@ -237,7 +242,8 @@ async fn the_form_signs_in_equal_tranches_and_a_refused_form_comes_back_as_typed
     ]);
     let r = app.request(form(&amend, blank_reason.clone(), Some(&manager))).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert_contains(&r.body, "« reason »");
+    assert_contains(&r.body, "Champ « Motif de l");
+    assert!(!r.body.contains("« reason »"), "{}", r.body);
     assert_contains(&r.body, "Mois 12 ; 2024-12-28 ; 50,00");
     let r = app
         .request(form(
@@ -290,4 +296,42 @@ async fn the_agreements_export_is_a_french_csv() {
         app.get("/conventions/export.csv?projet=nulle-part").await.status,
         StatusCode::NOT_FOUND
     );
+}
+
+#[tokio::test]
+async fn parts_of_zero_are_refused_naming_the_field() {
+    let app = spawn_app().await;
+    person(&app, "cp@example.fr", "Chargée", Role::ProgrammeManager).await;
+    let manager = bearer(&app, "cp@example.fr").await;
+    let p = laureate(&app).await;
+    let amount = p.subsidy_ceiling.0;
+    let mut zero_tranche = terms(&p, "TI-Z", amount);
+    zero_tranche["tranches"][0]["percent_bp"] = json!(0);
+    zero_tranche["tranches"][2]["percent_bp"] = json!(6667);
+    let r = api(&app, "POST", "/api/v1/agreements", &manager, zero_tranche).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_contains(&r.body, "tranches[0].percent_bp");
+    // The State brings the whole eligible cost, the region 0 €: the plan closes, the line
+    // of 0 € is refused.
+    let mut zero_cofinancer = terms(&p, "TI-Z", amount);
+    zero_cofinancer["eligible_cost_cents"] = json!(amount);
+    zero_cofinancer["cofinancers"][0]["amount_cents"] = json!(0);
+    let r = api(&app, "POST", "/api/v1/agreements", &manager, zero_cofinancer).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_contains(&r.body, "cofinancers[0].amount_cents");
+    assert_eq!(app.get("/api/v1/agreements").await.json(), json!([]));
+}
+
+#[tokio::test]
+async fn references_are_unique_whatever_their_case_and_spaces() {
+    let app = spawn_app().await;
+    person(&app, "cp@example.fr", "Chargée", Role::ProgrammeManager).await;
+    let manager = bearer(&app, "cp@example.fr").await;
+    let p = laureate(&app).await;
+    let r = api(&app, "POST", "/api/v1/agreements", &manager, terms(&p, "R-FUT", 10_000)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = api(&app, "POST", "/api/v1/agreements", &manager, terms(&p, "r-fut ", 10_000)).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_contains(&r.body, "« R-FUT »");
+    assert_eq!(app.get("/api/v1/agreements").await.json().as_array().unwrap().len(), 1);
 }

@@ -127,6 +127,16 @@ async fn four_people_take_a_disbursement_from_request_to_payment_through_the_pag
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.headers[header::LOCATION], "/versements/1");
+    // The lead may not pay: 403, whatever the status (not a 409 telling it).
+    let r = post(
+        &app,
+        "/versements/1/payer",
+        &lead_c,
+        &csrf,
+        &[("date", &today), ("motif", "virement")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 
     // The queue lists it with its agreement, project, tranche, amount, requester, next step.
     let queue = get_with(&app, "/versements", Some(&instr_c)).await;
@@ -298,7 +308,18 @@ async fn the_api_runs_the_workflow_and_refuses_what_the_rules_refuse() {
         Some(step("ok")),
     )
     .await;
-    assert_eq!(r.status, StatusCode::CONFLICT, "not checked yet: {}", r.body);
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "the role is checked before the status: {}", r.body);
+    // The requester does not check their own request.
+    let r = call(
+        &app,
+        "POST",
+        &format!("/api/v1/disbursements/{id}/check"),
+        Some(&pm1),
+        Some(step("vérifié")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert_contains(&r.body, "éparation des tâches");
     // The report condition is unmet: the check is refused, naming it.
     let r = call(
         &app,
@@ -358,6 +379,17 @@ async fn the_api_runs_the_workflow_and_refuses_what_the_rules_refuse() {
     )
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The requester does not pay their own request.
+    let r = call(
+        &app,
+        "POST",
+        &format!("/api/v1/disbursements/{id}/pay"),
+        Some(&pm1),
+        Some(step("virement")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert_contains(&r.body, "éparation des tâches");
     let r = call(
         &app,
         "POST",
