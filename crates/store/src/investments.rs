@@ -25,9 +25,11 @@ use territoires_domain::funding::investment::{
     PrudentInvestorRule, Verdict,
 };
 use territoires_domain::funding::ledger::{Account, Caps, Entry, Movement};
+use territoires_domain::opinion::paris_today;
 use territoires_domain::programme::EnvelopeKind;
 use territoires_domain::siren::Siren;
 use territoires_domain::Money;
+use time::OffsetDateTime;
 
 /// Attempts of a write that meets a transient conflict (as the ledger's).
 const ATTEMPTS: usize = 5;
@@ -187,6 +189,16 @@ async fn locked(store: &Store, tx: &mut Transaction<'_, Any>, id: i64) -> Result
     .await?
     {
         inv.case.co_investors.push(decode_co(&r)?.1);
+    }
+    for r in sqlx::query(
+        "SELECT id, investment_id, kind, on_date, amount_cents, note, recorded_by, recorded_at, ledger_seq FROM investment_events \
+         WHERE investment_id = $1 ORDER BY on_date, id",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?
+    {
+        inv.events.push(decode_event(&r)?.1);
     }
     Ok(inv)
 }
@@ -366,7 +378,9 @@ impl Store {
         Ok(())
     }
 
-    /// Records `event` on the approved investment `id`, by `who` ([`check_event`]): a
+    /// Records `event` on the approved investment `id`, by `who` ([`check_event`], against
+    /// the committee's date, the events already stored and today in Paris: events are
+    /// recorded in date order, from the decision to today, a distribution after a call): a
     /// capital call is a ledger Disburse `investment:N → payee:SIREN-…` (within what is
     /// committed and not yet called), a distribution or an exit with proceeds a ledger
     /// Return the other way (gross); a valuation moves no money; an exit closes the
@@ -374,7 +388,8 @@ impl Store {
     /// `investment.<kind>`; retried on transient conflicts.
     ///
     /// Errors (nothing written): [`StoreError::NotFound`]; [`StoreError::Refused`] when the
-    /// investment is not approved or the amount is wrong; [`StoreError::Ledger`] for a
+    /// investment is not approved, the date is out of order or the amount is wrong;
+    /// [`StoreError::Ledger`] for a
     /// call beyond the commitment.
     pub async fn record_investment_event(
         &self,
@@ -399,7 +414,10 @@ impl Store {
     async fn try_event(&self, id: i64, e: &InvestmentEvent, who: &str, caps: &Caps) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let inv = locked(self, &mut tx, id).await?;
-        check_event(inv.status, e).map_err(|m| StoreError::Refused(format!("{}.", capitalise(&m))))?;
+        let history: Vec<InvestmentEvent> = inv.events.iter().map(|s| s.event.clone()).collect();
+        let today = paris_today(OffsetDateTime::now_utc());
+        check_event(inv.status, inv.decision.as_ref().map(|d| d.on), &history, today, e)
+            .map_err(|m| StoreError::Refused(format!("{}.", capitalise(&m))))?;
         let payee = payee(&inv.case.investee.siren);
         let why = |what: &str| {
             let note = e.note.trim();

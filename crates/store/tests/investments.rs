@@ -126,7 +126,7 @@ async fn an_approval_commits_the_amount_and_the_events_move_the_ledger() {
     }
     // Called 250 000 of 600 000: 350 000,01 € more is refused by one cent.
     let err = store
-        .record_investment_event(inv.id, &event(CapitalCall, date!(2024 - 01 - 01), Money(35_000_001)), WHO, &caps())
+        .record_investment_event(inv.id, &event(CapitalCall, date!(2025 - 01 - 01), Money(35_000_001)), WHO, &caps())
         .await
         .unwrap_err();
     assert!(
@@ -246,4 +246,42 @@ async fn refusals_write_nothing() {
         Err(StoreError::Refused(_))
     ));
     assert!(matches!(store.investment(99).await, Ok(None)));
+}
+
+#[tokio::test]
+async fn events_are_refused_out_of_order_and_write_nothing() {
+    let store = store().await;
+    let inv = store.create_investment(&case(600_000), WHO).await.unwrap();
+    let mut d = decision(Verdict::Approved);
+    d.on = date!(2021 - 01 - 01);
+    store.decide_investment(inv.id, &d, RULE_25, WHO, &caps()).await.unwrap();
+    use EventKind::*;
+    // Nothing comes back before money went in.
+    let err = store
+        .record_investment_event(inv.id, &event(Distribution, date!(2021 - 02 - 01), euros(1)), WHO, &caps())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Refused(ref m) if m.contains("appel de fonds")), "{err:?}");
+    for (kind, on) in [(CapitalCall, date!(2021 - 03 - 15)), (CapitalCall, date!(2023 - 03 - 15))] {
+        store
+            .record_investment_event(inv.id, &event(kind, on, euros(100_000)), WHO, &caps())
+            .await
+            .unwrap();
+    }
+    // The tester's exit dated 2019-01-01, before the 2021-01-01 decision; then one dated
+    // between the two calls; then a valuation in 2999.
+    for (kind, on) in [
+        (Exit, date!(2019 - 01 - 01)),
+        (Exit, date!(2022 - 01 - 01)),
+        (Valuation, date!(2999 - 01 - 01)),
+    ] {
+        let err = store
+            .record_investment_event(inv.id, &event(kind, on, euros(5)), WHO, &caps())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Refused(ref m) if m.contains("« date »")), "{err:?}");
+    }
+    let stored = store.investment(inv.id).await.unwrap().unwrap();
+    assert_eq!((stored.status, stored.events.len()), (InvestmentStatus::Approved, 2));
+    assert_eq!(store.ledger_entries().await.unwrap().len(), 3);
 }

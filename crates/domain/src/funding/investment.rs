@@ -438,10 +438,27 @@ pub struct InvestmentEvent {
     pub note: String,
 }
 
-/// Checks that `event` may be recorded on an investment in `status`: only an approved
-/// one; amounts > 0 for calls and distributions, ≥ 0 for valuations and exits. Errors: a
-/// French sentence (lower-case first letter) naming the status or the amount refused.
-pub fn check_event(status: InvestmentStatus, event: &InvestmentEvent) -> Result<(), String> {
+/// Checks that `event` may be recorded on an investment in `status`, decided on
+/// `decided_on`, whose events so far are `history`, when the date in Paris is `today`.
+///
+/// **The order of events** (so that the NAV after an exit is 0 by construction, and a
+/// cash flow never predates the money it depends on):
+/// - only an approved investment takes events (after the exit nothing: it is `exited`);
+/// - every event (capital call, distribution, valuation, exit) is dated on or after the
+///   committee's decision, on or after the investment's latest event (the same day is
+///   allowed: several events may share a value date), and not after `today`;
+/// - a distribution needs a prior capital call (nothing can come back before money went in);
+/// - amounts > 0 for calls and distributions, ≥ 0 for valuations and exits.
+///
+/// Errors: a French sentence (lower-case first letter) naming the status, the date or the
+/// amount refused, with the dates involved (`JJ/MM/AAAA`).
+pub fn check_event(
+    status: InvestmentStatus,
+    decided_on: Option<Date>,
+    history: &[InvestmentEvent],
+    today: Date,
+    event: &InvestmentEvent,
+) -> Result<(), String> {
     if status != InvestmentStatus::Approved {
         return Err(format!(
             "l'investissement est {} : aucun événement ne peut être enregistré",
@@ -457,13 +474,43 @@ pub fn check_event(status: InvestmentStatus, event: &InvestmentEvent) -> Result<
         }
         .to_string());
     }
+    if let Some(decided) = decided_on.filter(|d| event.on < *d) {
+        return Err(format!(
+            "le champ « date » ({}) précède la décision du comité d'investissement ({}) : aucun événement ne peut lui être antérieur",
+            fmt_date(event.on),
+            fmt_date(decided)
+        ));
+    }
+    if let Some(latest) = history.iter().map(|e| e.on).max().filter(|l| event.on < *l) {
+        return Err(format!(
+            "le champ « date » ({}) précède le dernier événement de l'investissement ({}) : les événements sont enregistrés dans l'ordre des dates",
+            fmt_date(event.on),
+            fmt_date(latest)
+        ));
+    }
+    if event.on > today {
+        return Err(format!(
+            "le champ « date » ({}) est postérieur à aujourd'hui ({}) : un événement futur ne peut pas être enregistré",
+            fmt_date(event.on),
+            fmt_date(today)
+        ));
+    }
+    if event.kind == EventKind::Distribution && !history.iter().any(|e| e.kind == EventKind::CapitalCall) {
+        return Err("une distribution suppose un appel de fonds antérieur : aucun n'est enregistré".to_owned());
+    }
     Ok(())
+}
+
+/// `JJ/MM/AAAA`.
+fn fmt_date(d: Date) -> String {
+    format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())
 }
 
 /// The portfolio position of an investment from its events (in any order): capital calls
 /// are negative flows, distributions and exit proceeds (when > 0) positive ones; the
-/// residual is the latest valuation, or NAV 0 at the exit date once exited (an exit wins
-/// over a valuation of the same day). Gross flows: nothing is netted.
+/// residual is the latest valuation, or NAV 0 at the exit date once exited: an exit wins
+/// over every valuation, even one dated after it (which [`check_event`] refuses, but a
+/// position is never allowed to count a NAV after the exit). Gross flows: nothing is netted.
 pub fn position(events: &[InvestmentEvent]) -> super::portfolio::Position {
     use super::portfolio::{Flow, Position, Residual};
     let mut p = Position::default();
@@ -488,7 +535,7 @@ pub fn position(events: &[InvestmentEvent]) -> super::portfolio::Position {
         .iter()
         .filter(|e| matches!(e.kind, EventKind::Valuation | EventKind::Exit))
         .enumerate()
-        .max_by_key(|(i, e)| (e.on, e.kind == EventKind::Exit, *i))
+        .max_by_key(|(i, e)| (e.kind == EventKind::Exit, e.on, *i))
         .map(|(_, e)| e);
     p.residual = last.map(|e| Residual {
         date: e.on,

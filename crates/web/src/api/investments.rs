@@ -24,11 +24,12 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use territoires_domain::access::{allows, Action};
 use territoires_domain::funding::investment::{
-    check_decision, position, CoInvestor, CommitteeDecision, EventKind, Investee, InvestmentCase, InvestmentEvent, InvestmentStatus,
-    PrudentInvestorRule, PrudentInvestorTest, Verdict,
+    check_decision, check_event, position, CoInvestor, CommitteeDecision, EventKind, Investee, InvestmentCase, InvestmentEvent,
+    InvestmentStatus, PrudentInvestorRule, PrudentInvestorTest, Verdict,
 };
 use territoires_domain::funding::ledger::Caps;
 use territoires_domain::funding::portfolio::{portfolio_metrics, xirr, Flow, Position, XirrError};
+use territoires_domain::opinion::paris_today;
 use territoires_domain::siren::Siren;
 use territoires_domain::Money;
 use territoires_store::{StoreError, StoredInvestment};
@@ -127,8 +128,10 @@ pub(crate) async fn decide(
         .map_err(|e| store_error(format, e))
 }
 
-/// Records `event` on investment `raw_id`: 422 for a wrong amount, 409 when the
-/// investment is not approved or a call exceeds what is committed and not yet called.
+/// Records `event` on investment `raw_id`: 422 for a wrong amount or a date out of order
+/// (before the committee's decision or the latest event, after today in Paris, a
+/// distribution before any call: [`check_event`]), 409 when the investment is not approved
+/// or a call exceeds what is committed and not yet called.
 pub(crate) async fn add_event(
     ctx: &Ctx,
     signed_in: &SignedIn,
@@ -141,6 +144,13 @@ pub(crate) async fn add_event(
     if event.amount.0 < 0 || (!zero_ok && event.amount.0 == 0) {
         let rule = if zero_ok { "positif ou nul" } else { "strictement positif" };
         return Err(unprocessable(format, format!("Le champ « montant » doit être {rule}.")));
+    }
+    if inv.status == InvestmentStatus::Approved {
+        // The store checks again in its transaction; here a bad date is the caller's 422.
+        let history: Vec<InvestmentEvent> = inv.events.iter().map(|e| e.event.clone()).collect();
+        let today = paris_today(time::OffsetDateTime::now_utc());
+        check_event(inv.status, inv.decision.as_ref().map(|d| d.on), &history, today, &event)
+            .map_err(|m| unprocessable(format, format!("{}.", capitalise(&m))))?;
     }
     ctx.app
         .store

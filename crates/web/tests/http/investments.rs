@@ -349,3 +349,44 @@ async fn refused_forms_come_back_with_their_message_and_what_was_typed() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 }
+
+#[tokio::test]
+async fn events_out_of_order_are_refused_with_422() {
+    let app = spawn_app().await;
+    let manager = bearer(&app, &account(&app, "charge", Role::ProgrammeManager).await).await;
+    let id = created(&app, &manager, case(30_000_000, 20_000_000)).await;
+    let mut decision = approval();
+    decision["on"] = json!("2021-01-01");
+    let r = call(
+        &app,
+        "POST",
+        &format!("/api/v1/investments/{id}/decision"),
+        &manager,
+        Some(decision),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    for on in ["2021-03-15", "2023-03-15"] {
+        let body = json!({"on": on, "amount_cents": 1_000_000});
+        let r = call(
+            &app,
+            "POST",
+            &format!("/api/v1/investments/{id}/capital-calls"),
+            &manager,
+            Some(body),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    // The tester's exit dated 2019-01-01, before the 2021-01-01 decision.
+    let exit = json!({"on": "2019-01-01", "proceeds_cents": 0});
+    let r = call(&app, "POST", &format!("/api/v1/investments/{id}/exit"), &manager, Some(exit)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_contains(&r.body, "01/01/2019");
+    // A valuation after today.
+    let later = json!({"on": "2999-01-01", "amount_cents": 1});
+    let r = call(&app, "POST", &format!("/api/v1/investments/{id}/valuations"), &manager, Some(later)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = call(&app, "GET", &format!("/api/v1/investments/{id}"), &manager, None).await;
+    assert_eq!(r.json()["status"], "approved");
+}
