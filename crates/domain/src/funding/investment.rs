@@ -15,6 +15,9 @@
 //! investing **on the same terms**. Its default, 30 %, is the share the Commission treats
 //! as economically significant for pari passu risk finance (Risk Finance Guidelines,
 //! 2014/C 19/04); it is a parameter, shown with every decision, not a constant of law.
+//! The parameter is the **programme's**: its operator sets the floor (default 30 %), and a
+//! committee's decision may only apply a share at least as high
+//! ([`PrudentInvestorRule::at_least`]): whoever decides cannot lower the test it must pass.
 //! Public co-investors, and private ones on other terms, do not count.
 
 use crate::money::Money;
@@ -156,6 +159,14 @@ pub enum InvestmentError {
     /// The rule's parameter is outside 0–100 %.
     #[error("la part privée minimale doit être comprise entre 0 et 100 % (reçu {0} points de base)")]
     BadRule(u32),
+    /// A decision's rule is below the programme's floor ([`PrudentInvestorRule::at_least`]).
+    #[error("le champ « part privée minimale » ({}) est inférieur au plancher du programme ({}) : une décision peut relever la part privée minimale, jamais l'abaisser", fmt_bp(i64::from(*.given)), fmt_bp(i64::from(*.floor)))]
+    BelowFloor {
+        /// The share asked, hundredths of a percent.
+        given: u32,
+        /// The programme's floor, hundredths of a percent.
+        floor: u32,
+    },
 }
 
 /// A share in hundredths of a percent, written `12,34 %` (no-break space before `%`).
@@ -213,6 +224,20 @@ impl PrudentInvestorRule {
             return Err(InvestmentError::BadRule(bp));
         }
         Ok(PrudentInvestorRule { min_private_share_bp: bp })
+    }
+
+    /// This rule if it is at least as demanding as `floor`, the programme's rule. Whoever
+    /// decides may raise the minimum private share for a case, never lower it below the
+    /// programme's (its operator's setting, by default 30 %): otherwise a decision could set
+    /// it to 0 % and pass any case. Errors: [`InvestmentError::BelowFloor`] with both shares.
+    pub fn at_least(self, floor: PrudentInvestorRule) -> Result<Self, InvestmentError> {
+        if self.min_private_share_bp < floor.min_private_share_bp {
+            return Err(InvestmentError::BelowFloor {
+                given: self.min_private_share_bp,
+                floor: floor.min_private_share_bp,
+            });
+        }
+        Ok(self)
     }
 
     /// The rule in words, in French.

@@ -263,3 +263,17 @@ fn a_backdated_exit_still_ends_the_nav() {
     );
     assert_eq!(metrics(&p).unwrap().multiples.rvpi, 0.0);
 }
+
+#[test]
+fn a_decision_may_raise_the_rule_but_not_lower_it_below_the_floor() {
+    let floor = PrudentInvestorRule::default();
+    let zero = PrudentInvestorRule::new(0).unwrap();
+    let err = zero.at_least(floor).unwrap_err();
+    assert_eq!(err, InvestmentError::BelowFloor { given: 0, floor: 3_000 });
+    let m = err.to_string();
+    assert!(m.contains("(0,00\u{a0}%)") && m.contains("(30,00\u{a0}%)"), "{m}");
+    assert!(PrudentInvestorRule::new(2_999).unwrap().at_least(floor).is_err());
+    assert_eq!(floor.at_least(floor), Ok(floor));
+    let higher = PrudentInvestorRule::new(4_500).unwrap();
+    assert_eq!(higher.at_least(floor), Ok(higher));
+}

@@ -106,9 +106,11 @@ pub(crate) async fn create(ctx: &Ctx, signed_in: &SignedIn, case: InvestmentCase
         .map_err(|e| store_error(format, e))
 }
 
-/// Records the committee's decision on investment `raw_id` under `rule`: 422 with the
-/// test's figures when an approval fails the prudent-investor test, 409 when already
-/// decided or beyond the project's investment potential or the equity envelope.
+/// Records the committee's decision on investment `raw_id` under `rule`: 422 when `rule`
+/// is below the programme's floor ([`crate::AppState::prudent_investor_floor`], the floor
+/// in the message), 422 with the test's figures when an approval fails the
+/// prudent-investor test, 409 when already decided or beyond the project's investment
+/// potential or the equity envelope.
 pub(crate) async fn decide(
     ctx: &Ctx,
     signed_in: &SignedIn,
@@ -117,6 +119,9 @@ pub(crate) async fn decide(
     rule: PrudentInvestorRule,
     format: Format,
 ) -> AppResult<StoredInvestment> {
+    let rule = rule
+        .at_least(ctx.app.prudent_investor_floor)
+        .map_err(|e| unprocessable(format, format!("{}.", capitalise(&e.to_string()))))?;
     let inv = load(ctx, raw_id, format).await?;
     if inv.status == InvestmentStatus::Proposed {
         check_decision(&inv.case, &decision, rule).map_err(|e| unprocessable(format, format!("{}.", capitalise(&e.to_string()))))?;
@@ -371,7 +376,8 @@ pub struct NewDecision {
     /// Why.
     pub reason: String,
     /// The prudent-investor rule's parameter: minimum private pari passu share of the
-    /// round in hundredths of a percent (0–10000); omitted: 3000 (30 %).
+    /// round in hundredths of a percent (0–10000), at least the programme's floor (3000,
+    /// 30 %, unless the operator set another); omitted: the floor.
     pub min_private_share_bp: Option<u32>,
 }
 
@@ -505,12 +511,13 @@ fn code<T: Serialize>(v: &T) -> String {
 }
 
 impl InvestmentDetail {
-    /// The detail of a stored investment. Errors: a 500 for stored figures out of range.
-    pub(crate) fn of(inv: &StoredInvestment) -> AppResult<InvestmentDetail> {
+    /// The detail of a stored investment; its test under the rule of its decision, or the
+    /// programme's `floor` before the decision. Errors: a 500 for stored figures out of range.
+    pub(crate) fn of(inv: &StoredInvestment, floor: PrudentInvestorRule) -> AppResult<InvestmentDetail> {
         let c = &inv.case;
         let bad = |e: territoires_domain::funding::investment::InvestmentError| AppError::internal(Format::Json, e);
         let stake = c.stake().map_err(bad)?;
-        let test = c.prudent_investor_test(inv.rule.unwrap_or_default()).map_err(bad)?;
+        let test = c.prudent_investor_test(inv.rule.unwrap_or(floor)).map_err(bad)?;
         Ok(InvestmentDetail {
             id: inv.id,
             project: c.project.clone(),
@@ -641,8 +648,8 @@ pub(crate) fn portfolio(ctx: &Ctx, all: &[StoredInvestment]) -> Portfolio {
 
 // ---------------------------------------------------------------- handlers
 
-fn detail_response(status: StatusCode, inv: &StoredInvestment) -> AppResult<Response> {
-    Ok((status, Json(InvestmentDetail::of(inv)?)).into_response())
+fn detail_response(ctx: &Ctx, status: StatusCode, inv: &StoredInvestment) -> AppResult<Response> {
+    Ok((status, Json(InvestmentDetail::of(inv, ctx.app.prudent_investor_floor)?)).into_response())
 }
 
 /// Every investment case, by identifier.
@@ -661,7 +668,10 @@ pub async fn list_investments(Current(ctx): Current, signed_in: SignedIn) -> Res
         async {
             require_reader(&signed_in, Format::Json)?;
             let all = ctx.app.store.investments().await.map_err(|e| store_error(Format::Json, e))?;
-            let out = all.iter().map(InvestmentDetail::of).collect::<AppResult<Vec<_>>>()?;
+            let out = all
+                .iter()
+                .map(|i| InvestmentDetail::of(i, ctx.app.prudent_investor_floor))
+                .collect::<AppResult<Vec<_>>>()?;
             Ok(Json(out).into_response())
         }
         .await,
@@ -685,7 +695,7 @@ pub async fn find_investment(Current(ctx): Current, signed_in: SignedIn, Path(id
     no_store(
         async {
             require_reader(&signed_in, Format::Json)?;
-            detail_response(StatusCode::OK, &load(&ctx, &id, Format::Json).await?)
+            detail_response(&ctx, StatusCode::OK, &load(&ctx, &id, Format::Json).await?)
         }
         .await,
     )
@@ -751,7 +761,7 @@ pub async fn create_investment(
             signed_in.check_api_write(&headers)?;
             signed_in.require(Action::ManageFunding, Format::Json)?;
             let case = parse_case(body(json)?)?;
-            detail_response(StatusCode::CREATED, &create(&ctx, &signed_in, case, Format::Json).await?)
+            detail_response(&ctx, StatusCode::CREATED, &create(&ctx, &signed_in, case, Format::Json).await?)
         }
         .await,
     )
@@ -770,7 +780,7 @@ pub async fn create_investment(
         (status = 403, description = "Not allowed to manage funding", body = ErrorBody),
         (status = 404, description = "No such investment", body = ErrorBody),
         (status = 409, description = "Already decided, or beyond the project's investment potential or the equity envelope: nothing written", body = ErrorBody),
-        (status = 422, description = "An approval failing the prudent-investor test (the message gives the figures), a blank reference or reason, a bad date or parameter", body = ErrorBody),
+        (status = 422, description = "An approval failing the prudent-investor test (the message gives the figures), a blank reference or reason, a bad date or parameter (below the programme's floor)", body = ErrorBody),
     )
 )]
 pub async fn create_decision(
@@ -789,7 +799,7 @@ pub async fn create_decision(
             let rule = match input.min_private_share_bp {
                 Some(bp) => PrudentInvestorRule::new(bp)
                     .map_err(|e| unprocessable(Format::Json, format!("Le champ « min_private_share_bp » : {e}.")))?,
-                None => PrudentInvestorRule::default(),
+                None => ctx.app.prudent_investor_floor,
             };
             let decision = CommitteeDecision {
                 verdict,
@@ -798,6 +808,7 @@ pub async fn create_decision(
                 reason: input.reason,
             };
             detail_response(
+                &ctx,
                 StatusCode::CREATED,
                 &decide(&ctx, &signed_in, &id, decision, rule, Format::Json).await?,
             )
@@ -824,7 +835,11 @@ async fn post_event(
         amount: Money(input.amount_cents),
         note: input.note,
     };
-    detail_response(StatusCode::CREATED, &add_event(ctx, signed_in, id, event, Format::Json).await?)
+    detail_response(
+        &ctx,
+        StatusCode::CREATED,
+        &add_event(ctx, signed_in, id, event, Format::Json).await?,
+    )
 }
 
 macro_rules! event_handler {

@@ -318,6 +318,16 @@ async fn refused_forms_come_back_with_their_message_and_what_was_typed() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_contains(&r.body, "40,00\u{a0}%");
     assert_contains(&r.body, "45,00\u{a0}%");
+    // Below the programme's 30 % floor: 422 naming the floor, whatever the case.
+    let r = app
+        .request(form(
+            &format!("{location}/decision"),
+            format!("csrf={token}&verdict=approved&on=2021-02-10&reference=CI-1&reason=Conforme&min_private_share=0"),
+            Some(&cookie),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_contains(&r.body, "plancher du programme (30,00\u{a0}%)");
     let r = app
         .request(form(
             &format!("{location}/decision"),
@@ -389,4 +399,27 @@ async fn events_out_of_order_are_refused_with_422() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     let r = call(&app, "GET", &format!("/api/v1/investments/{id}"), &manager, None).await;
     assert_eq!(r.json()["status"], "approved");
+}
+
+#[tokio::test]
+async fn the_decision_cannot_lower_the_programmes_prudent_investor_floor() {
+    let app = spawn_app().await;
+    let manager = bearer(&app, &account(&app, "charge", Role::ProgrammeManager).await).await;
+    // No private co-investor at all: private share 0 %, which only a 0 % rule would pass.
+    let id = created(&app, &manager, case(30_000_000, 0)).await;
+    let mut zero = approval();
+    zero["min_private_share_bp"] = json!(0);
+    let r = call(&app, "POST", &format!("/api/v1/investments/{id}/decision"), &manager, Some(zero)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_contains(&r.body, "plancher du programme (30,00\u{a0}%)");
+    let r = call(&app, "GET", &format!("/api/v1/investments/{id}"), &manager, None).await;
+    assert_eq!(r.json()["status"], "proposed");
+
+    // A higher share is allowed, applied and shown: 200 000 / 500 000 = 40 % ≥ 35 %.
+    let id = created(&app, &manager, case(30_000_000, 20_000_000)).await;
+    let mut higher = approval();
+    higher["min_private_share_bp"] = json!(3_500);
+    let r = call(&app, "POST", &format!("/api/v1/investments/{id}/decision"), &manager, Some(higher)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["prudent_investor_test"]["min_private_share_bp"], 3_500);
 }
