@@ -9,6 +9,7 @@
 //! | approval                  | Commit `project:SLUG:equity → investment:N` (the amount)       |
 //! | capital call              | Disburse `investment:N → payee:SIREN-…`                        |
 //! | distribution, exit > 0    | Return `payee:SIREN-… → investment:N` (gross)                  |
+//! | exit, uncalled > 0        | Release `investment:N → project:SLUG:equity` (committed − called) |
 //! | rejection, valuation      | none                                                          |
 //!
 //! A refusal (the test, the status, a ceiling) writes nothing.
@@ -384,7 +385,10 @@ impl Store {
     /// capital call is a ledger Disburse `investment:N → payee:SIREN-…` (within what is
     /// committed and not yet called), a distribution or an exit with proceeds a ledger
     /// Return the other way (gross); a valuation moves no money; an exit closes the
-    /// investment (status `exited`, NAV 0). One transaction, audited
+    /// investment (status `exited`, NAV 0) and releases what was committed and never called
+    /// (ledger Release `investment:N → project:SLUG:equity` of committed − called, when > 0),
+    /// so the project's investment potential and the envelope's room get it back: an exited
+    /// investment's commitment on the ledger is then exactly what was called. One transaction, audited
     /// `investment.<kind>`; retried on transient conflicts.
     ///
     /// Errors (nothing written): [`StoreError::NotFound`]; [`StoreError::Refused`] when the
@@ -464,14 +468,44 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
+        let mut release_seq = None;
         if e.kind == EventKind::Exit {
             sqlx::query("UPDATE investments SET status = $1 WHERE id = $2")
                 .bind(code(&InvestmentStatus::Exited))
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            // What was committed and never called goes back to the project's equity line
+            // (and so to the envelope's room): after the exit nothing more can be called.
+            let uncalled = Money::sum(
+                inv.events
+                    .iter()
+                    .filter(|s| s.event.kind == EventKind::CapitalCall)
+                    .map(|s| s.event.amount),
+            )
+            .and_then(|c| inv.case.amount.checked_sub(c))
+            .ok_or_else(|| StoreError::Invalid(format!("investments {id}: montants hors limites")))?;
+            if uncalled.0 > 0 {
+                let entry = Entry {
+                    seq: 0,
+                    at: e.on,
+                    movement: Movement::Release,
+                    debit: Account::Project {
+                        slug: inv.case.project.clone(),
+                        kind: EnvelopeKind::Equity,
+                    },
+                    credit: inv.account(),
+                    amount: uncalled,
+                    who: who.to_owned(),
+                    why: format!("cession de l'investissement {id} : engagement non appelé libéré"),
+                };
+                release_seq = Some(self.append_ledger_in(&mut tx, entry, caps).await?.seq as i64);
+            }
         }
-        let after = json!({"event": event_id, "on": date(e.on), "amount_cents": e.amount.0, "ledger_seq": seq});
+        let mut after = json!({"event": event_id, "on": date(e.on), "amount_cents": e.amount.0, "ledger_seq": seq});
+        if let Some(r) = release_seq {
+            after["release_ledger_seq"] = json!(r);
+        }
         audit(&mut tx, who, &format!("investment.{}", code(&e.kind)), id, after).await?;
         tx.commit().await?;
         Ok(())

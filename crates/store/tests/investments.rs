@@ -152,8 +152,25 @@ async fn an_approval_commits_the_amount_and_the_events_move_the_ledger() {
             (Movement::Disburse, euros(250_000)),
             (Movement::Return, euros(30_000)),
             (Movement::Return, euros(700_000)),
+            // Committed 600 000, called 250 000: the exit releases the 350 000 never called.
+            (Movement::Release, euros(350_000)),
         ]
     );
+    let journal = store.ledger_journal(&caps()).await.unwrap();
+    assert_eq!(journal.project("vallee", Equity).committed, euros(250_000));
+    assert_eq!(journal.investment(inv.id as u64).unpaid(), Some(Money::ZERO));
+    let release = store.ledger_entries().await.unwrap().pop().unwrap();
+    assert_eq!(
+        (release.debit.code(), release.credit, release.at),
+        (
+            "project:vallee:equity".to_owned(),
+            Account::Investment(inv.id as u64),
+            date!(2026 - 03 - 15)
+        )
+    );
+    // The check compares an exited investment's commitment with what was called: clean.
+    let report = store.reconcile_ledger(&caps()).await.unwrap();
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
     assert_eq!(
         inv.events.iter().map(|e| (e.event.kind, e.ledger_seq)).collect::<Vec<_>>(),
         [(CapitalCall, Some(2)), (Distribution, Some(3)), (Valuation, None), (Exit, Some(4))]
