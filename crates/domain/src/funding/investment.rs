@@ -153,6 +153,14 @@ pub enum InvestmentError {
     /// A sum does not fit in `i64` cents.
     #[error("montant hors limites")]
     Overflow,
+    /// An amount above [`MAX_AMOUNT`].
+    #[error("le champ « {field} » dépasse le maximum de {} (reçu {})", MAX_AMOUNT.fmt_euros(), .value.fmt_euros())]
+    TooLarge {
+        /// The field.
+        field: &'static str,
+        /// The value given.
+        value: Money,
+    },
     /// The committee approves a case that fails the prudent-investor test.
     #[error("décision refusée : le test de l'investisseur avisé n'est pas satisfait — {0}")]
     PrudentInvestorFailed(PrudentInvestorTest),
@@ -167,6 +175,23 @@ pub enum InvestmentError {
         /// The programme's floor, hundredths of a percent.
         floor: u32,
     },
+}
+
+/// The largest amount an investment case or event may carry: 10^15 cents, i.e.
+/// 10 000 milliards € — far above any round, and small enough that the sums of a
+/// programme's amounts (thousands of them) stay within `i64` cents, so that one absurd
+/// figure cannot overflow the programme's totals and multiples. Applies to the amount, the
+/// pre-money valuation, co-investors' amounts, capital calls, distributions, valuations
+/// and exit proceeds.
+pub const MAX_AMOUNT: Money = Money(1_000_000_000_000_000);
+
+/// `value` if it is at most [`MAX_AMOUNT`]. Errors: [`InvestmentError::TooLarge`] naming
+/// `field`.
+pub fn within_max(field: &'static str, value: Money) -> Result<Money, InvestmentError> {
+    if value.0 > MAX_AMOUNT.0 {
+        return Err(InvestmentError::TooLarge { field, value });
+    }
+    Ok(value)
 }
 
 /// A share in hundredths of a percent, written `12,34 %` (no-break space before `%`).
@@ -279,8 +304,8 @@ impl fmt::Display for PrudentInvestorTest {
 
 impl InvestmentCase {
     /// The case with its texts trimmed, checked: project, investee name and co-investor
-    /// names not blank; amount and pre-money valuation > 0; co-investor amounts > 0; sums
-    /// within `i64`. Errors: [`InvestmentError`] naming the field.
+    /// names not blank; amount and pre-money valuation > 0; co-investor amounts > 0; each
+    /// at most [`MAX_AMOUNT`]; sums within `i64`. Errors: [`InvestmentError`] naming the field.
     pub fn check(mut self) -> Result<InvestmentCase, InvestmentError> {
         self.project = self.project.trim().to_owned();
         self.investee.name = self.investee.name.trim().to_owned();
@@ -311,7 +336,13 @@ impl InvestmentCase {
         let round_total =
             Money::sum(std::iter::once(self.amount).chain(self.co_investors.iter().map(|c| c.amount))).ok_or(InvestmentError::Overflow)?;
         let post_money = self.pre_money.checked_add(round_total).ok_or(InvestmentError::Overflow)?;
-        positive("valorisation post-money", post_money)?;
+        if post_money.0 <= 0 {
+            return Err(InvestmentError::Amount {
+                field: "valorisation post-money",
+                value: post_money,
+                zero_ok: false,
+            });
+        }
         Ok(Stake {
             round_total,
             post_money,
@@ -341,9 +372,10 @@ impl InvestmentCase {
     }
 }
 
+/// `value` > 0 and at most [`MAX_AMOUNT`].
 fn positive(field: &'static str, value: Money) -> Result<(), InvestmentError> {
     if value.0 > 0 {
-        Ok(())
+        within_max(field, value).map(|_| ())
     } else {
         Err(InvestmentError::Amount {
             field,
@@ -473,7 +505,8 @@ pub struct InvestmentEvent {
 ///   committee's decision, on or after the investment's latest event (the same day is
 ///   allowed: several events may share a value date), and not after `today`;
 /// - a distribution needs a prior capital call (nothing can come back before money went in);
-/// - amounts > 0 for calls and distributions, ≥ 0 for valuations and exits.
+/// - amounts > 0 for calls and distributions, ≥ 0 for valuations and exits, and at most
+///   [`MAX_AMOUNT`] (10 000 milliards €).
 ///
 /// Errors: a French sentence (lower-case first letter) naming the status, the date or the
 /// amount refused, with the dates involved (`JJ/MM/AAAA`).
@@ -499,6 +532,13 @@ pub fn check_event(
         }
         .to_string());
     }
+    let field = match event.kind {
+        EventKind::CapitalCall => "montant appelé",
+        EventKind::Distribution => "montant distribué",
+        EventKind::Valuation => "valorisation",
+        EventKind::Exit => "produit de cession",
+    };
+    within_max(field, event.amount).map_err(|e| e.to_string())?;
     if let Some(decided) = decided_on.filter(|d| event.on < *d) {
         return Err(format!(
             "le champ « date » ({}) précède la décision du comité d'investissement ({}) : aucun événement ne peut lui être antérieur",

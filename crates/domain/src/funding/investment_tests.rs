@@ -81,9 +81,10 @@ fn bad_cases_are_refused_naming_the_field() {
             ..
         })
     ));
+    // Beyond the 10^15 cents maximum: refused before any sum could overflow.
     let mut c = case();
     c.amount = Money(i64::MAX);
-    assert_eq!(c.check().unwrap_err(), InvestmentError::Overflow);
+    assert!(matches!(c.check(), Err(InvestmentError::TooLarge { field: "montant", .. })));
 }
 
 #[test]
@@ -276,4 +277,60 @@ fn a_decision_may_raise_the_rule_but_not_lower_it_below_the_floor() {
     assert_eq!(floor.at_least(floor), Ok(floor));
     let higher = PrudentInvestorRule::new(4_500).unwrap();
     assert_eq!(higher.at_least(floor), Ok(higher));
+}
+
+#[test]
+fn amounts_above_ten_thousand_billion_euros_are_refused_naming_the_field() {
+    use EventKind::*;
+    let max = Money(1_000_000_000_000_000);
+    let huge = Money(i64::MAX);
+    let mut c = case();
+    c.pre_money = huge;
+    assert_eq!(
+        c.check().unwrap_err(),
+        InvestmentError::TooLarge {
+            field: "valorisation pré-money",
+            value: huge
+        }
+    );
+    let mut c = case();
+    c.amount = Money(max.0 + 1);
+    assert!(matches!(c.check(), Err(InvestmentError::TooLarge { field: "montant", .. })));
+    let mut c = case();
+    c.co_investors[0].amount = Money(max.0 + 1);
+    assert!(matches!(
+        c.check(),
+        Err(InvestmentError::TooLarge {
+            field: "montant du co-investisseur",
+            ..
+        })
+    ));
+    // Exactly 10^15 cents is accepted.
+    let mut c = case();
+    c.pre_money = max;
+    assert!(c.check().is_ok());
+
+    let today = date!(2026 - 11 - 30);
+    let history = [ev(CapitalCall, date!(2021 - 03 - 15), 100)];
+    let check = |kind, cents| {
+        let e = InvestmentEvent {
+            kind,
+            on: date!(2022 - 01 - 01),
+            amount: Money(cents),
+            note: String::new(),
+        };
+        check_event(InvestmentStatus::Approved, None, &history, today, &e)
+    };
+    // The tester's valuation of i64::MAX cents.
+    let err = check(Valuation, i64::MAX).unwrap_err();
+    assert!(err.contains("« valorisation » dépasse le maximum"), "{err}");
+    for (kind, field) in [
+        (CapitalCall, "montant appelé"),
+        (Distribution, "montant distribué"),
+        (Exit, "produit de cession"),
+    ] {
+        let err = check(kind, max.0 + 1).unwrap_err();
+        assert!(err.contains(&format!("« {field} »")), "{err}");
+        assert!(check(kind, max.0).is_ok());
+    }
 }

@@ -25,10 +25,10 @@ use std::collections::BTreeMap;
 use territoires_domain::access::{allows, Action};
 use territoires_domain::funding::investment::{
     check_decision, check_event, position, CoInvestor, CommitteeDecision, EventKind, Investee, InvestmentCase, InvestmentEvent,
-    InvestmentStatus, PrudentInvestorRule, PrudentInvestorTest, Verdict,
+    InvestmentStatus, PrudentInvestorRule, PrudentInvestorTest, Verdict, MAX_AMOUNT,
 };
 use territoires_domain::funding::ledger::Caps;
-use territoires_domain::funding::portfolio::{portfolio_metrics, xirr, Flow, Position, XirrError};
+use territoires_domain::funding::portfolio::{multiples, portfolio_metrics, xirr, Flow, MetricsError, Position, XirrError};
 use territoires_domain::opinion::paris_today;
 use territoires_domain::siren::Siren;
 use territoires_domain::Money;
@@ -254,6 +254,11 @@ pub struct MetricsView {
     pub multiples_undefined: Option<String>,
     /// XIRR (actual/365).
     pub xirr: XirrView,
+    /// How many investments of a set are left out of these figures because one of their
+    /// amounts is beyond the 10^15 cents maximum (stored before amounts were bounded), or
+    /// their own figures cannot be computed: one such investment does not blank the
+    /// others' figures. 0 normally.
+    pub excluded: usize,
 }
 
 /// The position of a stored investment.
@@ -264,6 +269,24 @@ pub(crate) fn position_of(inv: &StoredInvestment) -> Position {
 
 /// The metrics of `positions` taken together.
 pub(crate) fn metrics_view(positions: &[Position]) -> MetricsView {
+    // A set's figures leave out the positions whose own figures overflow (see
+    // `MetricsView::excluded`); a single position is shown as it is, undefined if need be.
+    let beyond = |m: Money| m.0.checked_abs().is_none_or(|a| a > MAX_AMOUNT.0);
+    let unsummable = |p: &Position| {
+        p.flows.iter().any(|f| beyond(f.amount))
+            || p.residual.is_some_and(|r| beyond(r.value))
+            || matches!(
+                multiples(std::slice::from_ref(p)),
+                Err(MetricsError::Overflow | MetricsError::NegativeResidual { .. })
+            )
+    };
+    let kept: Vec<Position> = if positions.len() > 1 {
+        positions.iter().filter(|p| !unsummable(p)).cloned().collect()
+    } else {
+        positions.to_vec()
+    };
+    let excluded = positions.len() - kept.len();
+    let positions = kept.as_slice();
     let (mut paid_in, mut distributions, mut nav) = (0i64, 0i64, 0i64);
     let mut flows: Vec<Flow> = Vec::new();
     for p in positions {
@@ -314,6 +337,7 @@ pub(crate) fn metrics_view(positions: &[Position]) -> MetricsView {
         moic: multiples.map(|m| m.moic),
         multiples_undefined: why,
         xirr,
+        excluded,
     }
 }
 
@@ -994,10 +1018,46 @@ mod tests {
         assert_eq!((m.paid_in_cents, m.distributions_cents), (23_200, 23_000));
 
         let m = metrics_view(&[]);
+        assert_eq!(m.excluded, 0);
         assert!(matches!(m.xirr, XirrView::Undefined { ref reason, .. } if reason == "empty"));
         assert_eq!(
             (m.tvpi, m.multiples_undefined.as_deref()),
             (None, Some("Aucun montant appelé : les multiples ne sont pas définis"))
         );
+    }
+
+    #[test]
+    fn one_investments_overflow_does_not_blank_the_others() {
+        use territoires_domain::funding::portfolio::Residual;
+        // The tester's valuation of i64::MAX cents (stored before the bound) next to
+        // −100 € then +150 € (TVPI 1,5).
+        let huge = Position {
+            flows: vec![Flow {
+                date: date!(2021 - 01 - 01),
+                amount: Money(-100),
+            }],
+            residual: Some(Residual {
+                date: date!(2022 - 01 - 01),
+                value: Money(i64::MAX),
+            }),
+        };
+        let normal = Position {
+            flows: vec![
+                Flow {
+                    date: date!(2021 - 01 - 01),
+                    amount: Money(-10_000),
+                },
+                Flow {
+                    date: date!(2022 - 01 - 01),
+                    amount: Money(15_000),
+                },
+            ],
+            residual: None,
+        };
+        let m = metrics_view(&[huge.clone(), normal]);
+        assert_eq!((m.excluded, m.paid_in_cents, m.nav_cents), (1, 10_000, 0));
+        assert!((m.tvpi.unwrap() - 1.5).abs() < 1e-12, "{:?}", m.tvpi);
+        // Alone, its own figures are shown as they are.
+        assert_eq!(metrics_view(&[huge]).excluded, 0);
     }
 }

@@ -397,8 +397,19 @@ async fn events_out_of_order_are_refused_with_422() {
     let later = json!({"on": "2999-01-01", "amount_cents": 1});
     let r = call(&app, "POST", &format!("/api/v1/investments/{id}/valuations"), &manager, Some(later)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    // The tester's valuation of i64::MAX cents: beyond 10^15 cents, 422 naming the field.
+    let huge = json!({"on": "2023-06-30", "amount_cents": i64::MAX});
+    let r = call(&app, "POST", &format!("/api/v1/investments/{id}/valuations"), &manager, Some(huge)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_contains(&r.body, "« valorisation » dépasse le maximum");
+    let mut big = case(30_000_000, 20_000_000);
+    big["pre_money_cents"] = json!(1_000_000_000_000_001i64);
+    let r = call(&app, "POST", "/api/v1/investments", &manager, Some(big)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_contains(&r.body, "« valorisation pré-money » dépasse le maximum");
     let r = call(&app, "GET", &format!("/api/v1/investments/{id}"), &manager, None).await;
     assert_eq!(r.json()["status"], "approved");
+    assert_eq!(r.json()["events"].as_array().map(Vec::len), Some(2));
 }
 
 #[tokio::test]
