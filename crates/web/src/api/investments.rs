@@ -10,6 +10,13 @@
 //! Amounts are integer cents, ratios plain numbers (`1.592593`), shares in hundredths of a
 //! percent (`stake_bp: 2000` is 20 %); an undefined XIRR is `{"status": "undefined",
 //! "reason": …}`, never a number. The functions shared with the pages live here too.
+//!
+//! **Confidentiality.** The ledger's amounts per investment — committed, called
+//! (disbursed), returned — are public, as every ledger account, on the `/financement`
+//! pages (a project's tab, the journal): they are public money. The case's details — the
+//! valuations and NAV, the pre-money valuation, the co-investors and their terms, the
+//! metrics computed from them — are business information of the investee and its
+//! co-investors, and stay with the funding roles (staff) on these pages and this API.
 
 use crate::api::json_body as body;
 use crate::auth::SignedIn;

@@ -11,6 +11,13 @@
 //! Reading: the funding roles ([`crate::api::investments::require_reader`]); the forms
 //! are shown to, and accepted from, [`Action::ManageFunding`] only. A refused form is
 //! shown again (422 or 409) with its message and what was typed; nothing is written.
+//!
+//! **Confidentiality.** The ledger's amounts per investment — committed, called
+//! (disbursed), returned — are public, as every ledger account, on the `/financement`
+//! pages (a project's tab, the journal): they are public money. The case's details — the
+//! valuations and NAV, the pre-money valuation, the co-investors and their terms, the
+//! metrics computed from them — are business information of the investee and its
+//! co-investors, and stay with the funding roles (staff) on these pages and this API.
 
 use super::layout::Layout;
 use super::opinions::page;

@@ -160,6 +160,17 @@ async fn the_issues_example_through_the_api_gives_its_multiples_and_xirr() {
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert_contains(&page.body, "1,592593");
     assert_contains(&page.body, "10,54\u{a0}%");
+    // The confidentiality rule, stated: ledger amounts public, case details staff-only.
+    assert_contains(
+        &page.body,
+        "<strong>Confidentialité.</strong> Les montants du grand livre par investissement",
+    );
+    let public = crate::auth::get_with(&app, "/projets/biovallee/financement", None).await;
+    assert_eq!(public.status, StatusCode::OK, "{}", public.body);
+    assert_contains(&public.body, &format!("Investissement n° {id}"));
+    let anonymous = crate::auth::get_with(&app, "/portefeuille", None).await;
+    assert_ne!(anonymous.status, StatusCode::OK, "{}", anonymous.body);
+    assert!(!anonymous.body.contains("1,592593"));
     let page = crate::auth::get_with(&app, &format!("/investissements/{id}"), Some(&cookie)).await;
     assert_contains(&page.body, "test satisfait");
     assert_contains(&page.body, "40,00\u{a0}%");
