@@ -867,7 +867,7 @@ async fn post_event(
         note: input.note,
     };
     detail_response(
-        &ctx,
+        ctx,
         StatusCode::CREATED,
         &add_event(ctx, signed_in, id, event, Format::Json).await?,
     )
