@@ -866,11 +866,7 @@ async fn post_event(
         amount: Money(input.amount_cents),
         note: input.note,
     };
-    detail_response(
-        ctx,
-        StatusCode::CREATED,
-        &add_event(ctx, signed_in, id, event, Format::Json).await?,
-    )
+    detail_response(ctx, StatusCode::CREATED, &add_event(ctx, signed_in, id, event, Format::Json).await?)
 }
 
 macro_rules! event_handler {
@@ -925,7 +921,7 @@ event_handler!(
 );
 
 /// Records the exit of an approved investment: its proceeds (a ledger return when > 0),
-/// then NAV 0.
+/// then NAV 0; what was committed and never called is released to the project.
 #[utoipa::path(
     post,
     path = "/api/v1/investments/{id}/exit",
@@ -933,12 +929,12 @@ event_handler!(
     params(("id" = i64, Path, description = "The investment's identifier")),
     request_body = NewExit,
     responses(
-        (status = 201, description = "Recorded; the investment is exited", body = InvestmentDetail),
+        (status = 201, description = "Recorded; the investment is exited and what was never called released on the ledger", body = InvestmentDetail),
         (status = 401, description = "No live session", body = ErrorBody),
         (status = 403, description = "Not allowed to manage funding", body = ErrorBody),
         (status = 404, description = "No such investment", body = ErrorBody),
         (status = 409, description = "Not approved, or already exited", body = ErrorBody),
-        (status = 422, description = "A bad date or amount", body = ErrorBody),
+        (status = 422, description = "A bad date (before the decision or the latest event, after today) or amount (negative, above 10^15 cents)", body = ErrorBody),
     )
 )]
 pub async fn create_exit(
