@@ -9,6 +9,7 @@
 //! | approval                  | Commit `project:SLUG:equity → investment:N` (the amount)       |
 //! | capital call              | Disburse `investment:N → payee:SIREN-…`                        |
 //! | distribution, exit > 0    | Return `payee:SIREN-… → investment:N` (gross)                  |
+//! | exit, uncalled > 0        | Release `investment:N → project:SLUG:equity` (committed − called) |
 //! | rejection, valuation      | none                                                          |
 //!
 //! A refusal (the test, the status, a ceiling) writes nothing.
@@ -25,9 +26,11 @@ use territoires_domain::funding::investment::{
     PrudentInvestorRule, Verdict,
 };
 use territoires_domain::funding::ledger::{Account, Caps, Entry, Movement};
+use territoires_domain::opinion::paris_today;
 use territoires_domain::programme::EnvelopeKind;
 use territoires_domain::siren::Siren;
 use territoires_domain::Money;
+use time::OffsetDateTime;
 
 /// Attempts of a write that meets a transient conflict (as the ledger's).
 const ATTEMPTS: usize = 5;
@@ -187,6 +190,16 @@ async fn locked(store: &Store, tx: &mut Transaction<'_, Any>, id: i64) -> Result
     .await?
     {
         inv.case.co_investors.push(decode_co(&r)?.1);
+    }
+    for r in sqlx::query(
+        "SELECT id, investment_id, kind, on_date, amount_cents, note, recorded_by, recorded_at, ledger_seq FROM investment_events \
+         WHERE investment_id = $1 ORDER BY on_date, id",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?
+    {
+        inv.events.push(decode_event(&r)?.1);
     }
     Ok(inv)
 }
@@ -366,15 +379,21 @@ impl Store {
         Ok(())
     }
 
-    /// Records `event` on the approved investment `id`, by `who` ([`check_event`]): a
+    /// Records `event` on the approved investment `id`, by `who` ([`check_event`], against
+    /// the committee's date, the events already stored and today in Paris: events are
+    /// recorded in date order, from the decision to today, a distribution after a call): a
     /// capital call is a ledger Disburse `investment:N → payee:SIREN-…` (within what is
     /// committed and not yet called), a distribution or an exit with proceeds a ledger
     /// Return the other way (gross); a valuation moves no money; an exit closes the
-    /// investment (status `exited`, NAV 0). One transaction, audited
+    /// investment (status `exited`, NAV 0) and releases what was committed and never called
+    /// (ledger Release `investment:N → project:SLUG:equity` of committed − called, when > 0),
+    /// so the project's investment potential and the envelope's room get it back: an exited
+    /// investment's commitment on the ledger is then exactly what was called. One transaction, audited
     /// `investment.<kind>`; retried on transient conflicts.
     ///
     /// Errors (nothing written): [`StoreError::NotFound`]; [`StoreError::Refused`] when the
-    /// investment is not approved or the amount is wrong; [`StoreError::Ledger`] for a
+    /// investment is not approved, the date is out of order or the amount is wrong;
+    /// [`StoreError::Ledger`] for a
     /// call beyond the commitment.
     pub async fn record_investment_event(
         &self,
@@ -399,7 +418,10 @@ impl Store {
     async fn try_event(&self, id: i64, e: &InvestmentEvent, who: &str, caps: &Caps) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let inv = locked(self, &mut tx, id).await?;
-        check_event(inv.status, e).map_err(|m| StoreError::Refused(format!("{}.", capitalise(&m))))?;
+        let history: Vec<InvestmentEvent> = inv.events.iter().map(|s| s.event.clone()).collect();
+        let today = paris_today(OffsetDateTime::now_utc());
+        check_event(inv.status, inv.decision.as_ref().map(|d| d.on), &history, today, e)
+            .map_err(|m| StoreError::Refused(format!("{}.", capitalise(&m))))?;
         let payee = payee(&inv.case.investee.siren);
         let why = |what: &str| {
             let note = e.note.trim();
@@ -446,14 +468,44 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
+        let mut release_seq = None;
         if e.kind == EventKind::Exit {
             sqlx::query("UPDATE investments SET status = $1 WHERE id = $2")
                 .bind(code(&InvestmentStatus::Exited))
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            // What was committed and never called goes back to the project's equity line
+            // (and so to the envelope's room): after the exit nothing more can be called.
+            let uncalled = Money::sum(
+                inv.events
+                    .iter()
+                    .filter(|s| s.event.kind == EventKind::CapitalCall)
+                    .map(|s| s.event.amount),
+            )
+            .and_then(|c| inv.case.amount.checked_sub(c))
+            .ok_or_else(|| StoreError::Invalid(format!("investments {id}: montants hors limites")))?;
+            if uncalled.0 > 0 {
+                let entry = Entry {
+                    seq: 0,
+                    at: e.on,
+                    movement: Movement::Release,
+                    debit: Account::Project {
+                        slug: inv.case.project.clone(),
+                        kind: EnvelopeKind::Equity,
+                    },
+                    credit: inv.account(),
+                    amount: uncalled,
+                    who: who.to_owned(),
+                    why: format!("cession de l'investissement {id} : engagement non appelé libéré"),
+                };
+                release_seq = Some(self.append_ledger_in(&mut tx, entry, caps).await?.seq as i64);
+            }
         }
-        let after = json!({"event": event_id, "on": date(e.on), "amount_cents": e.amount.0, "ledger_seq": seq});
+        let mut after = json!({"event": event_id, "on": date(e.on), "amount_cents": e.amount.0, "ledger_seq": seq});
+        if let Some(r) = release_seq {
+            after["release_ledger_seq"] = json!(r);
+        }
         audit(&mut tx, who, &format!("investment.{}", code(&e.kind)), id, after).await?;
         tx.commit().await?;
         Ok(())

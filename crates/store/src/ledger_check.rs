@@ -12,9 +12,17 @@ use territoires_domain::Money;
 /// `<prefix>:<id>` (commitments less releases).
 pub const COMMITMENT_TABLES: &[(&str, &str, &str)] = &[
     ("agreements", "agreement", "1 = 1"),
-    // Proposed and rejected cases have an amount but commit nothing.
-    ("investments", "investment", "status IN ('approved', 'exited')"),
+    // Proposed and rejected cases have an amount but commit nothing; exited ones are
+    // checked by `EXITED_INVESTMENTS`.
+    ("investments", "investment", "status = 'approved'"),
 ];
+
+/// Exited investments with what their ledger commitment must be: the exit released what
+/// was committed and never called, so what stays committed is exactly Σ capital calls
+/// (`id`, `amount_cents`; the cast because PostgreSQL sums `BIGINT` as `NUMERIC`).
+const EXITED_INVESTMENTS: &str = "SELECT i.id, CAST(COALESCE((SELECT SUM(e.amount_cents) FROM investment_events e \
+     WHERE e.investment_id = i.id AND e.kind = 'capital-call'), 0) AS BIGINT) AS amount_cents \
+     FROM investments i WHERE i.status = 'exited' ORDER BY i.id";
 
 /// The tables whose rows record a payment or a return by their ledger entry: the table,
 /// the rows concerned (`id`, `holder_id`, `amount_cents`, `ledger_seq`), the holder's
@@ -76,7 +84,8 @@ impl Store {
     /// each one the caps refuse (a cap lowered since, a row written behind the store's
     /// back); (2) compares the balance cache (`ledger_balances`) with the balances of the
     /// stored entries; (3) checks that each row of [`COMMITMENT_TABLES`] has its amount
-    /// committed on the ledger, and that each paid disbursement names (`ledger_seq`) a
+    /// committed on the ledger (an exited investment: what was called, the exit having
+    /// released the rest), and that each paid disbursement names (`ledger_seq`) a
     /// disbursement entry on its agreement of the same amount.
     ///
     /// Errors: [`StoreError::Database`]; [`StoreError::Invalid`] for an entry that cannot be
@@ -114,10 +123,19 @@ impl Store {
             report.findings.push(finding(subject, problem));
         }
         // (3) Commitments claimed by other tables.
-        for (table, prefix, filter) in COMMITMENT_TABLES {
-            let rows = sqlx::query(&format!("SELECT id, amount_cents FROM {table} WHERE {filter} ORDER BY id"))
-                .fetch_all(self.pool())
-                .await?;
+        let mut sources: Vec<(&str, &str, String)> = COMMITMENT_TABLES
+            .iter()
+            .map(|(table, prefix, filter)| {
+                (
+                    *table,
+                    *prefix,
+                    format!("SELECT id, amount_cents FROM {table} WHERE {filter} ORDER BY id"),
+                )
+            })
+            .collect();
+        sources.push(("investments", "investment", EXITED_INVESTMENTS.to_owned()));
+        for (table, prefix, sql) in sources {
+            let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
             for r in rows {
                 let id: i64 = r.try_get("id")?;
                 let amount = Money(r.try_get("amount_cents")?);

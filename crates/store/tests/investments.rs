@@ -126,7 +126,7 @@ async fn an_approval_commits_the_amount_and_the_events_move_the_ledger() {
     }
     // Called 250 000 of 600 000: 350 000,01 € more is refused by one cent.
     let err = store
-        .record_investment_event(inv.id, &event(CapitalCall, date!(2024 - 01 - 01), Money(35_000_001)), WHO, &caps())
+        .record_investment_event(inv.id, &event(CapitalCall, date!(2025 - 01 - 01), Money(35_000_001)), WHO, &caps())
         .await
         .unwrap_err();
     assert!(
@@ -152,8 +152,25 @@ async fn an_approval_commits_the_amount_and_the_events_move_the_ledger() {
             (Movement::Disburse, euros(250_000)),
             (Movement::Return, euros(30_000)),
             (Movement::Return, euros(700_000)),
+            // Committed 600 000, called 250 000: the exit releases the 350 000 never called.
+            (Movement::Release, euros(350_000)),
         ]
     );
+    let journal = store.ledger_journal(&caps()).await.unwrap();
+    assert_eq!(journal.project("vallee", Equity).committed, euros(250_000));
+    assert_eq!(journal.investment(inv.id as u64).unpaid(), Some(Money::ZERO));
+    let release = store.ledger_entries().await.unwrap().pop().unwrap();
+    assert_eq!(
+        (release.debit.code(), release.credit, release.at),
+        (
+            "project:vallee:equity".to_owned(),
+            Account::Investment(inv.id as u64),
+            date!(2026 - 03 - 15)
+        )
+    );
+    // The check compares an exited investment's commitment with what was called: clean.
+    let report = store.reconcile_ledger(&caps()).await.unwrap();
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
     assert_eq!(
         inv.events.iter().map(|e| (e.event.kind, e.ledger_seq)).collect::<Vec<_>>(),
         [(CapitalCall, Some(2)), (Distribution, Some(3)), (Valuation, None), (Exit, Some(4))]
@@ -246,4 +263,42 @@ async fn refusals_write_nothing() {
         Err(StoreError::Refused(_))
     ));
     assert!(matches!(store.investment(99).await, Ok(None)));
+}
+
+#[tokio::test]
+async fn events_are_refused_out_of_order_and_write_nothing() {
+    let store = store().await;
+    let inv = store.create_investment(&case(600_000), WHO).await.unwrap();
+    let mut d = decision(Verdict::Approved);
+    d.on = date!(2021 - 01 - 01);
+    store.decide_investment(inv.id, &d, RULE_25, WHO, &caps()).await.unwrap();
+    use EventKind::*;
+    // Nothing comes back before money went in.
+    let err = store
+        .record_investment_event(inv.id, &event(Distribution, date!(2021 - 02 - 01), euros(1)), WHO, &caps())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Refused(ref m) if m.contains("appel de fonds")), "{err:?}");
+    for (kind, on) in [(CapitalCall, date!(2021 - 03 - 15)), (CapitalCall, date!(2023 - 03 - 15))] {
+        store
+            .record_investment_event(inv.id, &event(kind, on, euros(100_000)), WHO, &caps())
+            .await
+            .unwrap();
+    }
+    // The tester's exit dated 2019-01-01, before the 2021-01-01 decision; then one dated
+    // between the two calls; then a valuation in 2999.
+    for (kind, on) in [
+        (Exit, date!(2019 - 01 - 01)),
+        (Exit, date!(2022 - 01 - 01)),
+        (Valuation, date!(2999 - 01 - 01)),
+    ] {
+        let err = store
+            .record_investment_event(inv.id, &event(kind, on, euros(5)), WHO, &caps())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Refused(ref m) if m.contains("« date »")), "{err:?}");
+    }
+    let stored = store.investment(inv.id).await.unwrap().unwrap();
+    assert_eq!((stored.status, stored.events.len()), (InvestmentStatus::Approved, 2));
+    assert_eq!(store.ledger_entries().await.unwrap().len(), 3);
 }

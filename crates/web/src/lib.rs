@@ -38,6 +38,7 @@ use axum::{
 };
 use std::sync::Arc;
 use std::time::Duration;
+use territoires_domain::funding::investment::PrudentInvestorRule;
 use territoires_domain::Registry;
 use tower_http::{
     compression::CompressionLayer,
@@ -68,6 +69,11 @@ pub struct AppState {
     /// e.g. `https://territoires.example.fr`), for absolute links in notifications;
     /// `None` (the default): links are relative.
     pub public_url: Option<String>,
+    /// The programme's prudent-investor rule: the floor of the minimum private pari passu
+    /// share a committee's decision may apply (default 30 %, see
+    /// [`territoires_domain::funding::investment`]; `TERRITOIRES_MIN_PRIVATE_SHARE_BP` for
+    /// `territoires serve`). A decision may raise it, never lower it.
+    pub prudent_investor_floor: PrudentInvestorRule,
 }
 
 impl AppState {
@@ -80,6 +86,7 @@ impl AppState {
             oidc: None,
             notifier: Arc::new(notify::LogNotifier),
             public_url: None,
+            prudent_investor_floor: PrudentInvestorRule::default(),
         }
     }
 
@@ -100,6 +107,15 @@ impl AppState {
             .map(|u| u.trim().trim_end_matches('/').to_owned())
             .filter(|u| !u.is_empty());
         AppState { public_url, ..self }
+    }
+
+    /// This state with `floor` as the programme's prudent-investor rule (see
+    /// [`AppState::prudent_investor_floor`]).
+    pub fn with_prudent_investor_floor(self, floor: PrudentInvestorRule) -> AppState {
+        AppState {
+            prudent_investor_floor: floor,
+            ..self
+        }
     }
 }
 
@@ -600,7 +616,8 @@ async fn watch_imports(live: LiveState, store: territoires_store::Store, every: 
                 let app = AppState::new(Arc::new(registry), store.clone())
                     .with_notifier(current.app.notifier.clone())
                     .with_oidc(current.app.oidc.clone())
-                    .with_public_url(current.app.public_url.clone());
+                    .with_public_url(current.app.public_url.clone())
+                    .with_prudent_investor_floor(current.app.prudent_investor_floor);
                 // Rendering takes a few milliseconds: off the async workers.
                 match tokio::task::spawn_blocking(move || Ctx::new(app)).await {
                     Ok(ctx) => {

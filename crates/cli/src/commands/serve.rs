@@ -3,6 +3,7 @@
 use crate::exit::CliError;
 use std::process::ExitCode;
 use std::sync::Arc;
+use territoires_domain::funding::investment::PrudentInvestorRule;
 
 /// Opens the registry (importing the embedded data into an empty database), binds `bind`
 /// and serves until SIGINT/SIGTERM, reloading the data every `reload_seconds` when another
@@ -27,7 +28,8 @@ pub async fn run(database_url: &str, bind: std::net::SocketAddr, reload_seconds:
     let state = territoires_web::AppState::new(Arc::new(registry), store.clone())
         .with_notifier(notifier()?)
         .with_oidc(oidc)
-        .with_public_url(public_url()?);
+        .with_public_url(public_url()?)
+        .with_prudent_investor_floor(prudent_investor_floor()?);
     let reload_every = (reload_seconds > 0).then(|| std::time::Duration::from_secs(reload_seconds));
     territoires_web::serve(listener, state, reload_every)
         .await
@@ -35,6 +37,29 @@ pub async fn run(database_url: &str, bind: std::net::SocketAddr, reload_seconds:
     store.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// `TERRITOIRES_MIN_PRIVATE_SHARE_BP`, the programme's prudent-investor rule: the minimum
+/// share of a round put by private co-investors pari passu, in hundredths of a percent
+/// (0–10000; unset or blank: 3000, i.e. 30 %, see
+/// [`territoires_domain::funding::investment`]). A committee's decision may raise it, never
+/// lower it. Errors (exit 78): not an integer in 0–10000.
+fn prudent_investor_floor() -> Result<PrudentInvestorRule, CliError> {
+    let Some(raw) = std::env::var("TERRITOIRES_MIN_PRIVATE_SHARE_BP")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+    else {
+        return Ok(PrudentInvestorRule::default());
+    };
+    let bad = || {
+        CliError::Config(format!(
+            "TERRITOIRES_MIN_PRIVATE_SHARE_BP ({raw}) must be an integer from 0 to 10000, e.g. 3000 for 30 %"
+        ))
+    };
+    let bp: u32 = raw.trim().parse().map_err(|_| bad())?;
+    let rule = PrudentInvestorRule::new(bp).map_err(|_| bad())?;
+    tracing::info!(min_private_share_bp = bp, "prudent-investor rule: programme floor");
+    Ok(rule)
 }
 
 /// `TERRITOIRES_PUBLIC_URL`, the base of absolute links in notifications (unset or

@@ -15,6 +15,9 @@
 //! investing **on the same terms**. Its default, 30 %, is the share the Commission treats
 //! as economically significant for pari passu risk finance (Risk Finance Guidelines,
 //! 2014/C 19/04); it is a parameter, shown with every decision, not a constant of law.
+//! The parameter is the **programme's**: its operator sets the floor (default 30 %), and a
+//! committee's decision may only apply a share at least as high
+//! ([`PrudentInvestorRule::at_least`]): whoever decides cannot lower the test it must pass.
 //! Public co-investors, and private ones on other terms, do not count.
 
 use crate::money::Money;
@@ -150,12 +153,45 @@ pub enum InvestmentError {
     /// A sum does not fit in `i64` cents.
     #[error("montant hors limites")]
     Overflow,
+    /// An amount above [`MAX_AMOUNT`].
+    #[error("le champ « {field} » dépasse le maximum de {} (reçu {})", MAX_AMOUNT.fmt_euros(), .value.fmt_euros())]
+    TooLarge {
+        /// The field.
+        field: &'static str,
+        /// The value given.
+        value: Money,
+    },
     /// The committee approves a case that fails the prudent-investor test.
     #[error("décision refusée : le test de l'investisseur avisé n'est pas satisfait — {0}")]
     PrudentInvestorFailed(PrudentInvestorTest),
     /// The rule's parameter is outside 0–100 %.
     #[error("la part privée minimale doit être comprise entre 0 et 100 % (reçu {0} points de base)")]
     BadRule(u32),
+    /// A decision's rule is below the programme's floor ([`PrudentInvestorRule::at_least`]).
+    #[error("le champ « part privée minimale » ({}) est inférieur au plancher du programme ({}) : une décision peut relever la part privée minimale, jamais l'abaisser", fmt_bp(i64::from(*.given)), fmt_bp(i64::from(*.floor)))]
+    BelowFloor {
+        /// The share asked, hundredths of a percent.
+        given: u32,
+        /// The programme's floor, hundredths of a percent.
+        floor: u32,
+    },
+}
+
+/// The largest amount an investment case or event may carry: 10^15 cents, i.e.
+/// 10 000 milliards € — far above any round, and small enough that the sums of a
+/// programme's amounts (thousands of them) stay within `i64` cents, so that one absurd
+/// figure cannot overflow the programme's totals and multiples. Applies to the amount, the
+/// pre-money valuation, co-investors' amounts, capital calls, distributions, valuations
+/// and exit proceeds.
+pub const MAX_AMOUNT: Money = Money(1_000_000_000_000_000);
+
+/// `value` if it is at most [`MAX_AMOUNT`]. Errors: [`InvestmentError::TooLarge`] naming
+/// `field`.
+pub fn within_max(field: &'static str, value: Money) -> Result<Money, InvestmentError> {
+    if value.0 > MAX_AMOUNT.0 {
+        return Err(InvestmentError::TooLarge { field, value });
+    }
+    Ok(value)
 }
 
 /// A share in hundredths of a percent, written `12,34 %` (no-break space before `%`).
@@ -215,6 +251,20 @@ impl PrudentInvestorRule {
         Ok(PrudentInvestorRule { min_private_share_bp: bp })
     }
 
+    /// This rule if it is at least as demanding as `floor`, the programme's rule. Whoever
+    /// decides may raise the minimum private share for a case, never lower it below the
+    /// programme's (its operator's setting, by default 30 %): otherwise a decision could set
+    /// it to 0 % and pass any case. Errors: [`InvestmentError::BelowFloor`] with both shares.
+    pub fn at_least(self, floor: PrudentInvestorRule) -> Result<Self, InvestmentError> {
+        if self.min_private_share_bp < floor.min_private_share_bp {
+            return Err(InvestmentError::BelowFloor {
+                given: self.min_private_share_bp,
+                floor: floor.min_private_share_bp,
+            });
+        }
+        Ok(self)
+    }
+
     /// The rule in words, in French.
     pub fn statement(&self) -> String {
         format!(
@@ -254,8 +304,8 @@ impl fmt::Display for PrudentInvestorTest {
 
 impl InvestmentCase {
     /// The case with its texts trimmed, checked: project, investee name and co-investor
-    /// names not blank; amount and pre-money valuation > 0; co-investor amounts > 0; sums
-    /// within `i64`. Errors: [`InvestmentError`] naming the field.
+    /// names not blank; amount and pre-money valuation > 0; co-investor amounts > 0; each
+    /// at most [`MAX_AMOUNT`]; sums within `i64`. Errors: [`InvestmentError`] naming the field.
     pub fn check(mut self) -> Result<InvestmentCase, InvestmentError> {
         self.project = self.project.trim().to_owned();
         self.investee.name = self.investee.name.trim().to_owned();
@@ -286,7 +336,13 @@ impl InvestmentCase {
         let round_total =
             Money::sum(std::iter::once(self.amount).chain(self.co_investors.iter().map(|c| c.amount))).ok_or(InvestmentError::Overflow)?;
         let post_money = self.pre_money.checked_add(round_total).ok_or(InvestmentError::Overflow)?;
-        positive("valorisation post-money", post_money)?;
+        if post_money.0 <= 0 {
+            return Err(InvestmentError::Amount {
+                field: "valorisation post-money",
+                value: post_money,
+                zero_ok: false,
+            });
+        }
         Ok(Stake {
             round_total,
             post_money,
@@ -316,9 +372,10 @@ impl InvestmentCase {
     }
 }
 
+/// `value` > 0 and at most [`MAX_AMOUNT`].
 fn positive(field: &'static str, value: Money) -> Result<(), InvestmentError> {
     if value.0 > 0 {
-        Ok(())
+        within_max(field, value).map(|_| ())
     } else {
         Err(InvestmentError::Amount {
             field,
@@ -438,10 +495,28 @@ pub struct InvestmentEvent {
     pub note: String,
 }
 
-/// Checks that `event` may be recorded on an investment in `status`: only an approved
-/// one; amounts > 0 for calls and distributions, ≥ 0 for valuations and exits. Errors: a
-/// French sentence (lower-case first letter) naming the status or the amount refused.
-pub fn check_event(status: InvestmentStatus, event: &InvestmentEvent) -> Result<(), String> {
+/// Checks that `event` may be recorded on an investment in `status`, decided on
+/// `decided_on`, whose events so far are `history`, when the date in Paris is `today`.
+///
+/// **The order of events** (so that the NAV after an exit is 0 by construction, and a
+/// cash flow never predates the money it depends on):
+/// - only an approved investment takes events (after the exit nothing: it is `exited`);
+/// - every event (capital call, distribution, valuation, exit) is dated on or after the
+///   committee's decision, on or after the investment's latest event (the same day is
+///   allowed: several events may share a value date), and not after `today`;
+/// - a distribution needs a prior capital call (nothing can come back before money went in);
+/// - amounts > 0 for calls and distributions, ≥ 0 for valuations and exits, and at most
+///   [`MAX_AMOUNT`] (10 000 milliards €).
+///
+/// Errors: a French sentence (lower-case first letter) naming the status, the date or the
+/// amount refused, with the dates involved (`JJ/MM/AAAA`).
+pub fn check_event(
+    status: InvestmentStatus,
+    decided_on: Option<Date>,
+    history: &[InvestmentEvent],
+    today: Date,
+    event: &InvestmentEvent,
+) -> Result<(), String> {
     if status != InvestmentStatus::Approved {
         return Err(format!(
             "l'investissement est {} : aucun événement ne peut être enregistré",
@@ -457,13 +532,50 @@ pub fn check_event(status: InvestmentStatus, event: &InvestmentEvent) -> Result<
         }
         .to_string());
     }
+    let field = match event.kind {
+        EventKind::CapitalCall => "montant appelé",
+        EventKind::Distribution => "montant distribué",
+        EventKind::Valuation => "valorisation",
+        EventKind::Exit => "produit de cession",
+    };
+    within_max(field, event.amount).map_err(|e| e.to_string())?;
+    if let Some(decided) = decided_on.filter(|d| event.on < *d) {
+        return Err(format!(
+            "le champ « date » ({}) précède la décision du comité d'investissement ({}) : aucun événement ne peut lui être antérieur",
+            fmt_date(event.on),
+            fmt_date(decided)
+        ));
+    }
+    if let Some(latest) = history.iter().map(|e| e.on).max().filter(|l| event.on < *l) {
+        return Err(format!(
+            "le champ « date » ({}) précède le dernier événement de l'investissement ({}) : les événements sont enregistrés dans l'ordre des dates",
+            fmt_date(event.on),
+            fmt_date(latest)
+        ));
+    }
+    if event.on > today {
+        return Err(format!(
+            "le champ « date » ({}) est postérieur à aujourd'hui ({}) : un événement futur ne peut pas être enregistré",
+            fmt_date(event.on),
+            fmt_date(today)
+        ));
+    }
+    if event.kind == EventKind::Distribution && !history.iter().any(|e| e.kind == EventKind::CapitalCall) {
+        return Err("une distribution suppose un appel de fonds antérieur : aucun n'est enregistré".to_owned());
+    }
     Ok(())
+}
+
+/// `JJ/MM/AAAA`.
+fn fmt_date(d: Date) -> String {
+    format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())
 }
 
 /// The portfolio position of an investment from its events (in any order): capital calls
 /// are negative flows, distributions and exit proceeds (when > 0) positive ones; the
-/// residual is the latest valuation, or NAV 0 at the exit date once exited (an exit wins
-/// over a valuation of the same day). Gross flows: nothing is netted.
+/// residual is the latest valuation, or NAV 0 at the exit date once exited: an exit wins
+/// over every valuation, even one dated after it (which [`check_event`] refuses, but a
+/// position is never allowed to count a NAV after the exit). Gross flows: nothing is netted.
 pub fn position(events: &[InvestmentEvent]) -> super::portfolio::Position {
     use super::portfolio::{Flow, Position, Residual};
     let mut p = Position::default();
@@ -488,7 +600,7 @@ pub fn position(events: &[InvestmentEvent]) -> super::portfolio::Position {
         .iter()
         .filter(|e| matches!(e.kind, EventKind::Valuation | EventKind::Exit))
         .enumerate()
-        .max_by_key(|(i, e)| (e.on, e.kind == EventKind::Exit, *i))
+        .max_by_key(|(i, e)| (e.kind == EventKind::Exit, e.on, *i))
         .map(|(_, e)| e);
     p.residual = last.map(|e| Residual {
         date: e.on,

@@ -81,9 +81,10 @@ fn bad_cases_are_refused_naming_the_field() {
             ..
         })
     ));
+    // Beyond the 10^15 cents maximum: refused before any sum could overflow.
     let mut c = case();
     c.amount = Money(i64::MAX);
-    assert_eq!(c.check().unwrap_err(), InvestmentError::Overflow);
+    assert!(matches!(c.check(), Err(InvestmentError::TooLarge { field: "montant", .. })));
 }
 
 #[test]
@@ -192,14 +193,144 @@ fn residual_is_the_latest_valuation_and_zero_after_exit() {
 #[test]
 fn events_need_an_approved_investment_and_sensible_amounts() {
     use EventKind::*;
+    let today = date!(2026 - 11 - 30);
+    let decided = Some(date!(2021 - 01 - 01));
+    let ok = |e: &InvestmentEvent| check_event(InvestmentStatus::Approved, decided, &[], today, e);
     let call = ev(CapitalCall, date!(2021 - 01 - 01), 100);
-    assert!(check_event(InvestmentStatus::Approved, &call).is_ok());
+    assert!(ok(&call).is_ok());
     assert_eq!(
-        check_event(InvestmentStatus::Proposed, &call).unwrap_err(),
+        check_event(InvestmentStatus::Proposed, decided, &[], today, &call).unwrap_err(),
         "l'investissement est en instruction : aucun événement ne peut être enregistré"
     );
-    assert!(check_event(InvestmentStatus::Exited, &call).is_err());
-    assert!(check_event(InvestmentStatus::Approved, &ev(CapitalCall, date!(2021 - 01 - 01), 0)).is_err());
-    assert!(check_event(InvestmentStatus::Approved, &ev(Valuation, date!(2021 - 01 - 01), 0)).is_ok());
-    assert!(check_event(InvestmentStatus::Approved, &ev(Exit, date!(2021 - 01 - 01), -1)).is_err());
+    assert!(check_event(InvestmentStatus::Exited, decided, &[], today, &call).is_err());
+    assert!(ok(&ev(CapitalCall, date!(2021 - 01 - 01), 0)).is_err());
+    assert!(ok(&ev(Valuation, date!(2021 - 01 - 01), 0)).is_ok());
+    assert!(ok(&ev(Exit, date!(2021 - 01 - 01), -1)).is_err());
+}
+
+#[test]
+fn events_are_dated_in_order_from_the_decision_to_today() {
+    use EventKind::*;
+    let today = date!(2026 - 11 - 30);
+    let decided = Some(date!(2021 - 01 - 01));
+    // The tester's case: decided 2021-01-01, calls in 2021 and 2023.
+    let history = [
+        ev(CapitalCall, date!(2021 - 03 - 15), 100),
+        ev(Valuation, date!(2023 - 06 - 30), 150),
+        ev(CapitalCall, date!(2023 - 09 - 30), 50),
+    ];
+    let check = |e: &InvestmentEvent| check_event(InvestmentStatus::Approved, decided, &history, today, e);
+    // An exit dated 2019-01-01: before the decision.
+    let err = check(&ev(Exit, date!(2019 - 01 - 01), 0)).unwrap_err();
+    assert!(err.contains("« date » (01/01/2019)") && err.contains("(01/01/2021)"), "{err}");
+    // Backdated before the latest event (a valuation then a call in 2023).
+    let err = check(&ev(Exit, date!(2023 - 01 - 01), 200)).unwrap_err();
+    assert!(err.contains("(30/09/2023)"), "{err}");
+    assert!(check(&ev(Valuation, date!(2023 - 09 - 29), 1)).is_err());
+    // The same day as the latest event, and today, are fine; tomorrow is not.
+    assert!(check(&ev(Distribution, date!(2023 - 09 - 30), 10)).is_ok());
+    assert!(check(&ev(Exit, today, 200)).is_ok());
+    let err = check(&ev(Valuation, date!(2026 - 12 - 01), 1)).unwrap_err();
+    assert!(err.contains("(30/11/2026)"), "{err}");
+    // A distribution needs a prior capital call.
+    let only_valuation = [ev(Valuation, date!(2021 - 06 - 30), 1)];
+    let err = check_event(
+        InvestmentStatus::Approved,
+        decided,
+        &only_valuation,
+        today,
+        &ev(Distribution, date!(2022 - 01 - 01), 1),
+    )
+    .unwrap_err();
+    assert!(err.contains("appel de fonds"), "{err}");
+}
+
+#[test]
+fn a_backdated_exit_still_ends_the_nav() {
+    use EventKind::*;
+    // Stored before the order rule: an exit dated before a valuation. NAV 0, RVPI 0.
+    let events = [
+        ev(CapitalCall, date!(2021 - 03 - 15), 100),
+        ev(Valuation, date!(2024 - 12 - 31), 150),
+        ev(Exit, date!(2022 - 01 - 01), 0),
+    ];
+    let p = position(&events);
+    assert_eq!(
+        p.residual,
+        Some(Residual {
+            date: date!(2022 - 01 - 01),
+            value: Money::ZERO
+        })
+    );
+    assert_eq!(metrics(&p).unwrap().multiples.rvpi, 0.0);
+}
+
+#[test]
+fn a_decision_may_raise_the_rule_but_not_lower_it_below_the_floor() {
+    let floor = PrudentInvestorRule::default();
+    let zero = PrudentInvestorRule::new(0).unwrap();
+    let err = zero.at_least(floor).unwrap_err();
+    assert_eq!(err, InvestmentError::BelowFloor { given: 0, floor: 3_000 });
+    let m = err.to_string();
+    assert!(m.contains("(0,00\u{a0}%)") && m.contains("(30,00\u{a0}%)"), "{m}");
+    assert!(PrudentInvestorRule::new(2_999).unwrap().at_least(floor).is_err());
+    assert_eq!(floor.at_least(floor), Ok(floor));
+    let higher = PrudentInvestorRule::new(4_500).unwrap();
+    assert_eq!(higher.at_least(floor), Ok(higher));
+}
+
+#[test]
+fn amounts_above_ten_thousand_billion_euros_are_refused_naming_the_field() {
+    use EventKind::*;
+    let max = Money(1_000_000_000_000_000);
+    let huge = Money(i64::MAX);
+    let mut c = case();
+    c.pre_money = huge;
+    assert_eq!(
+        c.check().unwrap_err(),
+        InvestmentError::TooLarge {
+            field: "valorisation pré-money",
+            value: huge
+        }
+    );
+    let mut c = case();
+    c.amount = Money(max.0 + 1);
+    assert!(matches!(c.check(), Err(InvestmentError::TooLarge { field: "montant", .. })));
+    let mut c = case();
+    c.co_investors[0].amount = Money(max.0 + 1);
+    assert!(matches!(
+        c.check(),
+        Err(InvestmentError::TooLarge {
+            field: "montant du co-investisseur",
+            ..
+        })
+    ));
+    // Exactly 10^15 cents is accepted.
+    let mut c = case();
+    c.pre_money = max;
+    assert!(c.check().is_ok());
+
+    let today = date!(2026 - 11 - 30);
+    let history = [ev(CapitalCall, date!(2021 - 03 - 15), 100)];
+    let check = |kind, cents| {
+        let e = InvestmentEvent {
+            kind,
+            on: date!(2022 - 01 - 01),
+            amount: Money(cents),
+            note: String::new(),
+        };
+        check_event(InvestmentStatus::Approved, None, &history, today, &e)
+    };
+    // The tester's valuation of i64::MAX cents.
+    let err = check(Valuation, i64::MAX).unwrap_err();
+    assert!(err.contains("« valorisation » dépasse le maximum"), "{err}");
+    for (kind, field) in [
+        (CapitalCall, "montant appelé"),
+        (Distribution, "montant distribué"),
+        (Exit, "produit de cession"),
+    ] {
+        let err = check(kind, max.0 + 1).unwrap_err();
+        assert!(err.contains(&format!("« {field} »")), "{err}");
+        assert!(check(kind, max.0).is_ok());
+    }
 }

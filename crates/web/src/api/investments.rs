@@ -10,6 +10,13 @@
 //! Amounts are integer cents, ratios plain numbers (`1.592593`), shares in hundredths of a
 //! percent (`stake_bp: 2000` is 20 %); an undefined XIRR is `{"status": "undefined",
 //! "reason": …}`, never a number. The functions shared with the pages live here too.
+//!
+//! **Confidentiality.** The ledger's amounts per investment — committed, called
+//! (disbursed), returned — are public, as every ledger account, on the `/financement`
+//! pages (a project's tab, the journal): they are public money. The case's details — the
+//! valuations and NAV, the pre-money valuation, the co-investors and their terms, the
+//! metrics computed from them — are business information of the investee and its
+//! co-investors, and stay with the funding roles (staff) on these pages and this API.
 
 use crate::api::json_body as body;
 use crate::auth::SignedIn;
@@ -24,11 +31,12 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use territoires_domain::access::{allows, Action};
 use territoires_domain::funding::investment::{
-    check_decision, position, CoInvestor, CommitteeDecision, EventKind, Investee, InvestmentCase, InvestmentEvent, InvestmentStatus,
-    PrudentInvestorRule, PrudentInvestorTest, Verdict,
+    check_decision, check_event, position, CoInvestor, CommitteeDecision, EventKind, Investee, InvestmentCase, InvestmentEvent,
+    InvestmentStatus, PrudentInvestorRule, PrudentInvestorTest, Verdict, MAX_AMOUNT,
 };
 use territoires_domain::funding::ledger::Caps;
-use territoires_domain::funding::portfolio::{portfolio_metrics, xirr, Flow, Position, XirrError};
+use territoires_domain::funding::portfolio::{multiples, portfolio_metrics, xirr, Flow, MetricsError, Position, XirrError};
+use territoires_domain::opinion::paris_today;
 use territoires_domain::siren::Siren;
 use territoires_domain::Money;
 use territoires_store::{StoreError, StoredInvestment};
@@ -105,9 +113,11 @@ pub(crate) async fn create(ctx: &Ctx, signed_in: &SignedIn, case: InvestmentCase
         .map_err(|e| store_error(format, e))
 }
 
-/// Records the committee's decision on investment `raw_id` under `rule`: 422 with the
-/// test's figures when an approval fails the prudent-investor test, 409 when already
-/// decided or beyond the project's investment potential or the equity envelope.
+/// Records the committee's decision on investment `raw_id` under `rule`: 422 when `rule`
+/// is below the programme's floor ([`crate::AppState::prudent_investor_floor`], the floor
+/// in the message), 422 with the test's figures when an approval fails the
+/// prudent-investor test, 409 when already decided or beyond the project's investment
+/// potential or the equity envelope.
 pub(crate) async fn decide(
     ctx: &Ctx,
     signed_in: &SignedIn,
@@ -116,6 +126,9 @@ pub(crate) async fn decide(
     rule: PrudentInvestorRule,
     format: Format,
 ) -> AppResult<StoredInvestment> {
+    let rule = rule
+        .at_least(ctx.app.prudent_investor_floor)
+        .map_err(|e| unprocessable(format, format!("{}.", capitalise(&e.to_string()))))?;
     let inv = load(ctx, raw_id, format).await?;
     if inv.status == InvestmentStatus::Proposed {
         check_decision(&inv.case, &decision, rule).map_err(|e| unprocessable(format, format!("{}.", capitalise(&e.to_string()))))?;
@@ -127,8 +140,10 @@ pub(crate) async fn decide(
         .map_err(|e| store_error(format, e))
 }
 
-/// Records `event` on investment `raw_id`: 422 for a wrong amount, 409 when the
-/// investment is not approved or a call exceeds what is committed and not yet called.
+/// Records `event` on investment `raw_id`: 422 for a wrong amount or a date out of order
+/// (before the committee's decision or the latest event, after today in Paris, a
+/// distribution before any call: [`check_event`]), 409 when the investment is not approved
+/// or a call exceeds what is committed and not yet called.
 pub(crate) async fn add_event(
     ctx: &Ctx,
     signed_in: &SignedIn,
@@ -141,6 +156,13 @@ pub(crate) async fn add_event(
     if event.amount.0 < 0 || (!zero_ok && event.amount.0 == 0) {
         let rule = if zero_ok { "positif ou nul" } else { "strictement positif" };
         return Err(unprocessable(format, format!("Le champ « montant » doit être {rule}.")));
+    }
+    if inv.status == InvestmentStatus::Approved {
+        // The store checks again in its transaction; here a bad date is the caller's 422.
+        let history: Vec<InvestmentEvent> = inv.events.iter().map(|e| e.event.clone()).collect();
+        let today = paris_today(time::OffsetDateTime::now_utc());
+        check_event(inv.status, inv.decision.as_ref().map(|d| d.on), &history, today, &event)
+            .map_err(|m| unprocessable(format, format!("{}.", capitalise(&m))))?;
     }
     ctx.app
         .store
@@ -239,6 +261,11 @@ pub struct MetricsView {
     pub multiples_undefined: Option<String>,
     /// XIRR (actual/365).
     pub xirr: XirrView,
+    /// How many investments of a set are left out of these figures because one of their
+    /// amounts is beyond the 10^15 cents maximum (stored before amounts were bounded), or
+    /// their own figures cannot be computed: one such investment does not blank the
+    /// others' figures. 0 normally.
+    pub excluded: usize,
 }
 
 /// The position of a stored investment.
@@ -249,6 +276,24 @@ pub(crate) fn position_of(inv: &StoredInvestment) -> Position {
 
 /// The metrics of `positions` taken together.
 pub(crate) fn metrics_view(positions: &[Position]) -> MetricsView {
+    // A set's figures leave out the positions whose own figures overflow (see
+    // `MetricsView::excluded`); a single position is shown as it is, undefined if need be.
+    let beyond = |m: Money| m.0.checked_abs().is_none_or(|a| a > MAX_AMOUNT.0);
+    let unsummable = |p: &Position| {
+        p.flows.iter().any(|f| beyond(f.amount))
+            || p.residual.is_some_and(|r| beyond(r.value))
+            || matches!(
+                multiples(std::slice::from_ref(p)),
+                Err(MetricsError::Overflow | MetricsError::NegativeResidual { .. })
+            )
+    };
+    let kept: Vec<Position> = if positions.len() > 1 {
+        positions.iter().filter(|p| !unsummable(p)).cloned().collect()
+    } else {
+        positions.to_vec()
+    };
+    let excluded = positions.len() - kept.len();
+    let positions = kept.as_slice();
     let (mut paid_in, mut distributions, mut nav) = (0i64, 0i64, 0i64);
     let mut flows: Vec<Flow> = Vec::new();
     for p in positions {
@@ -299,6 +344,7 @@ pub(crate) fn metrics_view(positions: &[Position]) -> MetricsView {
         moic: multiples.map(|m| m.moic),
         multiples_undefined: why,
         xirr,
+        excluded,
     }
 }
 
@@ -361,7 +407,8 @@ pub struct NewDecision {
     /// Why.
     pub reason: String,
     /// The prudent-investor rule's parameter: minimum private pari passu share of the
-    /// round in hundredths of a percent (0–10000); omitted: 3000 (30 %).
+    /// round in hundredths of a percent (0–10000), at least the programme's floor (3000,
+    /// 30 %, unless the operator set another); omitted: the floor.
     pub min_private_share_bp: Option<u32>,
 }
 
@@ -495,12 +542,13 @@ fn code<T: Serialize>(v: &T) -> String {
 }
 
 impl InvestmentDetail {
-    /// The detail of a stored investment. Errors: a 500 for stored figures out of range.
-    pub(crate) fn of(inv: &StoredInvestment) -> AppResult<InvestmentDetail> {
+    /// The detail of a stored investment; its test under the rule of its decision, or the
+    /// programme's `floor` before the decision. Errors: a 500 for stored figures out of range.
+    pub(crate) fn of(inv: &StoredInvestment, floor: PrudentInvestorRule) -> AppResult<InvestmentDetail> {
         let c = &inv.case;
         let bad = |e: territoires_domain::funding::investment::InvestmentError| AppError::internal(Format::Json, e);
         let stake = c.stake().map_err(bad)?;
-        let test = c.prudent_investor_test(inv.rule.unwrap_or_default()).map_err(bad)?;
+        let test = c.prudent_investor_test(inv.rule.unwrap_or(floor)).map_err(bad)?;
         Ok(InvestmentDetail {
             id: inv.id,
             project: c.project.clone(),
@@ -631,8 +679,8 @@ pub(crate) fn portfolio(ctx: &Ctx, all: &[StoredInvestment]) -> Portfolio {
 
 // ---------------------------------------------------------------- handlers
 
-fn detail_response(status: StatusCode, inv: &StoredInvestment) -> AppResult<Response> {
-    Ok((status, Json(InvestmentDetail::of(inv)?)).into_response())
+fn detail_response(ctx: &Ctx, status: StatusCode, inv: &StoredInvestment) -> AppResult<Response> {
+    Ok((status, Json(InvestmentDetail::of(inv, ctx.app.prudent_investor_floor)?)).into_response())
 }
 
 /// Every investment case, by identifier.
@@ -651,7 +699,10 @@ pub async fn list_investments(Current(ctx): Current, signed_in: SignedIn) -> Res
         async {
             require_reader(&signed_in, Format::Json)?;
             let all = ctx.app.store.investments().await.map_err(|e| store_error(Format::Json, e))?;
-            let out = all.iter().map(InvestmentDetail::of).collect::<AppResult<Vec<_>>>()?;
+            let out = all
+                .iter()
+                .map(|i| InvestmentDetail::of(i, ctx.app.prudent_investor_floor))
+                .collect::<AppResult<Vec<_>>>()?;
             Ok(Json(out).into_response())
         }
         .await,
@@ -675,7 +726,7 @@ pub async fn find_investment(Current(ctx): Current, signed_in: SignedIn, Path(id
     no_store(
         async {
             require_reader(&signed_in, Format::Json)?;
-            detail_response(StatusCode::OK, &load(&ctx, &id, Format::Json).await?)
+            detail_response(&ctx, StatusCode::OK, &load(&ctx, &id, Format::Json).await?)
         }
         .await,
     )
@@ -741,7 +792,7 @@ pub async fn create_investment(
             signed_in.check_api_write(&headers)?;
             signed_in.require(Action::ManageFunding, Format::Json)?;
             let case = parse_case(body(json)?)?;
-            detail_response(StatusCode::CREATED, &create(&ctx, &signed_in, case, Format::Json).await?)
+            detail_response(&ctx, StatusCode::CREATED, &create(&ctx, &signed_in, case, Format::Json).await?)
         }
         .await,
     )
@@ -760,7 +811,7 @@ pub async fn create_investment(
         (status = 403, description = "Not allowed to manage funding", body = ErrorBody),
         (status = 404, description = "No such investment", body = ErrorBody),
         (status = 409, description = "Already decided, or beyond the project's investment potential or the equity envelope: nothing written", body = ErrorBody),
-        (status = 422, description = "An approval failing the prudent-investor test (the message gives the figures), a blank reference or reason, a bad date or parameter", body = ErrorBody),
+        (status = 422, description = "An approval failing the prudent-investor test (the message gives the figures), a blank reference or reason, a bad date or parameter (below the programme's floor)", body = ErrorBody),
     )
 )]
 pub async fn create_decision(
@@ -779,7 +830,7 @@ pub async fn create_decision(
             let rule = match input.min_private_share_bp {
                 Some(bp) => PrudentInvestorRule::new(bp)
                     .map_err(|e| unprocessable(Format::Json, format!("Le champ « min_private_share_bp » : {e}.")))?,
-                None => PrudentInvestorRule::default(),
+                None => ctx.app.prudent_investor_floor,
             };
             let decision = CommitteeDecision {
                 verdict,
@@ -788,6 +839,7 @@ pub async fn create_decision(
                 reason: input.reason,
             };
             detail_response(
+                &ctx,
                 StatusCode::CREATED,
                 &decide(&ctx, &signed_in, &id, decision, rule, Format::Json).await?,
             )
@@ -814,7 +866,7 @@ async fn post_event(
         amount: Money(input.amount_cents),
         note: input.note,
     };
-    detail_response(StatusCode::CREATED, &add_event(ctx, signed_in, id, event, Format::Json).await?)
+    detail_response(ctx, StatusCode::CREATED, &add_event(ctx, signed_in, id, event, Format::Json).await?)
 }
 
 macro_rules! event_handler {
@@ -869,7 +921,7 @@ event_handler!(
 );
 
 /// Records the exit of an approved investment: its proceeds (a ledger return when > 0),
-/// then NAV 0.
+/// then NAV 0; what was committed and never called is released to the project.
 #[utoipa::path(
     post,
     path = "/api/v1/investments/{id}/exit",
@@ -877,12 +929,12 @@ event_handler!(
     params(("id" = i64, Path, description = "The investment's identifier")),
     request_body = NewExit,
     responses(
-        (status = 201, description = "Recorded; the investment is exited", body = InvestmentDetail),
+        (status = 201, description = "Recorded; the investment is exited and what was never called released on the ledger", body = InvestmentDetail),
         (status = 401, description = "No live session", body = ErrorBody),
         (status = 403, description = "Not allowed to manage funding", body = ErrorBody),
         (status = 404, description = "No such investment", body = ErrorBody),
         (status = 409, description = "Not approved, or already exited", body = ErrorBody),
-        (status = 422, description = "A bad date or amount", body = ErrorBody),
+        (status = 422, description = "A bad date (before the decision or the latest event, after today) or amount (negative, above 10^15 cents)", body = ErrorBody),
     )
 )]
 pub async fn create_exit(
@@ -969,10 +1021,46 @@ mod tests {
         assert_eq!((m.paid_in_cents, m.distributions_cents), (23_200, 23_000));
 
         let m = metrics_view(&[]);
+        assert_eq!(m.excluded, 0);
         assert!(matches!(m.xirr, XirrView::Undefined { ref reason, .. } if reason == "empty"));
         assert_eq!(
             (m.tvpi, m.multiples_undefined.as_deref()),
             (None, Some("Aucun montant appelé : les multiples ne sont pas définis"))
         );
+    }
+
+    #[test]
+    fn one_investments_overflow_does_not_blank_the_others() {
+        use territoires_domain::funding::portfolio::Residual;
+        // The tester's valuation of i64::MAX cents (stored before the bound) next to
+        // −100 € then +150 € (TVPI 1,5).
+        let huge = Position {
+            flows: vec![Flow {
+                date: date!(2021 - 01 - 01),
+                amount: Money(-100),
+            }],
+            residual: Some(Residual {
+                date: date!(2022 - 01 - 01),
+                value: Money(i64::MAX),
+            }),
+        };
+        let normal = Position {
+            flows: vec![
+                Flow {
+                    date: date!(2021 - 01 - 01),
+                    amount: Money(-10_000),
+                },
+                Flow {
+                    date: date!(2022 - 01 - 01),
+                    amount: Money(15_000),
+                },
+            ],
+            residual: None,
+        };
+        let m = metrics_view(&[huge.clone(), normal]);
+        assert_eq!((m.excluded, m.paid_in_cents, m.nav_cents), (1, 10_000, 0));
+        assert!((m.tvpi.unwrap() - 1.5).abs() < 1e-12, "{:?}", m.tvpi);
+        // Alone, its own figures are shown as they are.
+        assert_eq!(metrics_view(&[huge]).excluded, 0);
     }
 }

@@ -11,6 +11,13 @@
 //! Reading: the funding roles ([`crate::api::investments::require_reader`]); the forms
 //! are shown to, and accepted from, [`Action::ManageFunding`] only. A refused form is
 //! shown again (422 or 409) with its message and what was typed; nothing is written.
+//!
+//! **Confidentiality.** The ledger's amounts per investment — committed, called
+//! (disbursed), returned — are public, as every ledger account, on the `/financement`
+//! pages (a project's tab, the journal): they are public money. The case's details — the
+//! valuations and NAV, the pre-money valuation, the co-investors and their terms, the
+//! metrics computed from them — are business information of the investee and its
+//! co-investors, and stay with the funding roles (staff) on these pages and this API.
 
 use super::layout::Layout;
 use super::opinions::page;
@@ -387,6 +394,8 @@ struct ShowPage<'a> {
     rule: String,
     rule_parameter: String,
     rule_applied: bool,
+    /// The programme's floor of the minimum private share (`30,00 %`).
+    rule_floor: String,
     private_pari_passu: String,
     private_share: String,
     passed: bool,
@@ -417,7 +426,7 @@ fn show_page(
     let c = &inv.case;
     let internal = |e: territoires_domain::funding::investment::InvestmentError| AppError::internal(F, e);
     let stake = c.stake().map_err(internal)?;
-    let rule = inv.rule.unwrap_or_default();
+    let rule = inv.rule.unwrap_or(ctx.app.prudent_investor_floor);
     let test = c.prudent_investor_test(rule).map_err(internal)?;
     let manage = allows(signed_in.session.account.role, Action::ManageFunding);
     let (error_form, status, error) = match failed {
@@ -458,6 +467,7 @@ fn show_page(
         rule: rule.statement(),
         rule_parameter: fmt_bp(i64::from(rule.min_private_share_bp)),
         rule_applied: inv.rule.is_some(),
+        rule_floor: fmt_bp(i64::from(ctx.app.prudent_investor_floor.min_private_share_bp)),
         private_pari_passu: test.private_pari_passu.fmt_euros(),
         private_share: fmt_bp(test.private_share_bp),
         passed: test.passed,
@@ -539,7 +549,8 @@ fn refusal(e: &AppError) -> StatusCode {
 }
 
 /// `POST /investissements/{id}/decision`: `verdict` (approved, rejected), `on`,
-/// `reference`, `reason`, `min_private_share` (percent; blank: 30).
+/// `reference`, `reason`, `min_private_share` (percent; blank: the programme's floor, 30 %
+/// unless the operator set another; lower: 422 naming the floor).
 pub async fn decide_form(
     Current(ctx): Current,
     signed_in: SignedIn,
@@ -556,7 +567,7 @@ pub async fn decide_form(
                 let unprocessable = |m: String| AppError::new(F, ErrorKind::Unprocessable, m);
                 let verdict = parse_code(typed.get("verdict"), "décision", "approuvé ou rejeté", F)?;
                 let rule = match typed.get("min_private_share").trim() {
-                    "" => PrudentInvestorRule::default(),
+                    "" => ctx.app.prudent_investor_floor,
                     raw => {
                         PrudentInvestorRule::new(parse_percent_bp(raw).map_err(unprocessable)?).map_err(|e| unprocessable(e.to_string()))?
                     }

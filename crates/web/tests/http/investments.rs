@@ -160,6 +160,17 @@ async fn the_issues_example_through_the_api_gives_its_multiples_and_xirr() {
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert_contains(&page.body, "1,592593");
     assert_contains(&page.body, "10,54\u{a0}%");
+    // The confidentiality rule, stated: ledger amounts public, case details staff-only.
+    assert_contains(
+        &page.body,
+        "<strong>Confidentialité.</strong> Les montants du grand livre par investissement",
+    );
+    let public = crate::auth::get_with(&app, "/projets/biovallee/financement", None).await;
+    assert_eq!(public.status, StatusCode::OK, "{}", public.body);
+    assert_contains(&public.body, &format!("Investissement n° {id}"));
+    let anonymous = crate::auth::get_with(&app, "/portefeuille", None).await;
+    assert_ne!(anonymous.status, StatusCode::OK, "{}", anonymous.body);
+    assert!(!anonymous.body.contains("1,592593"));
     let page = crate::auth::get_with(&app, &format!("/investissements/{id}"), Some(&cookie)).await;
     assert_contains(&page.body, "test satisfait");
     assert_contains(&page.body, "40,00\u{a0}%");
@@ -318,6 +329,16 @@ async fn refused_forms_come_back_with_their_message_and_what_was_typed() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_contains(&r.body, "40,00\u{a0}%");
     assert_contains(&r.body, "45,00\u{a0}%");
+    // Below the programme's 30 % floor: 422 naming the floor, whatever the case.
+    let r = app
+        .request(form(
+            &format!("{location}/decision"),
+            format!("csrf={token}&verdict=approved&on=2021-02-10&reference=CI-1&reason=Conforme&min_private_share=0"),
+            Some(&cookie),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_contains(&r.body, "plancher du programme (30,00\u{a0}%)");
     let r = app
         .request(form(
             &format!("{location}/decision"),
@@ -348,4 +369,79 @@ async fn refused_forms_come_back_with_their_message_and_what_was_typed() {
         ))
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+}
+
+#[tokio::test]
+async fn events_out_of_order_are_refused_with_422() {
+    let app = spawn_app().await;
+    let manager = bearer(&app, &account(&app, "charge", Role::ProgrammeManager).await).await;
+    let id = created(&app, &manager, case(30_000_000, 20_000_000)).await;
+    let mut decision = approval();
+    decision["on"] = json!("2021-01-01");
+    let r = call(
+        &app,
+        "POST",
+        &format!("/api/v1/investments/{id}/decision"),
+        &manager,
+        Some(decision),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    for on in ["2021-03-15", "2023-03-15"] {
+        let body = json!({"on": on, "amount_cents": 1_000_000});
+        let r = call(
+            &app,
+            "POST",
+            &format!("/api/v1/investments/{id}/capital-calls"),
+            &manager,
+            Some(body),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    // The tester's exit dated 2019-01-01, before the 2021-01-01 decision.
+    let exit = json!({"on": "2019-01-01", "proceeds_cents": 0});
+    let r = call(&app, "POST", &format!("/api/v1/investments/{id}/exit"), &manager, Some(exit)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_contains(&r.body, "01/01/2019");
+    // A valuation after today.
+    let later = json!({"on": "2999-01-01", "amount_cents": 1});
+    let r = call(&app, "POST", &format!("/api/v1/investments/{id}/valuations"), &manager, Some(later)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    // The tester's valuation of i64::MAX cents: beyond 10^15 cents, 422 naming the field.
+    let huge = json!({"on": "2023-06-30", "amount_cents": i64::MAX});
+    let r = call(&app, "POST", &format!("/api/v1/investments/{id}/valuations"), &manager, Some(huge)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_contains(&r.body, "« valorisation » dépasse le maximum");
+    let mut big = case(30_000_000, 20_000_000);
+    big["pre_money_cents"] = json!(1_000_000_000_000_001i64);
+    let r = call(&app, "POST", "/api/v1/investments", &manager, Some(big)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_contains(&r.body, "« valorisation pré-money » dépasse le maximum");
+    let r = call(&app, "GET", &format!("/api/v1/investments/{id}"), &manager, None).await;
+    assert_eq!(r.json()["status"], "approved");
+    assert_eq!(r.json()["events"].as_array().map(Vec::len), Some(2));
+}
+
+#[tokio::test]
+async fn the_decision_cannot_lower_the_programmes_prudent_investor_floor() {
+    let app = spawn_app().await;
+    let manager = bearer(&app, &account(&app, "charge", Role::ProgrammeManager).await).await;
+    // No private co-investor at all: private share 0 %, which only a 0 % rule would pass.
+    let id = created(&app, &manager, case(30_000_000, 0)).await;
+    let mut zero = approval();
+    zero["min_private_share_bp"] = json!(0);
+    let r = call(&app, "POST", &format!("/api/v1/investments/{id}/decision"), &manager, Some(zero)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_contains(&r.body, "plancher du programme (30,00\u{a0}%)");
+    let r = call(&app, "GET", &format!("/api/v1/investments/{id}"), &manager, None).await;
+    assert_eq!(r.json()["status"], "proposed");
+
+    // A higher share is allowed, applied and shown: 200 000 / 500 000 = 40 % ≥ 35 %.
+    let id = created(&app, &manager, case(30_000_000, 20_000_000)).await;
+    let mut higher = approval();
+    higher["min_private_share_bp"] = json!(3_500);
+    let r = call(&app, "POST", &format!("/api/v1/investments/{id}/decision"), &manager, Some(higher)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["prudent_investor_test"]["min_private_share_bp"], 3_500);
 }
