@@ -336,6 +336,9 @@ struct ShowPage {
     versions: Vec<VersionView>,
     unpaid: Money,
     can_manage: bool,
+    /// Whether the visitor may request a disbursement (the link shown; membership is
+    /// checked by the form itself).
+    can_request: bool,
     /// The agreement's disbursements: every one for the operator's staff, the paid ones
     /// (public money spent) for everyone else.
     disbursements: Vec<DisbursementLine>,
@@ -420,6 +423,9 @@ pub async fn show(Current(ctx): Current, MaybeSignedIn(who): MaybeSignedIn, Path
                 tranches,
                 versions,
                 unpaid: d.balance.unpaid().unwrap_or_default(),
+                can_request: who
+                    .as_ref()
+                    .is_some_and(|w| allows(w.session.account.role, Action::RequestDisbursement)),
                 can_manage: who.is_some_and(|w| allows(w.session.account.role, Action::ManageFunding)),
                 disbursements,
                 staff,

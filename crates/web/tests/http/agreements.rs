@@ -62,7 +62,7 @@ fn terms(p: &Project, reference: &str, amount: i64) -> Value {
 #[tokio::test]
 async fn a_programme_manager_signs_up_to_the_ceiling_and_amends() {
     let app = spawn_app().await;
-    person(&app, "cp@example.fr", "Chargée", Role::ProgrammeManager).await;
+    let (_, manager_cookie) = person(&app, "cp@example.fr", "Chargée", Role::ProgrammeManager).await;
     person(&app, "porteur@example.fr", "Porteur", Role::ProjectLead).await;
     let manager = bearer(&app, "cp@example.fr").await;
     let lead = bearer(&app, "porteur@example.fr").await;
@@ -139,7 +139,11 @@ async fn a_programme_manager_signs_up_to_the_ceiling_and_amends() {
     assert_contains(&list, "avenant n° 1");
     let show = app.page(&format!("/conventions/{id}")).await;
     assert_contains(&show, "href=\"/indicateurs/emplois-crees\"");
-    assert_contains(&show, &format!("href=\"/conventions/{id}/versements/nouveau\""));
+    // The request link is for those who may request a disbursement, not the public.
+    let request = format!("href=\"/conventions/{id}/versements/nouveau\"");
+    assert!(!show.contains(&request));
+    let staff = get_with(&app, &format!("/conventions/{id}"), Some(&manager_cookie)).await;
+    assert_contains(&staff.body, &request);
     assert_contains(&show, "Réduction du périmètre");
     assert_contains(&show, "désengagement de 1\u{202f}000\u{a0}€");
     assert_contains(&show, "50,0\u{a0}%");
