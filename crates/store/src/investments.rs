@@ -325,7 +325,8 @@ impl Store {
                 inv.status.label()
             )));
         }
-        let test = check_decision(&inv.case, d, rule).map_err(|e| StoreError::Refused(format!("{}.", capitalise(&e.to_string()))))?;
+        let test = check_decision(&inv.case, d, rule, paris_today(OffsetDateTime::now_utc()))
+            .map_err(|e| StoreError::Refused(format!("{}.", capitalise(&e.to_string()))))?;
         let seq = if d.verdict == Verdict::Approved {
             let entry = Entry {
                 seq: 0,

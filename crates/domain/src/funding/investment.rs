@@ -153,6 +153,14 @@ pub enum InvestmentError {
     /// A sum does not fit in `i64` cents.
     #[error("montant hors limites")]
     Overflow,
+    /// The committee's decision is dated after today (Paris date).
+    #[error("le champ « date » de la décision ({}) est postérieur à aujourd'hui ({}) : une décision future ne peut pas être enregistrée", fmt_date(*.on), fmt_date(*.today))]
+    FutureDecision {
+        /// The decision's date.
+        on: Date,
+        /// Today, in Paris.
+        today: Date,
+    },
     /// An amount above [`MAX_AMOUNT`].
     #[error("le champ « {field} » dépasse le maximum de {} (reçu {})", MAX_AMOUNT.fmt_euros(), .value.fmt_euros())]
     TooLarge {
@@ -408,15 +416,21 @@ pub struct CommitteeDecision {
     pub reason: String,
 }
 
-/// Checks `decision` on `case` under `rule` and returns the test to show with it.
+/// Checks `decision` on `case` under `rule`, when the date in Paris is `today`, and returns
+/// the test to show with it.
 /// Errors: [`InvestmentError::Blank`] for a blank reference or reason;
+/// [`InvestmentError::FutureDecision`] for a decision dated after `today`;
 /// [`InvestmentError::PrudentInvestorFailed`] (with the figures) when an approval fails the
 /// test — a rejection is always recorded, with its test.
 pub fn check_decision(
     case: &InvestmentCase,
     decision: &CommitteeDecision,
     rule: PrudentInvestorRule,
+    today: Date,
 ) -> Result<PrudentInvestorTest, InvestmentError> {
+    if decision.on > today {
+        return Err(InvestmentError::FutureDecision { on: decision.on, today });
+    }
     if decision.reference.trim().is_empty() {
         return Err(InvestmentError::Blank("référence"));
     }

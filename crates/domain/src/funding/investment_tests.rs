@@ -120,23 +120,57 @@ fn an_approval_failing_the_test_is_refused_with_its_figures() {
     };
     let mut c = case();
     c.co_investors[0].same_terms = false;
-    let err = check_decision(&c, &decision(Verdict::Approved), PrudentInvestorRule::default()).unwrap_err();
+    let err = check_decision(
+        &c,
+        &decision(Verdict::Approved),
+        PrudentInvestorRule::default(),
+        date!(2026 - 11 - 30),
+    )
+    .unwrap_err();
     assert_eq!(
         err.to_string(),
         "décision refusée : le test de l'investisseur avisé n'est pas satisfait — co-investisseurs privés pari passu : 0\u{a0}€ sur un tour de 2\u{202f}000\u{202f}000\u{a0}€, soit 0,00\u{a0}% (minimum requis : 30,00\u{a0}%)"
     );
     // A rejection is recorded whatever the test says, with it.
-    let t = check_decision(&c, &decision(Verdict::Rejected), PrudentInvestorRule::default()).unwrap();
+    let t = check_decision(
+        &c,
+        &decision(Verdict::Rejected),
+        PrudentInvestorRule::default(),
+        date!(2026 - 11 - 30),
+    )
+    .unwrap();
     assert!(!t.passed);
     assert!(
-        check_decision(&case(), &decision(Verdict::Approved), PrudentInvestorRule::default())
-            .unwrap()
-            .passed
+        check_decision(
+            &case(),
+            &decision(Verdict::Approved),
+            PrudentInvestorRule::default(),
+            date!(2026 - 11 - 30)
+        )
+        .unwrap()
+        .passed
     );
+    // A committee dated the day after today is refused; today itself passes.
+    let mut d = decision(Verdict::Approved);
+    d.on = date!(2021 - 02 - 11);
+    assert_eq!(
+        check_decision(&case(), &d, PrudentInvestorRule::default(), date!(2021 - 02 - 10)).unwrap_err(),
+        InvestmentError::FutureDecision {
+            on: date!(2021 - 02 - 11),
+            today: date!(2021 - 02 - 10)
+        }
+    );
+    assert!(check_decision(
+        &case(),
+        &decision(Verdict::Approved),
+        PrudentInvestorRule::default(),
+        date!(2021 - 02 - 10)
+    )
+    .is_ok());
     let mut d = decision(Verdict::Approved);
     d.reference = " ".into();
     assert_eq!(
-        check_decision(&case(), &d, PrudentInvestorRule::default()).unwrap_err(),
+        check_decision(&case(), &d, PrudentInvestorRule::default(), date!(2026 - 11 - 30)).unwrap_err(),
         InvestmentError::Blank("référence")
     );
 }

@@ -131,7 +131,13 @@ pub(crate) async fn decide(
         .map_err(|e| unprocessable(format, format!("{}.", capitalise(&e.to_string()))))?;
     let inv = load(ctx, raw_id, format).await?;
     if inv.status == InvestmentStatus::Proposed {
-        check_decision(&inv.case, &decision, rule).map_err(|e| unprocessable(format, format!("{}.", capitalise(&e.to_string()))))?;
+        check_decision(
+            &inv.case,
+            &decision,
+            rule,
+            territoires_domain::opinion::paris_today(time::OffsetDateTime::now_utc()),
+        )
+        .map_err(|e| unprocessable(format, format!("{}.", capitalise(&e.to_string()))))?;
     }
     ctx.app
         .store
