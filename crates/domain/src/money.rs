@@ -106,6 +106,20 @@ impl fmt::Display for Money {
     }
 }
 
+/// `part` as a percentage of `whole`, one decimal, rounded half up, French style:
+/// `(151,15 M€, 150 M€)` → `100,8 %` (no-break space before `%`, thousands grouped);
+/// `None` when `whole` is not positive. Exact integer arithmetic.
+pub fn percent(part: Money, whole: Money) -> Option<String> {
+    if whole.0 <= 0 {
+        return None;
+    }
+    let (p, w) = (i128::from(part.0), i128::from(whole.0));
+    let tenths = (p * 1000 + w / 2).div_euclid(w);
+    let sign = if tenths < 0 { "−" } else { "" };
+    let t = tenths.unsigned_abs();
+    Some(format!("{sign}{},{}\u{a0}%", group_thousands((t / 10) as u64), t % 10))
+}
+
 /// `1785000` → `1 785 000` with narrow no-break spaces (U+202F), as French typography
 /// writes numbers.
 pub fn group_thousands(n: u64) -> String {

@@ -3,6 +3,7 @@
 //! figure the domain already computes.
 
 use territoires_domain::checks::FigureUnit;
+pub use territoires_domain::money::percent;
 use territoires_domain::money::{group_thousands, Money};
 use time::Date;
 
@@ -36,19 +37,6 @@ pub fn signed_figure(unit: FigureUnit, value: i64) -> String {
         FigureUnit::Cents if value > 0 => format!("+{}", Money(value).fmt_millions()),
         FigureUnit::Cents => Money(value).fmt_millions(),
     }
-}
-
-/// `part` as a percentage of `whole`, one decimal, rounded half up, French style:
-/// `(151,15 M€, 150 M€)` → `100,8 %`. `None` when `whole` is not positive.
-pub fn percent(part: Money, whole: Money) -> Option<String> {
-    if whole.cents() <= 0 {
-        return None;
-    }
-    let (p, w) = (part.cents() as i128, whole.cents() as i128);
-    let tenths = (p * 1000 + w / 2).div_euclid(w);
-    let sign = if tenths < 0 { "−" } else { "" };
-    let t = tenths.unsigned_abs();
-    Some(format!("{sign}{},{}\u{a0}%", group_thousands((t / 10) as u64), t % 10))
 }
 
 /// A date in French: `23 novembre 2018`, `1er mars 2020`.

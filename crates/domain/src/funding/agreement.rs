@@ -32,7 +32,7 @@
 //! Units: amounts in euro cents ([`Money`]); percentages in basis points (1 bp = 0,01 %).
 
 use super::split::{split_by_percentages, split_equally, FULL_BP};
-use crate::money::Money;
+use crate::money::{percent, Money};
 use crate::siren::Siren;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -289,19 +289,6 @@ fn err(field: impl Into<String>, message: impl fmt::Display) -> AgreementError {
         message: format!("Champ « {field} » : {message}"),
         field,
     }
-}
-
-/// `part / whole` as a French percentage, one decimal, rounded half up (`33,3 %`); `None`
-/// when `whole` is not positive. Exact integer arithmetic.
-pub fn percent(part: Money, whole: Money) -> Option<String> {
-    if whole.0 <= 0 {
-        return None;
-    }
-    let (p, w) = (i128::from(part.0), i128::from(whole.0));
-    let tenths = (p * 1000 + w / 2).div_euclid(w);
-    let sign = if tenths < 0 { "−" } else { "" };
-    let t = tenths.unsigned_abs();
-    Some(format!("{sign}{},{}\u{a0}%", t / 10, t % 10))
 }
 
 fn blank(field: &str, value: &str) -> Result<(), AgreementError> {
