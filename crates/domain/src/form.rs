@@ -262,7 +262,7 @@ impl Answer {
         match self {
             Answer::Text(t) => t.clone(),
             Answer::Amount(m) => m.fmt_euros(),
-            Answer::Date(d) => fmt_date(*d),
+            Answer::Date(d) => crate::text::date_numeric(*d),
         }
     }
 
@@ -272,13 +272,9 @@ impl Answer {
         match self {
             Answer::Text(t) => t.clone(),
             Answer::Amount(m) => m.fmt_euros().trim_end_matches("\u{a0}€").replace('\u{202f}', " "),
-            Answer::Date(d) => fmt_date(*d),
+            Answer::Date(d) => crate::text::date_numeric(*d),
         }
     }
-}
-
-fn fmt_date(d: Date) -> String {
-    format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())
 }
 
 /// The answers of an application, by field key.

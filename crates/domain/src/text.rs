@@ -1,7 +1,23 @@
 //! Text folding used to match names written by people: accents, case, apostrophes,
 //! Unicode normalisation forms (NFC/NFD) and punctuation are not meaningful differences.
 
+use time::Date;
 use unicode_normalization::UnicodeNormalization;
+
+/// `s` with its first character upper-cased (`« le plafond… »` → `« Le plafond… »`), for
+/// a message that starts a sentence. Never fails; an empty string stays empty.
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// A date as French forms write it: `JJ/MM/AAAA` (`2021-02-10` → `10/02/2021`).
+pub fn date_numeric(d: Date) -> String {
+    format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())
+}
 
 /// Folds `s` to a comparison key: NFD-decomposed with combining marks removed, lower-case,
 /// typographic apostrophes and dashes unified, `œ`/`æ` expanded, every run of

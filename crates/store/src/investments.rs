@@ -326,7 +326,7 @@ impl Store {
             )));
         }
         let test = check_decision(&inv.case, d, rule, paris_today(OffsetDateTime::now_utc()))
-            .map_err(|e| StoreError::Refused(format!("{}.", capitalise(&e.to_string()))))?;
+            .map_err(|e| StoreError::Refused(format!("{}.", territoires_domain::text::capitalise(&e.to_string()))))?;
         let seq = if d.verdict == Verdict::Approved {
             let entry = Entry {
                 seq: 0,
@@ -422,7 +422,7 @@ impl Store {
         let history: Vec<InvestmentEvent> = inv.events.iter().map(|s| s.event.clone()).collect();
         let today = paris_today(OffsetDateTime::now_utc());
         check_event(inv.status, inv.decision.as_ref().map(|d| d.on), &history, today, e)
-            .map_err(|m| StoreError::Refused(format!("{}.", capitalise(&m))))?;
+            .map_err(|m| StoreError::Refused(format!("{}.", territoires_domain::text::capitalise(&m))))?;
         let payee = payee(&inv.case.investee.siren);
         let why = |what: &str| {
             let note = e.note.trim();
@@ -564,14 +564,5 @@ fn bound(sql: &str, only: Option<i64>) -> sqlx::query::Query<'_, Any, sqlx::any:
     match only {
         Some(id) => q.bind(id),
         None => q,
-    }
-}
-
-/// `s` with its first letter upper-cased (domain messages start lower-case).
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }

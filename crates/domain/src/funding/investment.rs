@@ -154,7 +154,7 @@ pub enum InvestmentError {
     #[error("montant hors limites")]
     Overflow,
     /// The committee's decision is dated after today (Paris date).
-    #[error("le champ « date » de la décision ({}) est postérieur à aujourd'hui ({}) : une décision future ne peut pas être enregistrée", fmt_date(*.on), fmt_date(*.today))]
+    #[error("le champ « date » de la décision ({}) est postérieur à aujourd'hui ({}) : une décision future ne peut pas être enregistrée", crate::text::date_numeric(*.on), crate::text::date_numeric(*.today))]
     FutureDecision {
         /// The decision's date.
         on: Date,
@@ -556,33 +556,28 @@ pub fn check_event(
     if let Some(decided) = decided_on.filter(|d| event.on < *d) {
         return Err(format!(
             "le champ « date » ({}) précède la décision du comité d'investissement ({}) : aucun événement ne peut lui être antérieur",
-            fmt_date(event.on),
-            fmt_date(decided)
+            crate::text::date_numeric(event.on),
+            crate::text::date_numeric(decided)
         ));
     }
     if let Some(latest) = history.iter().map(|e| e.on).max().filter(|l| event.on < *l) {
         return Err(format!(
             "le champ « date » ({}) précède le dernier événement de l'investissement ({}) : les événements sont enregistrés dans l'ordre des dates",
-            fmt_date(event.on),
-            fmt_date(latest)
+            crate::text::date_numeric(event.on),
+            crate::text::date_numeric(latest)
         ));
     }
     if event.on > today {
         return Err(format!(
             "le champ « date » ({}) est postérieur à aujourd'hui ({}) : un événement futur ne peut pas être enregistré",
-            fmt_date(event.on),
-            fmt_date(today)
+            crate::text::date_numeric(event.on),
+            crate::text::date_numeric(today)
         ));
     }
     if event.kind == EventKind::Distribution && !history.iter().any(|e| e.kind == EventKind::CapitalCall) {
         return Err("une distribution suppose un appel de fonds antérieur : aucun n'est enregistré".to_owned());
     }
     Ok(())
-}
-
-/// `JJ/MM/AAAA`.
-fn fmt_date(d: Date) -> String {
-    format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())
 }
 
 /// The portfolio position of an investment from its events (in any order): capital calls

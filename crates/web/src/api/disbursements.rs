@@ -91,7 +91,7 @@ pub(crate) fn may_take(role: Role, step: Step, status: Status, format: Format) -
         Err(AppError::new(
             format,
             ErrorKind::Forbidden,
-            capitalise(&DisbursementError::Forbidden { role, step }.to_string()),
+            sentence(&DisbursementError::Forbidden { role, step }.to_string()),
         ))
     }
 }
@@ -101,12 +101,9 @@ pub(crate) fn caps(ctx: &Ctx) -> Caps {
     Caps::from_registry(&ctx.app.registry)
 }
 
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect::<String>() + ".",
-        None => String::new(),
-    }
+/// `s` as a sentence: its first letter upper-cased and a final full stop.
+fn sentence(s: &str) -> String {
+    territoires_domain::text::capitalise(s) + "."
 }
 
 /// A store error as the reader sees it: 403 for a role, membership or separation of
@@ -123,7 +120,7 @@ pub(crate) fn store_error(format: Format, e: StoreError) -> AppError {
                 DisbursementError::WrongStatus { .. } | DisbursementError::UnmetConditions(_) => ErrorKind::Conflict,
                 _ => ErrorKind::Unprocessable,
             };
-            AppError::new(format, kind, capitalise(&d.to_string()))
+            AppError::new(format, kind, sentence(&d.to_string()))
         }
         StoreError::Ledger(l) => AppError::new(
             format,

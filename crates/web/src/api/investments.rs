@@ -128,7 +128,7 @@ pub(crate) async fn decide(
 ) -> AppResult<StoredInvestment> {
     let rule = rule
         .at_least(ctx.app.prudent_investor_floor)
-        .map_err(|e| unprocessable(format, format!("{}.", capitalise(&e.to_string()))))?;
+        .map_err(|e| unprocessable(format, format!("{}.", territoires_domain::text::capitalise(&e.to_string()))))?;
     let inv = load(ctx, raw_id, format).await?;
     if inv.status == InvestmentStatus::Proposed {
         check_decision(
@@ -137,7 +137,7 @@ pub(crate) async fn decide(
             rule,
             territoires_domain::opinion::paris_today(time::OffsetDateTime::now_utc()),
         )
-        .map_err(|e| unprocessable(format, format!("{}.", capitalise(&e.to_string()))))?;
+        .map_err(|e| unprocessable(format, format!("{}.", territoires_domain::text::capitalise(&e.to_string()))))?;
     }
     ctx.app
         .store
@@ -168,7 +168,7 @@ pub(crate) async fn add_event(
         let history: Vec<InvestmentEvent> = inv.events.iter().map(|e| e.event.clone()).collect();
         let today = paris_today(time::OffsetDateTime::now_utc());
         check_event(inv.status, inv.decision.as_ref().map(|d| d.on), &history, today, &event)
-            .map_err(|m| unprocessable(format, format!("{}.", capitalise(&m))))?;
+            .map_err(|m| unprocessable(format, format!("{}.", territoires_domain::text::capitalise(&m))))?;
     }
     ctx.app
         .store
@@ -185,11 +185,6 @@ pub(crate) fn rate_fr(r: f64) -> String {
 /// A ratio in French with six decimals (the precision): `1,592593`.
 pub(crate) fn ratio_fr(r: f64) -> String {
     format!("{r:.6}").replace('.', ",")
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 /// A domain enum from its code (`ordinary-shares`), or a 422 naming `field`.
@@ -321,7 +316,7 @@ pub(crate) fn metrics_view(positions: &[Position]) -> MetricsView {
     }
     let (multiples, why) = match portfolio_metrics(positions) {
         Ok(m) => (Some(m.multiples), None),
-        Err(e) => (None, Some(capitalise(&e.to_string()))),
+        Err(e) => (None, Some(territoires_domain::text::capitalise(&e.to_string()))),
     };
     let xirr = match xirr(&flows) {
         Ok(x) => XirrView::Defined {
@@ -337,7 +332,7 @@ pub(crate) fn metrics_view(positions: &[Position]) -> MetricsView {
         },
         Err(e) => XirrView::Undefined {
             reason: xirr_reason(e).to_owned(),
-            message: capitalise(&e.to_string()),
+            message: territoires_domain::text::capitalise(&e.to_string()),
         },
     };
     MetricsView {

@@ -85,17 +85,9 @@ pub(crate) fn store_error(format: Format, e: StoreError) -> AppError {
                 R::Review(territoires_domain::impact::measurement::ReviewError::Forbidden { .. }) => ErrorKind::Forbidden,
                 _ => ErrorKind::Unprocessable,
             };
-            AppError::new(format, kind, capitalise(&r.to_string()))
+            AppError::new(format, kind, territoires_domain::text::capitalise(&r.to_string()))
         }
         other => crate::pages::opinions::store_error(format, other),
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 
