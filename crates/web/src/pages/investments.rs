@@ -513,24 +513,11 @@ pub async fn show(Current(ctx): Current, signed_in: SignedIn, Path(id): Path<Str
     )
 }
 
-/// A percentage typed in French (`30`, `27,5`, `27,50`) in hundredths of a percent.
+/// A percentage typed in French (`30`, `27,5 %`) in hundredths of a percent, read by the
+/// agreements' parser ([`territoires_domain::funding::agreement::parse_percent`]); the
+/// error names the form's field.
 fn parse_percent_bp(raw: &str) -> Result<u32, String> {
-    let t = raw.trim().trim_end_matches('%').trim().replace(',', ".");
-    let bad = || {
-        format!(
-            "Le champ « part privée minimale » doit être un pourcentage entre 0 et 100 avec au plus deux décimales (reçu « {} »).",
-            crate::format::excerpt(raw, 20)
-        )
-    };
-    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
-    if whole.is_empty() || frac.len() > 2 || !whole.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) || whole.len() > 3 {
-        return Err(bad());
-    }
-    let bp = whole.parse::<u32>().map_err(|_| bad())? * 100 + format!("{frac:0<2}").parse::<u32>().map_err(|_| bad())?;
-    if bp > 10_000 {
-        return Err(bad());
-    }
-    Ok(bp)
+    territoires_domain::funding::agreement::parse_percent(raw).map_err(|m| format!("Le champ « part privée minimale » : {m}."))
 }
 
 fn form_guard(signed_in: &SignedIn, headers: &HeaderMap, fields: &[(String, String)]) -> AppResult<()> {
