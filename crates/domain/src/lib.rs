@@ -20,6 +20,7 @@ pub mod impact;
 pub mod laureate;
 pub mod money;
 pub mod opinion;
+pub mod org_id;
 pub mod partners;
 pub mod platform_call;
 pub mod programme;
