@@ -18,93 +18,17 @@
 //! - the fiche's subsidy ceiling and investment potential are stated in the general
 //!   description: they are planned amounts, not commitments (an agreement is).
 
+pub use super::mapping_results::{ascending, measure};
+pub use super::records::*;
+
 use super::model::{codes, *};
 use super::IatiError;
 use std::collections::BTreeMap;
-use territoires_domain::impact::{Direction, Indicator, IndicatorKind, Reported};
+use territoires_domain::impact::{Indicator, Reported};
 use territoires_domain::org_id::{OrgId, Publisher};
 use territoires_domain::project::TextBlock;
 use territoires_domain::{Money, Programme, Project};
 use time::{Date, Month};
-
-/// A signed subsidy agreement (*convention*) of a project.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AgreementRecord {
-    /// The project's slug.
-    pub project: String,
-    /// The agreement's reference (`TI-2020-BIOVALLEE-01`).
-    pub reference: String,
-    /// Date of signature: the outgoing commitment's date.
-    pub signed_on: Date,
-    /// Amount committed (cents).
-    pub amount: Money,
-    /// The beneficiary's name.
-    pub beneficiary: String,
-    /// The beneficiary's identifier, when its SIREN is known.
-    pub beneficiary_id: Option<OrgId>,
-    /// Tranches: (due date, amount in cents); they make the yearly budgets.
-    pub tranches: Vec<(Date, Money)>,
-}
-
-/// A payment made on an agreement.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DisbursementRecord {
-    /// The project's slug.
-    pub project: String,
-    /// The agreement's reference.
-    pub agreement: String,
-    /// Date paid.
-    pub paid_on: Date,
-    /// Amount paid (cents).
-    pub amount: Money,
-    /// Who was paid.
-    pub beneficiary: String,
-    /// Its identifier, when known.
-    pub beneficiary_id: Option<OrgId>,
-}
-
-/// What an equity operation is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EquityOperation {
-    /// The investment committee's decision to subscribe: an outgoing commitment.
-    Commitment,
-    /// A capital call paid: a purchase of equity (transaction type 8).
-    CapitalCall,
-    /// Shares sold: a sale of equity (transaction type 9), money received.
-    Exit,
-}
-
-/// An equity operation of the operator in a company of a project.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InvestmentRecord {
-    /// The project's slug.
-    pub project: String,
-    /// The operation's reference.
-    pub reference: String,
-    /// What it is.
-    pub operation: EquityOperation,
-    /// Date.
-    pub on: Date,
-    /// Amount (cents).
-    pub amount: Money,
-    /// The company's name.
-    pub investee: String,
-    /// Its identifier, when known.
-    pub investee_id: Option<OrgId>,
-}
-
-/// A partner of a project (implementing organisation).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PartnerRecord {
-    /// The project's slug.
-    pub project: String,
-    /// Name.
-    pub name: String,
-    /// Identifier, when known.
-    pub org_id: Option<OrgId>,
-    /// OrganisationType code, when known (`11` local government…).
-    pub kind: Option<String>,
-}
 
 /// Everything the activity file is made from. Records of other projects are ignored;
 /// `measurements` should hold validated measurements only (what is published).
@@ -467,23 +391,4 @@ pub fn organisation_file(s: &Sources) -> Result<OrganisationFile, IatiError> {
             .filter_map(|(y, c)| year(y).map(|(a, b)| (a, b, Money(c))))
             .collect(),
     })
-}
-
-/// IndicatorMeasure of an indicator kind: quantities and ratios are *Unit* (1),
-/// percentages *Percentage* (2), qualitative ones *Qualitative* (5).
-pub fn measure(kind: IndicatorKind) -> &'static str {
-    match kind {
-        IndicatorKind::Quantity | IndicatorKind::Ratio => codes::MEASURE_UNIT,
-        IndicatorKind::Percentage => codes::MEASURE_PERCENTAGE,
-        IndicatorKind::Qualitative => codes::MEASURE_QUALITATIVE,
-    }
-}
-
-/// `@ascending`: 1 when higher is better, 0 when lower is, absent for « maintenir ».
-pub fn ascending(d: Direction) -> Option<bool> {
-    match d {
-        Direction::Increase => Some(true),
-        Direction::Reduce => Some(false),
-        Direction::Maintain => None,
-    }
 }

@@ -3,14 +3,13 @@
 //! laureates' announcement, to the target's due date) and one period per validated
 //! measurement (the reporting period, with the actual value).
 
-use super::mapping::{ascending, measure};
 use super::model::{codes, IndicatorPeriod, ResultBaseline, ResultIndicator, ResultRecord};
-use territoires_domain::impact::{Indicator, Reported};
+use territoires_domain::impact::{Direction, Indicator, IndicatorKind, Reported};
 use time::Date;
 
 /// The results of project `slug`. `announced` is the start of target periods when the
 /// indicator has no baseline.
-pub(crate) fn results(slug: &str, indicators: &[Indicator], measurements: &[Reported], announced: Date) -> Vec<ResultRecord> {
+pub fn results(slug: &str, indicators: &[Indicator], measurements: &[Reported], announced: Date) -> Vec<ResultRecord> {
     indicators
         .iter()
         .filter(|i| i.project.as_deref() == Some(slug))
@@ -80,4 +79,23 @@ pub(crate) fn results(slug: &str, indicators: &[Indicator], measurements: &[Repo
             }
         })
         .collect()
+}
+
+/// IndicatorMeasure of an indicator kind: quantities and ratios are *Unit* (1),
+/// percentages *Percentage* (2), qualitative ones *Qualitative* (5).
+pub fn measure(kind: IndicatorKind) -> &'static str {
+    match kind {
+        IndicatorKind::Quantity | IndicatorKind::Ratio => codes::MEASURE_UNIT,
+        IndicatorKind::Percentage => codes::MEASURE_PERCENTAGE,
+        IndicatorKind::Qualitative => codes::MEASURE_QUALITATIVE,
+    }
+}
+
+/// `@ascending`: 1 when higher is better, 0 when lower is, absent for « maintenir ».
+pub fn ascending(d: Direction) -> Option<bool> {
+    match d {
+        Direction::Increase => Some(true),
+        Direction::Reduce => Some(false),
+        Direction::Maintain => None,
+    }
 }

@@ -3,7 +3,8 @@
 //!
 //! - [`model`]: the neutral input (plain structs, money in cents, dates as `time::Date`);
 //! - [`mapping`]: from the registry's domain types (press kit projects, impact catalogue,
-//!   agreements, disbursements, equity operations, measurements) to the model;
+//!   agreements, disbursements, equity operations, measurements) to the model, with the
+//!   simple funding [`records`] it takes;
 //! - [`check`]: the checks each record passes before it is written (codes against the
 //!   embedded codelists, required elements, budget periods, amounts);
 //! - [`activity`] and [`organisation`]: streaming writers (`quick-xml`), elements in the
@@ -18,9 +19,10 @@ pub mod activity;
 pub mod check;
 pub mod codelists;
 pub mod mapping;
-mod mapping_results;
+pub mod mapping_results;
 pub mod model;
 pub mod organisation;
+pub mod records;
 mod xml;
 
 pub use activity::write_activities;
