@@ -128,6 +128,19 @@ fn yearly_budgets_come_from_the_tranches_and_the_programme_sums_its_children() {
 }
 
 #[test]
+fn nouvelle_caledonie_is_its_own_iso_country() {
+    // Fiche « Nouvelle-Calédonie », territory 988: ISO 3166-1 `NC`, not `FR`.
+    let xml = data().activities_xml();
+    let a = activity(&xml, "nouvelle-caledonie");
+    assert!(a.contains("<recipient-country code=\"NC\"/>"));
+    assert!(a.contains("<location ref=\"INSEE-COG-988\">"));
+    assert!(a.contains("<administrative vocabulary=\"A4\" level=\"0\" code=\"NC\"/>"));
+    let b = activity(&xml, "biovallee");
+    assert!(b.contains("<recipient-country code=\"FR\"/>"));
+    assert!(b.contains("<administrative vocabulary=\"A4\" level=\"0\" code=\"FR\"/>"));
+}
+
+#[test]
 fn three_themes_share_one_hundred_per_cent() {
     let xml = data().activities_xml();
     let a = activity(&xml, "valence-romans-capitale-des-start-ups-de-territoire");

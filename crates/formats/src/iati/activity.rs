@@ -157,7 +157,7 @@ fn write_location<W: Write>(x: &mut Xml<W>, l: &Location) -> R {
         &[
             ("vocabulary", codes::GEO_VOCABULARY_ISO_COUNTRY),
             ("level", "0"),
-            ("code", codes::COUNTRY_FRANCE),
+            ("code", &l.country),
         ],
     )?;
     x.empty("exactness", &[("code", codes::EXACTNESS_APPROXIMATE)])?;

@@ -111,6 +111,7 @@ pub fn check_activity(a: &Activity) -> Result<(), IatiError> {
         c.text(&l.reference, format!("location[{}]/@ref", i + 1))?;
         c.text(&l.name, format!("location[{}]/name", i + 1))?;
         c.text(&l.description, format!("location[{}]/description", i + 1))?;
+        c.code(cl::COUNTRY, &l.country, format!("location[{}]/administrative/@code", i + 1))?;
     }
     let mut shares: BTreeMap<&str, u32> = BTreeMap::new();
     for (i, s) in a.sectors.iter().enumerate() {

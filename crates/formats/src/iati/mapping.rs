@@ -8,11 +8,12 @@
 //!   `…-{project slug}` for each project (hierarchy 2), linked by `related-activity`
 //!   (type 1 parent, 2 child);
 //! - sectors: vocabulary 99 (*Reporting Organisation*) with the programme's theme codes
-//!   ([`Theme::code`]), shares split evenly in hundredths of a per cent: the themes are the
+//!   ([`territoires_domain::vocabulary::Theme::code`]), shares split evenly in hundredths of a per cent: the themes are the
 //!   programme's own classification and no DAC purpose code says the same thing;
 //! - locations: one per region; GeographicVocabulary has no INSEE/COG vocabulary, so the
 //!   INSEE code is carried in the publisher's own `location/@ref` (`INSEE-COG-84`) and in the
-//!   description, and the country is the administrative area `A4`/`FR`;
+//!   description, and the country is the administrative area `A4` with the region's ISO
+//!   3166-1 code ([`iso_country`]: `FR`, or `NC` for Nouvelle-Calédonie…);
 //! - budgets: per calendar year, the agreements' tranches due that year (status
 //!   *Committed*); the programme's budgets are the sums of its projects' budgets;
 //! - the fiche's subsidy ceiling and investment potential are stated in the general
@@ -170,12 +171,13 @@ impl Sources<'_> {
             participating_orgs: orgs,
             status: codes::STATUS_IMPLEMENTATION.into(),
             dates: self.programme_dates(first_signature),
-            recipient_country: codes::COUNTRY_FRANCE.into(),
+            recipient_country: recipient_country(p),
             locations: p
                 .regions
                 .iter()
                 .map(|r| Location {
                     reference: format!("INSEE-COG-{}", r.code),
+                    country: iso_country(r.code).into(),
                     name: r.name.into(),
                     description: format!("Région ou collectivité d'outre-mer, code INSEE {} (COG 2019)", r.code),
                 })
@@ -285,6 +287,33 @@ impl Sources<'_> {
         }
         out.sort_by_key(|t| t.date);
         out
+    }
+}
+
+/// The ISO 3166-1 alpha-2 code of a region or overseas collectivity (INSEE COG code): the
+/// collectivities with a code of their own in ISO 3166-1 — Saint-Pierre-et-Miquelon (975,
+/// `PM`), Saint-Barthélemy (977, `BL`), Saint-Martin (978, `MF`), Wallis-et-Futuna (986,
+/// `WF`), Polynésie française (987, `PF`), Nouvelle-Calédonie (988, `NC`) — get it, as IATI
+/// recipients are ISO countries; the regions, overseas regions included, are `FR`.
+pub fn iso_country(insee: &str) -> &'static str {
+    match insee {
+        "975" => "PM",
+        "977" => "BL",
+        "978" => "MF",
+        "986" => "WF",
+        "987" => "PF",
+        "988" => "NC",
+        _ => codes::COUNTRY_FRANCE,
+    }
+}
+
+/// The project's country: that of its regions when they share one, else France (no fiche
+/// mixes a region and an overseas collectivity).
+fn recipient_country(p: &Project) -> String {
+    let mut countries = p.regions.iter().map(|r| iso_country(r.code));
+    match countries.next() {
+        Some(first) if countries.all(|c| c == first) => first.into(),
+        _ => codes::COUNTRY_FRANCE.into(),
     }
 }
 

@@ -73,7 +73,8 @@ pub mod codes {
     pub const EXACTNESS_APPROXIMATE: &str = "2";
     /// GeographicVocabulary A4: *ISO Country (3166-1 alpha-2)*.
     pub const GEO_VOCABULARY_ISO_COUNTRY: &str = "A4";
-    /// Country FR.
+    /// Country FR (France; see [`crate::iati::mapping::iso_country`] for the collectivities
+    /// with a code of their own).
     pub const COUNTRY_FRANCE: &str = "FR";
     /// Currency EUR (the activities' `@default-currency`).
     pub const CURRENCY_EUR: &str = "EUR";
@@ -106,6 +107,9 @@ pub struct Location {
     pub reference: String,
     /// Name (`Auvergne-Rhône-Alpes`).
     pub name: String,
+    /// ISO 3166-1 alpha-2 code of its country (`FR`, `NC`), written as the administrative
+    /// area of vocabulary A4.
+    pub country: String,
     /// Description (« Région, code INSEE 84 (COG 2019) »).
     pub description: String,
 }
