@@ -1,0 +1,81 @@
+//! The IATI codelists this export uses, embedded from `schemas/iati/codelists` (IATI-Codelists
+//! `version-2.03`, CC BY 4.0), so a code is checked against the official list, not a copy.
+
+/// A codelist: its IATI name and the official XML file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Codelist {
+    /// IATI name (`OrganisationRole`), as in `codelists/mapping.xml`.
+    pub name: &'static str,
+    xml: &'static str,
+}
+
+macro_rules! codelists {
+    ($($id:ident = $name:literal, $dir:literal;)+) => {
+        $(
+            #[doc = concat!("The `", $name, "` codelist (", $dir, ").")]
+            pub const $id: Codelist = Codelist {
+                name: $name,
+                xml: include_str!(concat!("../../schemas/iati/codelists/", $dir, "/", $name, ".xml")),
+            };
+        )+
+    };
+}
+
+codelists! {
+    ACTIVITY_DATE_TYPE = "ActivityDateType", "embedded";
+    ACTIVITY_STATUS = "ActivityStatus", "embedded";
+    BUDGET_STATUS = "BudgetStatus", "embedded";
+    BUDGET_TYPE = "BudgetType", "embedded";
+    ORGANISATION_ROLE = "OrganisationRole", "embedded";
+    RELATED_ACTIVITY_TYPE = "RelatedActivityType", "embedded";
+    TRANSACTION_TYPE = "TransactionType", "embedded";
+    COUNTRY = "Country", "non-embedded";
+    CURRENCY = "Currency", "non-embedded";
+    DESCRIPTION_TYPE = "DescriptionType", "non-embedded";
+    FINANCE_TYPE = "FinanceType", "non-embedded";
+    GEOGRAPHIC_EXACTNESS = "GeographicExactness", "non-embedded";
+    GEOGRAPHIC_LOCATION_CLASS = "GeographicLocationClass", "non-embedded";
+    GEOGRAPHIC_LOCATION_REACH = "GeographicLocationReach", "non-embedded";
+    GEOGRAPHIC_VOCABULARY = "GeographicVocabulary", "non-embedded";
+    INDICATOR_MEASURE = "IndicatorMeasure", "non-embedded";
+    ORGANISATION_TYPE = "OrganisationType", "non-embedded";
+    RESULT_TYPE = "ResultType", "non-embedded";
+    SECTOR_VOCABULARY = "SectorVocabulary", "non-embedded";
+}
+
+impl Codelist {
+    /// Whether `code` is an active code of this list: some `<codelist-item>` has exactly
+    /// `<code>{code}</code>` and is not `status="withdrawn"` (withdrawn codes must not be
+    /// used in new data).
+    pub fn contains(&self, code: &str) -> bool {
+        if code.is_empty() || code.contains(['<', '>', '&']) {
+            return false;
+        }
+        let needle = format!("<code>{code}</code>");
+        self.xml
+            .split("<codelist-item")
+            .skip(1)
+            .any(|item| item.contains(&needle) && !item.split('>').next().unwrap_or_default().contains("withdrawn"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_looked_up_in_the_official_lists() {
+        assert!(ORGANISATION_ROLE.contains("1"));
+        assert!(ORGANISATION_ROLE.contains("4"));
+        assert!(!ORGANISATION_ROLE.contains("99"));
+        assert!(!ORGANISATION_ROLE.contains(""));
+        assert!(FINANCE_TYPE.contains("110"));
+        assert!(FINANCE_TYPE.contains("510"));
+        assert!(TRANSACTION_TYPE.contains("8") && TRANSACTION_TYPE.contains("9"));
+        assert!(CURRENCY.contains("EUR"));
+        assert!(COUNTRY.contains("FR"));
+        assert!(!COUNTRY.contains("XX"));
+        assert!(SECTOR_VOCABULARY.contains("99"));
+        assert!(!FINANCE_TYPE.contains("410"), "withdrawn");
+    }
+}
