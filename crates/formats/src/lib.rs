@@ -2,6 +2,7 @@
 //! touches the database (see `DESIGN.md`).
 
 pub mod french_csv;
+pub mod french_sheet;
 pub mod impacts;
 pub mod measurements_csv;
 pub mod press_kit;
