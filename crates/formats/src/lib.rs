@@ -5,5 +5,6 @@ pub mod french_csv;
 pub mod french_sheet;
 pub mod impacts;
 pub mod measurements_csv;
+pub mod partners_csv;
 pub mod press_kit;
 pub mod projects_export;
