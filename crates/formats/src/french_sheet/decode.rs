@@ -33,14 +33,14 @@ impl Encoding {
 /// The text of `bytes` (without its byte-order mark) and the encoding used.
 /// Never fails: Windows-1252 gives a character for every byte.
 pub fn decode(bytes: &[u8]) -> (Cow<'_, str>, Encoding) {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        if let Ok(text) = std::str::from_utf8(rest) {
-            return (Cow::Borrowed(text), Encoding::Utf8Bom);
-        }
-    } else if let Ok(text) = std::str::from_utf8(bytes) {
-        return (Cow::Borrowed(text), Encoding::Utf8);
+    let rest = bytes.strip_prefix(b"\xEF\xBB\xBF");
+    if let Ok(text) = std::str::from_utf8(rest.unwrap_or(bytes)) {
+        let encoding = if rest.is_some() { Encoding::Utf8Bom } else { Encoding::Utf8 };
+        return (Cow::Borrowed(text), encoding);
     }
-    let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+    // A mark followed by bytes that are not UTF-8 (a file pasted together from two
+    // sources): the mark is dropped, so that the first header is not read as `ï»¿nom`.
+    let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(rest.unwrap_or(bytes));
     (text, Encoding::Windows1252)
 }
 
@@ -63,5 +63,8 @@ mod tests {
         assert_eq!(enc, Encoding::Windows1252);
         assert_eq!(text, "Cœur;12\u{a0}€;période");
         assert_eq!(enc.label(), "Windows-1252");
+        // A mark, then Windows-1252 bytes: the mark does not stick to the first header.
+        let (text, enc) = decode(b"\xEF\xBB\xBFnom;p\xE9riode");
+        assert_eq!((text.as_ref(), enc), ("nom;période", Encoding::Windows1252));
     }
 }
