@@ -107,15 +107,35 @@ enum ImportWhat {
         file: Option<PathBuf>,
     },
     /// Measurements from a CSV file as a French spreadsheet saves it: `;` or `,`, UTF-8 with
-    /// or without BOM, decimal comma, spaces between thousands. Columns: indicateur, période,
-    /// valeur, numérateur, dénominateur, déclarant, source, méthode, justificatif. All rows
-    /// or none: any faulty line is reported and nothing is written.
+    /// or without BOM or Windows-1252, decimal comma, spaces between thousands, `€` or `%`
+    /// after a value in the indicator's unit. Columns: indicateur, période, valeur,
+    /// numérateur, dénominateur, déclarant, source, méthode, justificatif. All rows or
+    /// none: any faulty line is reported (line and column) and nothing is written.
     Measurements {
         /// The CSV file.
         file: PathBuf,
         /// Leave the measurements as drafts, or submit them for review.
         #[arg(long, value_enum, default_value = "draft")]
         status: MeasurementStatusArg,
+        /// Check every line as an import would and list what would be imported; write
+        /// nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// The partner list of an application from a CSV file as a French spreadsheet saves
+    /// it (UTF-8 or Windows-1252, `;` or `,`). Columns: nom, SIREN (or SIRET, checked), RNA,
+    /// rôle (chef de file or partenaire). Replaces the application's list (a draft or one
+    /// returned for completion), audited; any faulty line is reported (line and column)
+    /// and nothing is written.
+    Partners {
+        /// The application's number.
+        #[arg(long)]
+        application: i64,
+        /// The CSV file.
+        file: PathBuf,
+        /// Check everything and list what would be recorded; write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -207,14 +227,21 @@ async fn main() -> ExitCode {
             what: ImportWhat::Impacts { file },
         } => commands::import::impacts(&cli.database_url, file.as_deref()).await,
         Command::Import {
-            what: ImportWhat::Measurements { file, status },
+            what: ImportWhat::Measurements { file, status, dry_run },
         } => {
             let status = match status {
                 MeasurementStatusArg::Draft => commands::import::ImportStatus::Draft,
                 MeasurementStatusArg::Submitted => commands::import::ImportStatus::Submitted,
             };
-            commands::import::measurements(&cli.database_url, &file, status).await
+            commands::import::measurements(&cli.database_url, &file, status, dry_run).await
         }
+        Command::Import {
+            what: ImportWhat::Partners {
+                application,
+                file,
+                dry_run,
+            },
+        } => commands::import_partners::partners(&cli.database_url, application, &file, dry_run).await,
         Command::Account {
             what: AccountWhat::CreateAdmin { email, name },
         } => commands::account::create_admin(&cli.database_url, &email, &name).await,

@@ -376,7 +376,7 @@ async fn measurements_import_all_or_nothing_with_the_faulty_lines() {
     let out = run(&db, &["import", "measurements", bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("ligne 3, colonne « valeur » : « 12,5,3 » n'est pas un nombre"),
+        stderr(&out).contains("ligne 3, colonne C (valeur) : « 12,5,3 » n'est pas un nombre"),
         "{}",
         stderr(&out)
     );

@@ -5,6 +5,7 @@
 //! The list is what [`crate::conflicts::has_conflict`] checks experts against, together
 //! with the applicant's own organisation.
 
+use crate::org_id::Rna;
 use crate::siren::Siren;
 use serde::{Deserialize, Serialize};
 
@@ -61,6 +62,10 @@ pub struct Partner {
     pub siren: Option<Siren>,
     /// Lead or partner.
     pub role: PartnerRole,
+    /// Its RNA number, for an association registered in the *Répertoire national des
+    /// associations* (`W751234567`); absent in lists saved before it was kept.
+    #[serde(default)]
+    pub rna: Option<Rna>,
 }
 
 /// Whether the applicant may edit the partner list in `status`: while it is a draft or
@@ -77,7 +82,7 @@ pub const NAME_MAX: usize = 200;
 pub const MAX_PARTNERS: usize = 100;
 
 /// The problems of one entry (`what` names it: `ligne 3`, `partenaire n° 2`), given the
-/// entries `before` it: blank or too long name, SIREN already listed.
+/// entries `before` it: blank or too long name, SIREN or RNA already listed.
 fn entry_errors(p: &Partner, before: &[Partner], what: &str) -> Vec<String> {
     let mut errors = Vec::new();
     if p.name.trim().is_empty() {
@@ -88,6 +93,11 @@ fn entry_errors(p: &Partner, before: &[Partner], what: &str) -> Vec<String> {
     if let Some(s) = &p.siren {
         if before.iter().any(|q| q.siren.as_ref() == Some(s)) {
             errors.push(format!("{what} : le SIREN {s} figure déjà plus haut"));
+        }
+    }
+    if let Some(r) = &p.rna {
+        if before.iter().any(|q| q.rna.as_ref() == Some(r)) {
+            errors.push(format!("{what} : le RNA {r} figure déjà plus haut"));
         }
     }
     errors
@@ -106,7 +116,7 @@ fn list_errors(partners: &[Partner]) -> Vec<String> {
 }
 
 /// Validates a list: every name non-blank and at most [`NAME_MAX`] characters (names are
-/// expected trimmed), no SIREN twice, at most [`MAX_PARTNERS`] entries, at most one lead.
+/// expected trimmed), no SIREN nor RNA twice, at most [`MAX_PARTNERS`] entries, at most one lead.
 /// Errors: every problem found, in French, naming the entry (`partenaire n° 2 : …`, from 1).
 pub fn validate(partners: &[Partner]) -> Result<(), Vec<String>> {
     let mut errors: Vec<String> = partners
@@ -122,9 +132,9 @@ pub fn validate(partners: &[Partner]) -> Result<(), Vec<String>> {
     }
 }
 
-/// Parses the text form of a list, one partner per line, `Nom ; SIREN ; rôle`:
+/// Parses the text form of a list, one partner per line, `Nom ; SIREN ; rôle ; RNA`:
 /// the SIREN may be blank (`Université de Gand ; ; partenaire`), the role may be left out
-/// (partner). Blank lines are skipped. Then [`validate`]s it.
+/// (partner), the RNA too. Blank lines are skipped. Then [`validate`]s it.
 ///
 /// Errors: every problem found, in French, naming the line (`ligne 3 : le SIREN …`).
 pub fn parse_lines(text: &str) -> Result<Vec<Partner>, Vec<String>> {
@@ -136,13 +146,23 @@ pub fn parse_lines(text: &str) -> Result<Vec<Partner>, Vec<String>> {
         }
         let line = i + 1;
         let fields: Vec<&str> = raw.split(';').map(str::trim).collect();
-        if fields.len() > 3 {
+        if fields.len() > 4 {
             errors.push(format!(
-                "ligne {line} : trois champs au plus (Nom ; SIREN ; rôle), {} trouvés",
+                "ligne {line} : quatre champs au plus (Nom ; SIREN ; rôle ; RNA), {} trouvés",
                 fields.len()
             ));
             continue;
         }
+        let rna = match fields.get(3).copied().unwrap_or("") {
+            "" => None,
+            r => match Rna::parse(r) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    errors.push(format!("ligne {line} : {e}"));
+                    continue;
+                }
+            },
+        };
         let siren = match fields.get(1).copied().unwrap_or("") {
             "" => None,
             s => match Siren::parse(s) {
@@ -165,6 +185,7 @@ pub fn parse_lines(text: &str) -> Result<Vec<Partner>, Vec<String>> {
             name: fields[0].to_owned(),
             siren,
             role,
+            rna,
         };
         errors.extend(entry_errors(&partner, &partners, &format!("ligne {line}")));
         partners.push(partner);
@@ -177,17 +198,22 @@ pub fn parse_lines(text: &str) -> Result<Vec<Partner>, Vec<String>> {
     }
 }
 
-/// The text form read by [`parse_lines`]: `Nom ; 180020026 ; chef de file`.
+/// The text form read by [`parse_lines`]: `Nom ; 180020026 ; chef de file`, and
+/// ` ; W751234567` after it when the partner has an RNA number.
 pub fn to_lines(partners: &[Partner]) -> String {
     partners
         .iter()
         .map(|p| {
-            format!(
+            let line = format!(
                 "{} ; {} ; {}",
                 p.name,
                 p.siren.as_ref().map(Siren::as_str).unwrap_or(""),
                 p.role.label().to_lowercase()
-            )
+            );
+            match &p.rna {
+                Some(r) => format!("{line} ; {r}"),
+                None => line,
+            }
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -199,9 +225,11 @@ mod tests {
 
     #[test]
     fn lines_are_read_with_optional_siren_and_role() {
-        let text = "Caisse des Dépôts ; 180 020 026 ; Chef de file\n\n  Université de Gand ; ; partenaire \nDINUM;130025265";
+        let text = "Caisse des Dépôts ; 180 020 026 ; Chef de file\n\n  Université de Gand ; ; partenaire \nDINUM;130025265\nAssociation Bio ; ; ; w75 1234 567";
         let p = parse_lines(text).unwrap();
-        assert_eq!(p.len(), 3);
+        assert_eq!(p.len(), 4);
+        assert_eq!(p[3].rna.as_ref().map(Rna::as_str), Some("W751234567"));
+        assert_eq!(p[0].rna, None);
         assert_eq!(
             (p[0].name.as_str(), p[0].siren.as_ref().map(Siren::as_str), p[0].role),
             ("Caisse des Dépôts", Some("180020026"), PartnerRole::Lead)
@@ -214,7 +242,7 @@ mod tests {
 
     #[test]
     fn errors_name_their_line() {
-        let text = "A ; 180020027\nB ; ; président\n ; 130025265\nC;1;2;3";
+        let text = "A ; 180020027\nB ; ; président\n ; 130025265\nC;1;2;3;4\nD;;;W12";
         let e = parse_lines(text).unwrap_err();
         assert_eq!(
             e,
@@ -222,17 +250,21 @@ mod tests {
                 "ligne 1 : le SIREN « 180020027 » est invalide : sa clé de contrôle (formule de Luhn) ne correspond pas",
                 "ligne 2 : rôle « président » inconnu (chef de file ou partenaire)",
                 "ligne 3 : le nom du partenaire est obligatoire",
-                "ligne 4 : trois champs au plus (Nom ; SIREN ; rôle), 4 trouvés",
+                "ligne 4 : quatre champs au plus (Nom ; SIREN ; rôle ; RNA), 5 trouvés",
+                &format!("ligne 5 : {}", Rna::parse("W12").unwrap_err()),
             ]
         );
         let two_leads = parse_lines("A;;chef de file\nB;;chef-de-file").unwrap_err();
         assert_eq!(two_leads, vec!["un seul chef de file par candidature"]);
         let twice = parse_lines("A;180020026\nB;180 020 026").unwrap_err();
         assert_eq!(twice, vec!["ligne 2 : le SIREN 180 020 026 figure déjà plus haut"]);
+        let twice = parse_lines("A;;;W751234567\nB;;;W751234567").unwrap_err();
+        assert_eq!(twice, vec!["ligne 2 : le RNA W751234567 figure déjà plus haut"]);
         let blank = Partner {
             name: " ".into(),
             siren: None,
             role: PartnerRole::Partner,
+            rna: None,
         };
         assert_eq!(
             validate(&[blank]),

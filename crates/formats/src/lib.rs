@@ -2,11 +2,13 @@
 //! touches the database (see `DESIGN.md`).
 
 pub mod french_csv;
+pub mod french_sheet;
 pub mod giving360;
 pub mod grant;
 pub mod iati;
 pub mod impacts;
 pub mod measurements_csv;
+pub mod partners_csv;
 pub mod press_kit;
 pub mod projects_export;
 pub mod scdl;

@@ -13,6 +13,7 @@ use sqlx::{Any, Row, Transaction};
 use territoires_domain::application::{ApplicationId, ApplicationStatus};
 use territoires_domain::audit::AuditDraft;
 use territoires_domain::conflicts::{ApplicationParties, ExpertProfile, OrganisationKey, Party};
+use territoires_domain::org_id::Rna;
 use territoires_domain::partners::{editable_in, Partner, PartnerRole};
 use territoires_domain::siren::Siren;
 
@@ -49,7 +50,14 @@ fn partners_json(partners: &[Partner]) -> Value {
     Value::Array(
         partners
             .iter()
-            .map(|p| json!({"name": p.name, "siren": p.siren.as_ref().map(Siren::as_str), "role": p.role.code()}))
+            .map(|p| {
+                let mut entry = json!({"name": p.name, "siren": p.siren.as_ref().map(Siren::as_str), "role": p.role.code()});
+                // Only when present, so that entries of lists without RNA keep their shape.
+                if let (Some(r), Some(map)) = (&p.rna, entry.as_object_mut()) {
+                    map.insert("rna".into(), json!(r.as_str()));
+                }
+                entry
+            })
             .collect(),
     )
 }
@@ -69,7 +77,7 @@ async fn partners_in<'e, E>(executor: E, id: ApplicationId) -> Result<Vec<Partne
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
-    let rows = sqlx::query("SELECT name, siren, role FROM application_partners WHERE application_id = $1 ORDER BY position")
+    let rows = sqlx::query("SELECT name, siren, role, rna FROM application_partners WHERE application_id = $1 ORDER BY position")
         .bind(id.0)
         .fetch_all(executor)
         .await?;
@@ -81,6 +89,10 @@ where
                 siren: siren_of_column(r.try_get("siren")?, &format!("application_partners of {id}"))?,
                 role: PartnerRole::from_code(&role)
                     .ok_or_else(|| StoreError::Invalid(format!("application_partners of {id}: role {role:?}")))?,
+                rna: r
+                    .try_get::<Option<String>, _>("rna")?
+                    .map(|s| Rna::parse(&s).map_err(|e| StoreError::Invalid(format!("application_partners of {id}: {e}"))))
+                    .transpose()?,
             })
         })
         .collect()
@@ -101,6 +113,24 @@ impl Store {
     /// [`StoreError::NotFound`]; [`StoreError::Refused`] when the application is no
     /// longer a draft nor returned for completion.
     pub async fn set_application_partners(&self, id: ApplicationId, partners: &[Partner], actor: &Account) -> Result<(), StoreError> {
+        self.replace_partners(id, partners, actor_of(actor), true).await
+    }
+
+    /// [`Store::set_application_partners`] for an import (the command line's
+    /// `territoires import partners`, actor `cli:<user>`): the same checks and audit entry.
+    /// With `dry_run`, everything is checked (the application's status included) and
+    /// nothing is written.
+    pub async fn import_application_partners(
+        &self,
+        id: ApplicationId,
+        partners: &[Partner],
+        actor: &crate::Actor,
+        dry_run: bool,
+    ) -> Result<(), StoreError> {
+        self.replace_partners(id, partners, actor.audit_name(), !dry_run).await
+    }
+
+    async fn replace_partners(&self, id: ApplicationId, partners: &[Partner], actor: String, commit: bool) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let status = status_in(&mut tx, id).await?;
         if !editable_in(status) {
@@ -115,23 +145,31 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         for (i, p) in partners.iter().enumerate() {
-            sqlx::query("INSERT INTO application_partners (application_id, position, name, siren, role) VALUES ($1, $2, $3, $4, $5)")
-                .bind(id.0)
-                .bind(i as i64 + 1)
-                .bind(p.name.clone())
-                .bind(p.siren.as_ref().map(|s| s.as_str().to_owned()))
-                .bind(p.role.code().to_owned())
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO application_partners (application_id, position, name, siren, role, rna) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id.0)
+            .bind(i as i64 + 1)
+            .bind(p.name.clone())
+            .bind(p.siren.as_ref().map(|s| s.as_str().to_owned()))
+            .bind(p.role.code().to_owned())
+            .bind(p.rna.as_ref().map(|r| r.as_str().to_owned()))
+            .execute(&mut *tx)
+            .await?;
         }
         let entry = AuditDraft::new(
             crate::audit::now(),
-            actor_of(actor),
+            actor,
             "application.partners",
             format!("application:{id}"),
             json!({ "partners": partners_json(&before) }),
             json!({ "partners": partners_json(partners) }),
         )?;
+        if !commit {
+            // A dry run: every check and write was made, none is kept.
+            tx.rollback().await?;
+            return Ok(());
+        }
         crate::audit::append(&mut tx, entry).await?;
         tx.commit().await?;
         Ok(())

@@ -538,11 +538,11 @@ async fn a_csv_import_with_one_bad_line_writes_nothing() {
 
     // A line the parser refuses: nothing reaches the store.
     let unreadable = format!("indicateur;période;valeur;déclarant\n{JOBS};2025-T1;120;P1\n{JOBS};2025-T2;12,5,3;P1\n");
-    let errors = measurements_csv::parse(unreadable.as_bytes()).unwrap_err();
+    let errors = measurements_csv::parse(unreadable.as_bytes(), &|_| None).unwrap_err();
     assert!(
         errors
             .to_string()
-            .starts_with("ligne 3, colonne « valeur » : « 12,5,3 » n'est pas un nombre"),
+            .starts_with("ligne 3, colonne C (valeur) : « 12,5,3 » n'est pas un nombre"),
         "{errors}"
     );
 
@@ -554,8 +554,11 @@ async fn a_csv_import_with_one_bad_line_writes_nothing() {
          {SHARE};2025-T1;;15;50;P1\n\
          {JOBS};2025-03;10;;;P2\n"
     );
-    let rows = measurements_csv::parse(file.as_bytes()).unwrap();
+    let rows = measurements_csv::parse(file.as_bytes(), &|_| None).unwrap().rows;
     assert_eq!(rows.len(), 3);
+    // A dry run reports the same refusal and writes nothing either.
+    let e = store.check_measurements(from_csv(rows.clone()), &cli).await.unwrap_err();
+    assert!(matches!(refusal(e), ImpactRefusal::Rows(rows) if rows.len() == 1 && rows[0].0 == 3));
     let e = store.import_measurements(from_csv(rows.clone()), &cli).await.unwrap_err();
     match refusal(e) {
         ImpactRefusal::Rows(rows) => {
@@ -569,7 +572,13 @@ async fn a_csv_import_with_one_bad_line_writes_nothing() {
     assert!(store.measurements(SHARE).await.unwrap().is_empty());
     assert_eq!(store.audit_entries().await.unwrap().len(), audit_before);
 
-    // Without the bad line: two measurements, the CSV's numbers as written.
+    // Without the bad line, a dry run says two would be imported and writes nothing.
+    let n = store.check_measurements(from_csv(rows[..2].to_vec()), &cli).await.unwrap();
+    assert_eq!(n, 2);
+    assert!(store.measurements(JOBS).await.unwrap().is_empty());
+    assert_eq!(store.audit_entries().await.unwrap().len(), audit_before);
+
+    // Imported: two measurements, the CSV's numbers as written.
     let n = store.import_measurements(from_csv(rows[..2].to_vec()), &cli).await.unwrap();
     assert_eq!(n, 2);
     let jobs = store.measurements(JOBS).await.unwrap();

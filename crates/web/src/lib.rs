@@ -218,6 +218,10 @@ fn routes(live: LiveState) -> Router {
         )
         .route("/admin/journal", get(pages::audit::show))
         .route("/candidatures/{id}/partenaires", axum::routing::post(pages::partners::update))
+        .route(
+            "/candidatures/{id}/partenaires/import",
+            axum::routing::post(pages::partners::upload).layer(axum::extract::DefaultBodyLimit::max(pages::attachments::UPLOAD_BODY_LIMIT)),
+        )
         .route("/expert/candidatures", get(pages::experts::list))
         .route("/expert/declarations", get(pages::experts::declarations))
         .route(

@@ -109,17 +109,30 @@ pub enum ImportStatus {
     Submitted,
 }
 
-/// `territoires import measurements FILE [--status draft|submitted]`: parses the CSV
-/// (see [`territoires_formats::measurements_csv`]) whole, reporting every faulty line, then records every row
-/// in one transaction on the operator's side (actor `cli:<user>`, acting as a programme
+/// `territoires import measurements FILE [--status draft|submitted] [--dry-run]`: parses the
+/// CSV (see [`territoires_formats::measurements_csv`]: UTF-8 or Windows-1252, units checked
+/// against each indicator's) whole, reporting every faulty line, then records every row in
+/// one transaction on the operator's side (actor `cli:<user>`, acting as a programme
 /// manager). On any error nothing is written and the lines at fault are printed (exit 65).
-pub async fn measurements(database_url: &str, file: &Path, status: ImportStatus) -> Result<ExitCode, CliError> {
+/// With `dry_run`, every row is checked by the store as an import would, the lines that
+/// would be imported are printed, and nothing is written.
+pub async fn measurements(database_url: &str, file: &Path, status: ImportStatus, dry_run: bool) -> Result<ExitCode, CliError> {
+    use std::collections::HashMap;
     use territoires_formats::measurements_csv;
     use territoires_store::{Actor, ImpactRefusal, NewMeasurement};
     let name = file.display().to_string();
     let bytes = std::fs::read(file).map_err(|e| CliError::Io(format!("{name}: {e}")))?;
-    let rows = measurements_csv::parse(&bytes).map_err(|e| CliError::Data(format!("{name}:\n{e}\nnothing was imported")))?;
+    let store = Store::connect(database_url).await?;
+    let units: HashMap<String, String> = store.indicators(None).await?.into_iter().map(|i| (i.code, i.unit)).collect();
+    let read = measurements_csv::parse(&bytes, &|code| units.get(code).cloned())
+        .map_err(|e| CliError::Data(format!("{name}:\n{e}\nnothing was imported")))?;
+    let encoding = read.encoding.label();
+    let rows = read.rows;
     let lines: Vec<usize> = rows.iter().map(|r| r.line).collect();
+    let summaries: Vec<String> = rows
+        .iter()
+        .map(|r| format!("ligne {} : {} {} ({})", r.line, r.indicator, r.period, r.reporter))
+        .collect();
     let news: Vec<NewMeasurement> = rows
         .into_iter()
         .map(|r| NewMeasurement {
@@ -133,9 +146,13 @@ pub async fn measurements(database_url: &str, file: &Path, status: ImportStatus)
             submit: status == ImportStatus::Submitted,
         })
         .collect();
-    let store = Store::connect(database_url).await?;
     let actor = Actor::cli(&super::actor());
-    let n = store.import_measurements(news, &actor).await.map_err(|e| match e {
+    let result = if dry_run {
+        store.check_measurements(news, &actor).await
+    } else {
+        store.import_measurements(news, &actor).await
+    };
+    let n = result.map_err(|e| match e {
         StoreError::Impact(ImpactRefusal::Rows(rows)) => {
             let faults: Vec<String> = rows
                 .iter()
@@ -149,6 +166,13 @@ pub async fn measurements(database_url: &str, file: &Path, status: ImportStatus)
         StoreError::Impact(other) => CliError::Data(format!("{name}: {other}\nnothing was imported")),
         other => other.into(),
     })?;
+    if dry_run {
+        println!("{name} ({encoding}): dry run, {n} measurements would be imported, nothing written");
+        for s in summaries {
+            println!("  {s}");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let state = match status {
         ImportStatus::Draft => "drafts",
         ImportStatus::Submitted => "submitted for review",

@@ -626,6 +626,17 @@ impl Store {
     /// (nothing written): [`ImpactRefusal::Rows`], every refused row with its position in
     /// `rows` (from 1); any other error (a database failure) stops at once.
     pub async fn import_measurements(&self, rows: Vec<NewMeasurement>, actor: &Actor) -> Result<usize, StoreError> {
+        self.import_or_check(rows, actor, true).await
+    }
+
+    /// A dry run of [`Store::import_measurements`]: every row checked exactly as an import
+    /// would (in a transaction that is rolled back), nothing written, no audit entry.
+    /// Returns how many rows an import would record; the same errors.
+    pub async fn check_measurements(&self, rows: Vec<NewMeasurement>, actor: &Actor) -> Result<usize, StoreError> {
+        self.import_or_check(rows, actor, false).await
+    }
+
+    async fn import_or_check(&self, rows: Vec<NewMeasurement>, actor: &Actor, commit: bool) -> Result<usize, StoreError> {
         let at = crate::audit::now();
         let mut tx = self.begin_write().await?;
         let mut refused = Vec::new();
@@ -640,7 +651,11 @@ impl Store {
             // Dropping `tx` rolls back the rows already inserted.
             return refuse(ImpactRefusal::Rows(refused));
         }
-        tx.commit().await?;
+        if commit {
+            tx.commit().await?;
+        } else {
+            tx.rollback().await?;
+        }
         Ok(rows.len())
     }
 

@@ -20,7 +20,7 @@ use crate::auth::{MaybeSignedIn, SignedIn};
 use crate::error::{no_store, AppError, AppResult, ErrorBody, ErrorKind, Format};
 use crate::format::{excerpt, ECHO_MAX};
 use crate::pages::indicator::{find_indicator, find_measurement, insider, observation, parse_period, parse_step, store_error};
-use crate::pages::measurement_import::{import, require_enter};
+use crate::pages::measurement_import::{import, require_enter, Outcome};
 use crate::Current;
 use axum::body::Bytes;
 use axum::extract::{Path, Query};
@@ -405,19 +405,47 @@ pub async fn list_measurement_events(
 pub struct ImportQuery {
     /// `true`: every row is submitted for review at once; `false` (default): drafts.
     pub submit: Option<String>,
+    /// `true`: every row is checked as an import would, nothing is written, and the
+    /// response lists what would be imported; `false` (default): import.
+    pub dry_run: Option<String>,
 }
 
-/// What an import recorded.
+/// What an import recorded (or, for a dry run, would record).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ImportResult {
-    /// How many measurements were recorded.
+    /// How many measurements were recorded (0 for a dry run).
     pub imported: usize,
+    /// Dry run only: how many measurements an import would record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub would_import: Option<usize>,
+    /// Dry run only: the encoding the file was read in (`UTF-8`, `UTF-8 (avec BOM)`,
+    /// `Windows-1252`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// Dry run only: one line per row that would be imported (`ligne 2 : code 2025-T1
+    /// (déclarant)`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lines: Option<Vec<String>>,
+}
+
+/// A `true`/`false` query parameter (`1`/`0`, blank is false). Errors: 400 naming `name`.
+fn boolean(raw: Option<&str>, name: &str) -> Result<bool, AppError> {
+    match raw.map(str::trim) {
+        None | Some("") | Some("false") | Some("0") => Ok(false),
+        Some("true") | Some("1") => Ok(true),
+        Some(other) => Err(AppError::invalid_parameter(
+            Format::Json,
+            name,
+            format!("Paramètre « {name} » invalide : « {} » (true ou false).", excerpt(other, ECHO_MAX)),
+        )),
+    }
 }
 
 /// Imports measurements from a CSV file as a French user writes it: `;` or `,`, decimal
-/// comma, spaced thousands, UTF-8 with or without BOM; columns `indicateur`, `période`,
-/// `valeur` or `numérateur` + `dénominateur`, `déclarant`, optional `source`, `méthode`,
-/// `justificatif`. All or nothing.
+/// comma, spaced thousands, UTF-8 with or without BOM or Windows-1252, `€` or `%` after a
+/// value in its indicator's unit; columns `indicateur`, `période`, `valeur` or
+/// `numérateur` + `dénominateur`, `déclarant`, optional `source`, `méthode`,
+/// `justificatif`. All or nothing; `dry_run=true` checks only.
 #[utoipa::path(
     post,
     path = "/api/v1/measurements/import",
@@ -425,11 +453,11 @@ pub struct ImportResult {
     params(ImportQuery),
     request_body(content = String, content_type = "text/csv", description = "The CSV file"),
     responses(
-        (status = 200, description = "Every row recorded", body = ImportResult, example = json!({"imported": 12})),
-        (status = 400, description = "`submit` is neither `true` nor `false`", body = ErrorBody),
+        (status = 200, description = "Every row recorded, or with `dry_run=true` every row checked and nothing written", body = ImportResult, example = json!({"imported": 12})),
+        (status = 400, description = "`submit` or `dry_run` is neither `true` nor `false`", body = ErrorBody),
         (status = 401, description = "No live session", body = ErrorBody),
         (status = 403, description = "The role does not enter measurements, or a cookie write without X-CSRF-Token", body = ErrorBody),
-        (status = 422, description = "Every faulty line in the message (`ligne 3, colonne « valeur » : …`); nothing written", body = ErrorBody),
+        (status = 422, description = "Every faulty line in the message (`ligne 3, colonne C (valeur) : …`); nothing written", body = ErrorBody),
     )
 )]
 pub async fn import_measurements(
@@ -443,23 +471,27 @@ pub async fn import_measurements(
         async {
             signed_in.check_api_write(&headers)?;
             require_enter(&signed_in, Format::Json)?;
-            let submit = match q.submit.as_deref().map(str::trim) {
-                None | Some("") | Some("false") | Some("0") => false,
-                Some("true") | Some("1") => true,
-                Some(other) => {
-                    return Err(AppError::invalid_parameter(
-                        Format::Json,
-                        "submit",
-                        format!("Paramètre « submit » invalide : « {} » (true ou false).", excerpt(other, ECHO_MAX)),
-                    ))
-                }
-            };
+            let submit = boolean(q.submit.as_deref(), "submit")?;
+            let dry_run = boolean(q.dry_run.as_deref(), "dry_run")?;
             let unprocessable = |m: String| AppError::new(Format::Json, ErrorKind::Unprocessable, m);
             if bytes.is_empty() {
                 return Err(unprocessable("Le corps de la requête est vide : envoyez le fichier CSV.".into()));
             }
-            match import(&ctx, &signed_in, &bytes, submit, Format::Json).await? {
-                Ok(imported) => Ok(Json(ImportResult { imported }).into_response()),
+            match import(&ctx, &signed_in, &bytes, submit, dry_run, Format::Json).await? {
+                Ok(Outcome::Imported(imported)) => Ok(Json(ImportResult {
+                    imported,
+                    would_import: None,
+                    encoding: None,
+                    lines: None,
+                })
+                .into_response()),
+                Ok(Outcome::Checked(checked)) => Ok(Json(ImportResult {
+                    imported: 0,
+                    would_import: Some(checked.lines.len()),
+                    encoding: Some(checked.encoding.to_owned()),
+                    lines: Some(checked.lines),
+                })
+                .into_response()),
                 Err(errors) => Err(unprocessable(format!(
                     "Fichier refusé, rien n'a été enregistré : {}",
                     errors.join(" ; ")

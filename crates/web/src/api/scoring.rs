@@ -47,6 +47,10 @@ pub struct PartnerEntry {
     pub siren: Option<String>,
     /// `lead` (*chef de file*, at most one) or `partner`.
     pub role: PartnerRole,
+    /// Its RNA number (an association: `W` and 9 digits, `W751234567`), `null` or absent
+    /// when it has none.
+    #[serde(default)]
+    pub rna: Option<String>,
 }
 
 /// A partner list.
@@ -64,6 +68,7 @@ fn list_of(partners: Vec<Partner>) -> PartnerList {
                 name: p.name,
                 siren: p.siren.map(String::from),
                 role: p.role,
+                rna: p.rna.map(String::from),
             })
             .collect(),
     }
@@ -126,10 +131,15 @@ pub async fn put_partners(
                     None | Some("") => None,
                     Some(s) => Some(Siren::parse(s).map_err(|e| invalid(format!("partners[{i}].siren : {e}.")))?),
                 };
+                let rna = match p.rna.as_deref().map(str::trim) {
+                    None | Some("") => None,
+                    Some(r) => Some(territoires_domain::org_id::Rna::parse(r).map_err(|e| invalid(format!("partners[{i}].rna : {e}.")))?),
+                };
                 partners.push(Partner {
                     name: p.name.trim().to_owned(),
                     siren,
                     role: p.role,
+                    rna,
                 });
             }
             validate(&partners).map_err(|errors| invalid(format!("partners : {}.", errors.join(" ; "))))?;

@@ -41,6 +41,9 @@ pub(crate) struct Upload {
     /// Whether the box `soumettre` (`submit` in the API) was ticked: the measurement
     /// import sends its rows for review at once.
     pub submit: bool,
+    /// Whether the field `essai` (`dry_run` in the API) was sent non-empty: an import is
+    /// only checked, and what it would import shown.
+    pub dry_run: bool,
 }
 
 /// Reads a multipart body: the text field `csrf` and one file field (`fichier` on the
@@ -59,11 +62,13 @@ pub(crate) async fn read_upload(mut multipart: Multipart, format: Format) -> App
         csrf: String::new(),
         file: None,
         submit: false,
+        dry_run: false,
     };
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
         match field.name() {
             Some("csrf") => upload.csrf = field.text().await.map_err(bad)?,
             Some("soumettre" | "submit") => upload.submit = !field.text().await.map_err(bad)?.trim().is_empty(),
+            Some("essai" | "dry_run") => upload.dry_run = !field.text().await.map_err(bad)?.trim().is_empty(),
             Some("fichier" | "file") => {
                 if upload.file.is_some() {
                     return Err(AppError::new(

@@ -3,7 +3,10 @@
 //! applicant while it is a draft or returned for completion:
 //! `POST /candidatures/{id}/partenaires` with a textarea `partenaires`, one partner per
 //! line, `Nom ; SIREN ; rôle` (SIREN optional and checked, rôle `chef de file` or
-//! `partenaire`, partner when left out). Audited as `application.partners`.
+//! `partenaire`, partner when left out, RNA optional). Or from a spreadsheet:
+//! `POST /candidatures/{id}/partenaires/import` (multipart `csrf`, `fichier`), read by
+//! [`territoires_formats::partners_csv`] (UTF-8 or Windows-1252; every faulty line and
+//! column listed, nothing written). Audited as `application.partners`.
 
 use super::experts::no_store;
 use crate::auth::{self, SignedIn};
@@ -20,8 +23,8 @@ use territoires_store::{Application, Store, StoreError};
 
 /// What `application_partners.html` shows.
 pub struct Section {
-    /// (name, SIREN grouped by three or empty, role label), in order.
-    pub rows: Vec<(String, String, &'static str)>,
+    /// (name, SIREN grouped by three or empty, role label, RNA or empty), in order.
+    pub rows: Vec<(String, String, &'static str, String)>,
     /// Whether the signed-in account may edit the list now (its applicant, while draft
     /// or returned for completion).
     pub editable: bool,
@@ -46,7 +49,14 @@ impl Section {
             text: to_lines(&partners),
             rows: partners
                 .into_iter()
-                .map(|p| (p.name, p.siren.map(|s| s.to_string()).unwrap_or_default(), p.role.label()))
+                .map(|p| {
+                    (
+                        p.name,
+                        p.siren.map(|s| s.to_string()).unwrap_or_default(),
+                        p.role.label(),
+                        p.rna.map(String::from).unwrap_or_default(),
+                    )
+                })
                 .collect(),
         })
     }
@@ -104,6 +114,46 @@ pub async fn update(
                 .await
                 .map_err(store_error(Format::Html))?;
             Ok(Redirect::to(&format!("/candidatures/{}", app.id)).into_response())
+        }
+        .await,
+    )
+}
+
+/// `POST /candidatures/{id}/partenaires/import` (multipart: `csrf`, `fichier`): replaces
+/// the list by the spreadsheet's. 404 for an application the account may not see, 403 for
+/// a role that does not apply, 422 listing every faulty line and column (nothing written),
+/// 409 once under review; 303 back to the application's partner list.
+pub async fn upload(
+    Current(ctx): Current,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    Path(raw_id): Path<String>,
+    multipart: axum::extract::Multipart,
+) -> Response {
+    no_store(
+        async {
+            auth::check_same_origin(&headers)?;
+            let upload = super::attachments::read_upload(multipart, Format::Html).await?;
+            signed_in.check_csrf(&upload.csrf)?;
+            let store = &ctx.app.store;
+            let app = super::applications::visible_application(store, &signed_in, &raw_id, Format::Html).await?;
+            signed_in.require(Action::Apply, Format::Html)?;
+            let unprocessable = |m: String| AppError::new(Format::Html, ErrorKind::Unprocessable, m);
+            let Some((_, bytes)) = upload.file.filter(|(_, b)| !b.is_empty()) else {
+                return Err(unprocessable("Choisissez un fichier CSV non vide.".into()));
+            };
+            let read = territoires_formats::partners_csv::parse(&bytes).map_err(|e| {
+                unprocessable(format!(
+                    "Liste des partenaires non enregistrée, corrigez le fichier : {}.",
+                    e.0.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ; ")
+                ))
+            })?;
+            let partners: Vec<_> = read.partners.into_iter().map(|(_, p)| p).collect();
+            store
+                .set_application_partners(app.id, &partners, &signed_in.session.account)
+                .await
+                .map_err(store_error(Format::Html))?;
+            Ok(Redirect::to(&format!("/candidatures/{}#partenaires", app.id)).into_response())
         }
         .await,
     )

@@ -24,6 +24,7 @@ mod openapi;
 mod opinions_decisions;
 mod pages;
 mod reload;
+mod sheets;
 mod stress;
 mod whole_call;
 
