@@ -6,3 +6,4 @@ pub mod impacts;
 pub mod measurements_csv;
 pub mod press_kit;
 pub mod projects_export;
+pub mod tables;
