@@ -10,6 +10,7 @@
 
 mod catalogue;
 mod measurements;
+mod published;
 mod members;
 
 pub use catalogue::{ImportSummary, IndicatorVersion};
