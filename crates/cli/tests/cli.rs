@@ -494,7 +494,11 @@ async fn export_to_a_file_writes_it_whole_and_leaves_no_temporary_file() {
     let projects = dir.join("projets.csv");
     let out = run(&db, &["export", "projects", "--format", "csv", "--out", projects.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(std::fs::read_to_string(&projects).unwrap().lines().count(), 25, "header + 24 projects");
+    assert_eq!(
+        std::fs::read_to_string(&projects).unwrap().lines().count(),
+        25,
+        "header + 24 projects"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -61,7 +61,10 @@ impl Table for DisbursementRow {
         required("convention", &self.agreement)?;
         siren("SIREN du bénéficiaire", self.beneficiary_siren.as_deref())?;
         if self.amount.cents() <= 0 {
-            return Err(("montant versé (€)", format!("{} centimes : un versement est positif", self.amount.cents())));
+            return Err((
+                "montant versé (€)",
+                format!("{} centimes : un versement est positif", self.amount.cents()),
+            ));
         }
         Ok(())
     }

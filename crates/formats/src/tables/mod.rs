@@ -86,13 +86,15 @@ where
     // french_csv::write takes infallible rows: the first error ends the iteration and is
     // kept here, to be returned once the writer has stopped.
     let mut failure = None;
-    let cells = rows.into_iter().map_while(|r| match r.map_err(|e| TableError::Source(e.to_string())).and_then(checked) {
-        Ok(row) => Some(row.cells()),
-        Err(e) => {
-            failure = Some(e);
-            None
-        }
-    });
+    let cells = rows
+        .into_iter()
+        .map_while(|r| match r.map_err(|e| TableError::Source(e.to_string())).and_then(checked) {
+            Ok(row) => Some(row.cells()),
+            Err(e) => {
+                failure = Some(e);
+                None
+            }
+        });
     french_csv::write(out, T::HEADER, cells)?;
     failure.map_or(Ok(()), Err)
 }
@@ -105,7 +107,11 @@ where
     E: Display,
     W: Write,
 {
-    write_json_array(out, rows.into_iter().map(|r| r.map_err(|e| TableError::Source(e.to_string())).and_then(checked)))
+    write_json_array(
+        out,
+        rows.into_iter()
+            .map(|r| r.map_err(|e| TableError::Source(e.to_string())).and_then(checked)),
+    )
 }
 
 /// Writes `items` to `out` as a JSON array, element by element: `[`, one element per line

@@ -57,7 +57,10 @@ fn an_invalid_record_stops_the_export_naming_record_and_field() {
     let mut bad = payment(3, 100);
     bad.beneficiary_siren = Some("123".into());
     let err = write_json(Vec::new(), [Ok::<_, String>(bad)]).unwrap_err();
-    assert!(err.to_string().starts_with("versement n° 3, champ « SIREN du bénéficiaire »"), "{err}");
+    assert!(
+        err.to_string().starts_with("versement n° 3, champ « SIREN du bénéficiaire »"),
+        "{err}"
+    );
 }
 
 #[test]

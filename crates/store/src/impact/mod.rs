@@ -10,8 +10,8 @@
 
 mod catalogue;
 mod measurements;
-mod published;
 mod members;
+mod published;
 
 pub use catalogue::{ImportSummary, IndicatorVersion};
 pub use measurements::{EventStep, Measurement, MeasurementEvent, NewMeasurement};

@@ -119,7 +119,11 @@ pub async fn find_export(Current(ctx): Current, Path(kind): Path<String>, Query(
         let known: Vec<&str> = ExportKind::ALL.iter().map(|k| k.code()).collect();
         return Err(AppError::not_found(
             f,
-            format!("Aucun jeu de données « {} » (connus : {}).", excerpt(&kind, ECHO_MAX), known.join(", ")),
+            format!(
+                "Aucun jeu de données « {} » (connus : {}).",
+                excerpt(&kind, ECHO_MAX),
+                known.join(", ")
+            ),
         ));
     };
     let raw = q.format.as_deref().unwrap_or("csv");
@@ -128,7 +132,11 @@ pub async fn find_export(Current(ctx): Current, Path(kind): Path<String>, Query(
         return Err(AppError::invalid_parameter(
             f,
             "format",
-            format!("format « {} » inconnu pour ce jeu de données (formats : {}).", excerpt(raw, ECHO_MAX), known.join(", ")),
+            format!(
+                "format « {} » inconnu pour ce jeu de données (formats : {}).",
+                excerpt(raw, ECHO_MAX),
+                known.join(", ")
+            ),
         ));
     };
     crate::pages::open_data::respond(&ctx, kind, format, f).await

@@ -181,8 +181,14 @@ mod tests {
                 assert_eq!(ExportKind::from_file_name(&kind.file_name(format)), Some((kind, format)));
             }
         }
-        assert_eq!(ExportKind::from_file_name("projets.csv"), Some((ExportKind::Projects, ExportFormat::Csv)));
-        assert_eq!(ExportKind::from_file_name("versements.json"), Some((ExportKind::Disbursements, ExportFormat::Json)));
+        assert_eq!(
+            ExportKind::from_file_name("projets.csv"),
+            Some((ExportKind::Projects, ExportFormat::Csv))
+        );
+        assert_eq!(
+            ExportKind::from_file_name("versements.json"),
+            Some((ExportKind::Disbursements, ExportFormat::Json))
+        );
         assert_eq!(ExportKind::from_file_name("projets.xml"), None);
         assert_eq!(ExportKind::from_file_name("projets"), None);
         assert_eq!(ExportKind::from_file_name("projects.csv"), None);

@@ -13,8 +13,8 @@ use territoires_domain::impact::Observation;
 use territoires_domain::Registry;
 use territoires_formats::projects_export::{self, ExportError};
 use territoires_formats::tables::{
-    self, agreements::AgreementRow, disbursements::DisbursementRow, indicators::IndicatorRow, measurements::MeasurementRow,
-    Table, TableError,
+    self, agreements::AgreementRow, disbursements::DisbursementRow, indicators::IndicatorRow, measurements::MeasurementRow, Table,
+    TableError,
 };
 use territoires_store::{Measurement, Store, StoreError};
 
@@ -86,7 +86,9 @@ pub async fn writer(store: &Store, registry: &Arc<Registry>, kind: ExportKind, f
                 .await?
                 .into_iter()
                 .map(|d| {
-                    let paid_on = d.paid_on.ok_or_else(|| format!("versement n° {} payé sans date de paiement", d.id))?;
+                    let paid_on = d
+                        .paid_on
+                        .ok_or_else(|| format!("versement n° {} payé sans date de paiement", d.id))?;
                     Ok(DisbursementRow {
                         id: d.id,
                         agreement: d.agreement_reference,

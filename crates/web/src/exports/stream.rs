@@ -90,7 +90,11 @@ mod tests {
     async fn a_whole_export_arrives_in_chunks() {
         let big = vec![b'a'; CHUNK * 2 + 10];
         let expected = big.clone();
-        let res = streamed("x.csv".into(), "text/csv; charset=utf-8", Box::new(move |out| Ok(out.write_all(&big)?)));
+        let res = streamed(
+            "x.csv".into(),
+            "text/csv; charset=utf-8",
+            Box::new(move |out| Ok(out.write_all(&big)?)),
+        );
         assert_eq!(res.headers()[header::CONTENT_DISPOSITION], "attachment; filename=\"x.csv\"");
         let body = res.into_body().collect().await.expect("a complete body").to_bytes();
         assert_eq!(body.as_ref(), expected.as_slice());

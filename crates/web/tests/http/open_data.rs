@@ -111,7 +111,16 @@ async fn only_public_data_is_exported() {
     assert!(!r.body.contains("lead@biovallee.fr"), "{}", r.body);
     assert_eq!(
         csv_rows(&r.body),
-        [["1", "TI-2020-007", "biovallee", "Association Biovallée", "130005481", "Avance", "6000,00", "2020-03-20"]]
+        [[
+            "1",
+            "TI-2020-007",
+            "biovallee",
+            "Association Biovallée",
+            "130005481",
+            "Avance",
+            "6000,00",
+            "2020-03-20"
+        ]]
     );
     let j = app.get("/donnees/versements.json").await.json();
     assert_eq!(j[0]["amount"], 600_000);
@@ -149,7 +158,12 @@ async fn the_api_lists_the_catalogue_and_streams_each_dataset() {
     assert_eq!(r.status, StatusCode::OK);
     let v = r.json();
     assert_eq!(v["publisher_id"], "FR-RCS-180020026");
-    let kinds: Vec<&str> = v["exports"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> = v["exports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
     assert_eq!(kinds, ["projects", "indicators", "measurements", "agreements", "disbursements"]);
     assert_eq!(v["exports"][0]["files"][1]["url"], "/donnees/projets.json");
     assert_eq!(v["exports"][0]["files"][1]["api_url"], "/api/v1/exports/projects?format=json");
@@ -163,7 +177,7 @@ async fn the_api_lists_the_catalogue_and_streams_each_dataset() {
     }
     let r = app.get("/api/v1/exports/projects?format=json").await;
     assert_eq!(r.json().as_array().unwrap().len(), 24);
-    assert_eq!(r.json()[0]["subsidy_ceiling"].is_i64(), true, "amounts in integer cents");
+    assert!(r.json()[0]["subsidy_ceiling"].is_i64(), "amounts in integer cents");
     let r = app.get("/api/v1/exports/projects").await;
     assert_eq!(r.content_type, "text/csv; charset=utf-8", "CSV by default");
 }
@@ -196,5 +210,34 @@ async fn the_registry_pages_link_to_their_open_data() {
         let page = app.get(uri).await;
         assert_eq!(page.status, StatusCode::OK, "{uri}");
         assert_contains(&page.body, file);
+    }
+}
+
+#[tokio::test]
+async fn a_record_that_cannot_be_published_makes_the_download_fail() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let app = spawn_app().await;
+    // A SIREN of 3 digits, written behind the store's back: the export refuses it rather
+    // than publish it, and the client sees a failed download, not a short valid file.
+    execute(
+        &app.store,
+        "INSERT INTO agreements (id, project_slug, reference, title, beneficiary, beneficiary_siren, signed_on, amount_cents, eligible_cost_cents, status, version, created_by, created_at) \
+         VALUES (8, 'biovallee', 'TI-2020-008', 'Convention', 'Association', '123', '2020-01-15', 1000000, 2000000, 'active', 1, 'test', '2020-01-15T10:00:00Z')",
+    )
+    .await
+    .unwrap();
+    for uri in ["/donnees/conventions.csv", "/api/v1/exports/agreements?format=json"] {
+        let res = app
+            .router
+            .clone()
+            .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "the status is sent before the rows");
+        let err = res.into_body().collect().await.expect_err("the body must fail");
+        assert_contains(&err.to_string(), "convention « TI-2020-008 », champ « SIREN du bénéficiaire »");
     }
 }
