@@ -65,10 +65,19 @@ enum Command {
         #[command(subcommand)]
         what: ImpactsWhat,
     },
-    /// Export data to stdout or a file.
+    /// Export an open dataset (the files of `/donnees`) to stdout or a file: CSV for a
+    /// French spreadsheet (UTF-8 with BOM, `;`, decimal comma) or JSON (amounts in
+    /// integer cents). Only public data: approved measurements, paid disbursements.
     Export {
-        #[command(subcommand)]
-        what: ExportWhat,
+        /// The dataset.
+        #[arg(value_enum)]
+        kind: territoires_web::exports::ExportKind,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "csv")]
+        format: territoires_web::exports::ExportFormat,
+        /// Output file, written whole or not at all (stdout when absent).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -175,26 +184,6 @@ enum ReportFormat {
     Json,
 }
 
-#[derive(Subcommand)]
-enum ExportWhat {
-    /// The projects: CSV for a French spreadsheet (UTF-8 with BOM, `;`, decimal comma) or
-    /// JSON (amounts in integer cents).
-    Projects {
-        /// Output format.
-        #[arg(long, value_enum, default_value = "csv")]
-        format: ExportFormat,
-        /// Output file (stdout when absent).
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum ExportFormat {
-    Csv,
-    Json,
-}
-
 fn init_logs(format: Option<LogFormat>) {
     use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
@@ -256,15 +245,7 @@ async fn main() -> ExitCode {
             ReportFormat::Text => commands::impacts::Format::Text,
             ReportFormat::Json => commands::impacts::Format::Json,
         }),
-        Command::Export {
-            what: ExportWhat::Projects { format, out },
-        } => {
-            let format = match format {
-                ExportFormat::Csv => commands::export::Format::Csv,
-                ExportFormat::Json => commands::export::Format::Json,
-            };
-            commands::export::projects(&cli.database_url, format, out.as_deref()).await
-        }
+        Command::Export { kind, format, out } => commands::export::run(&cli.database_url, kind, format, out.as_deref()).await,
     };
     match result {
         Ok(code) => code,

@@ -467,3 +467,59 @@ async fn import_impacts_checks_the_file_against_the_fiches_and_versions_changes(
     let store = territoires_store::Store::connect(&db).await.unwrap();
     assert_eq!(store.indicator_versions("littoral-plus.emplois-crees").await.unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn export_indicators_as_json_gives_the_97_indicators_of_the_catalogue() {
+    let db = database().await;
+    let out = run(&db, &["export", "indicators", "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON array");
+    // data/impacts-2030.toml has 97 `[[impact.indicator]]` tables (counted with grep).
+    assert_eq!(v.as_array().map(Vec::len), Some(97));
+}
+
+#[tokio::test]
+async fn export_to_a_file_writes_it_whole_and_leaves_no_temporary_file() {
+    let db = database().await;
+    let dir = std::env::temp_dir().join(format!("territoires-cli-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("mesures.csv");
+    let out = run(&db, &["export", "measurements", "--out", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&file).unwrap();
+    // A fresh database has no approved measurement: the BOM and the header line only.
+    assert!(text.starts_with("\u{feff}identifiant;indicateur;"), "{text}");
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(!dir.join("mesures.part").exists());
+    let projects = dir.join("projets.csv");
+    let out = run(&db, &["export", "projects", "--format", "csv", "--out", projects.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&projects).unwrap().lines().count(),
+        25,
+        "header + 24 projects"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test]
+async fn export_of_an_unknown_dataset_is_a_usage_error_listing_the_known_ones() {
+    let db = database().await;
+    let out = run(&db, &["export", "budgets"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("disbursements"), "{}", stderr(&out));
+}
+
+#[tokio::test]
+async fn serve_with_an_invalid_publisher_siret_stops_with_78() {
+    let db = database().await;
+    let out = Command::new(BIN)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("DATABASE_URL", &db)
+        .env("RUST_LOG", "warn")
+        .env("TERRITOIRES_PUBLISHER_SIRET", "18002002600018")
+        .output()
+        .expect("run territoires");
+    assert_eq!(out.status.code(), Some(78), "{}", stderr(&out));
+    assert!(stderr(&out).contains("TERRITOIRES_PUBLISHER_SIRET"), "{}", stderr(&out));
+}

@@ -12,3 +12,4 @@ pub mod partners_csv;
 pub mod press_kit;
 pub mod projects_export;
 pub mod scdl;
+pub mod tables;

@@ -859,3 +859,46 @@ async fn an_import_reports_every_faulty_row_and_writes_nothing() {
     assert_eq!(store.audit_entries().await.unwrap().len(), audit_before);
     assert!(store.verify_audit().await.unwrap().is_intact());
 }
+
+/// The open-data stream: approved measurements only, in recording order, a superseded
+/// approved value kept with its approved correction naming it.
+#[tokio::test]
+async fn the_published_stream_holds_the_approved_measurements_only() {
+    use futures_util::TryStreamExt;
+    let store = store().await;
+    let c = setup(&store).await;
+    let mut first = jobs(Q1, "P1", 120.0);
+    first.submit = true;
+    let first = store.record_measurement(first, &c.lead).await.unwrap();
+    let draft = store.record_measurement(jobs(Q2, "P1", 50.0), &c.lead).await.unwrap();
+    let published = |store: &territoires_store::Store| {
+        let store = store.clone();
+        async move {
+            let rows: Vec<_> = store.approved_measurements().try_collect().await.unwrap();
+            rows.iter().map(|m| (m.id, m.observation, m.supersedes)).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(published(&store).await, [], "submitted and draft values are not published");
+    store
+        .review_measurement(first.id, ReviewStep::Approve, &c.instructor, None)
+        .await
+        .unwrap();
+    let fix = store.correct_measurement(first.id, jobs(Q1, "P1", 130.0), &c.lead).await.unwrap();
+    store.review_measurement(fix.id, ReviewStep::Submit, &c.lead, None).await.unwrap();
+    assert_eq!(
+        published(&store).await,
+        [(first.id, Some(Observation::Value { value: 120.0 }), None)]
+    );
+    store
+        .review_measurement(fix.id, ReviewStep::Approve, &c.manager, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        published(&store).await,
+        [
+            (first.id, Some(Observation::Value { value: 120.0 }), None),
+            (fix.id, Some(Observation::Value { value: 130.0 }), Some(first.id)),
+        ]
+    );
+    assert!(draft.id > first.id && draft.status == S::Draft);
+}

@@ -13,6 +13,7 @@ mod auth;
 mod cache;
 mod charts;
 mod error;
+pub mod exports;
 mod format;
 mod funding_chart;
 mod funding_view;
@@ -39,6 +40,7 @@ use axum::{
 use std::sync::Arc;
 use std::time::Duration;
 use territoires_domain::funding::investment::PrudentInvestorRule;
+use territoires_domain::org_id::Publisher;
 use territoires_domain::Registry;
 use tower_http::{
     compression::CompressionLayer,
@@ -74,6 +76,10 @@ pub struct AppState {
     /// [`territoires_domain::funding::investment`]; `TERRITOIRES_MIN_PRIVATE_SHARE_BP` for
     /// `territoires serve`). A decision may raise it, never lower it.
     pub prudent_investor_floor: PrudentInvestorRule,
+    /// Who publishes the open data (`/donnees`, `/api/v1/exports`): by default
+    /// [`Publisher::caisse_des_depots`]; `TERRITOIRES_PUBLISHER_NAME` and
+    /// `TERRITOIRES_PUBLISHER_SIRET` for `territoires serve`.
+    pub publisher: Publisher,
 }
 
 impl AppState {
@@ -87,6 +93,7 @@ impl AppState {
             notifier: Arc::new(notify::LogNotifier),
             public_url: None,
             prudent_investor_floor: PrudentInvestorRule::default(),
+            publisher: Publisher::caisse_des_depots(),
         }
     }
 
@@ -116,6 +123,13 @@ impl AppState {
             prudent_investor_floor: floor,
             ..self
         }
+    }
+}
+
+impl AppState {
+    /// This state with `publisher` as the publisher of the open data.
+    pub fn with_publisher(self, publisher: Publisher) -> AppState {
+        AppState { publisher, ..self }
     }
 }
 
@@ -199,6 +213,8 @@ fn routes(live: LiveState) -> Router {
         .route("/appels/{slug}", get(pages::calls::show))
         .route("/coherence", get(pages::checks::show))
         .route("/a-propos", get(pages::about::show))
+        .route("/donnees", get(pages::open_data::show))
+        .route("/donnees/{file}", get(pages::open_data::download))
         .route("/accessibilite", get(pages::legal::accessibility))
         .route("/mentions-legales", get(pages::legal::legal_notice))
         .route("/donnees-personnelles", get(pages::legal::personal_data))

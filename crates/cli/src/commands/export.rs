@@ -1,49 +1,47 @@
-//! `territoires export projects --format csv|json [--out FILE]`.
+//! `territoires export KIND [--format csv|json] [--out FILE]`: one open dataset, the same
+//! file as `/donnees/{file}` (see `territoires_web::exports`).
 
 use crate::exit::CliError;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
-use territoires_formats::projects_export;
+use territoires_web::exports::{source, ExportFormat, ExportKind};
 
-/// Export formats.
-pub enum Format {
-    /// CSV for a French spreadsheet.
-    Csv,
-    /// JSON, amounts in integer cents.
-    Json,
-}
-
-/// Writes the projects to `out` (created or truncated) or to stdout. A file is written
-/// whole or not at all: the export goes to a temporary file renamed at the end.
-pub async fn projects(database_url: &str, format: Format, out: Option<&Path>) -> Result<ExitCode, CliError> {
-    let (_store, registry) = super::open_registry(database_url, &super::actor()).await?;
-    let write = |w: &mut dyn Write| -> Result<(), CliError> {
-        let result = match format {
-            Format::Csv => projects_export::write_csv(&registry.projects, w),
-            Format::Json => projects_export::write_json(&registry.projects, w),
-        };
-        result.map_err(|e| CliError::Io(e.to_string()))
-    };
-    match out {
+/// Writes `kind` in `format` to `out` (created or replaced) or to stdout. A file is
+/// written whole or not at all: the export goes to a temporary file (`FILE.part`) renamed
+/// at the end, removed when the export fails.
+pub async fn run(database_url: &str, kind: ExportKind, format: ExportFormat, out: Option<&Path>) -> Result<ExitCode, CliError> {
+    let (store, registry) = super::open_registry(database_url, &super::actor()).await?;
+    let write = source::writer(&store, &std::sync::Arc::new(registry), kind, format).await?;
+    if let Some(dir) = out.and_then(Path::parent).filter(|d| !d.as_os_str().is_empty() && !d.is_dir()) {
+        return Err(CliError::Io(format!("{}: no such directory", dir.display())));
+    }
+    let out = out.map(Path::to_path_buf);
+    // The writer blocks on the database reader's channel: it runs off the async threads.
+    tokio::task::spawn_blocking(move || match out {
         None => {
-            let stdout = std::io::stdout();
-            let mut lock = std::io::BufWriter::new(stdout.lock());
-            write(&mut lock)?;
-            lock.flush().map_err(|e| CliError::Io(e.to_string()))?;
+            let mut lock = std::io::BufWriter::new(std::io::stdout().lock());
+            write(&mut lock).map_err(|e| CliError::Io(format!("{}: {e}", kind.file_name(format))))?;
+            lock.flush().map_err(|e| CliError::Io(e.to_string()))
         }
         Some(path) => {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.is_dir()) {
-                return Err(CliError::Io(format!("{}: no such directory", dir.display())));
-            }
             let tmp = path.with_extension("part");
             let file = std::fs::File::create(&tmp).map_err(|e| CliError::Io(format!("{}: {e}", tmp.display())))?;
             let mut buf = std::io::BufWriter::new(file);
-            write(&mut buf)?;
-            buf.flush().map_err(|e| CliError::Io(format!("{}: {e}", tmp.display())))?;
-            std::fs::rename(&tmp, path).map_err(|e| CliError::Io(format!("{}: {e}", path.display())))?;
-            eprintln!("{} projets écrits dans {}", registry.projects.len(), path.display());
+            let written = write(&mut buf)
+                .map_err(|e| CliError::Io(format!("{}: {e}", kind.file_name(format))))
+                .and_then(|()| buf.flush().map_err(|e| CliError::Io(format!("{}: {e}", tmp.display()))));
+            if let Err(e) = written {
+                drop(buf);
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e);
+            }
+            std::fs::rename(&tmp, &path).map_err(|e| CliError::Io(format!("{}: {e}", path.display())))?;
+            eprintln!("{} écrit dans {}", kind.file_name(format), path.display());
+            Ok(())
         }
-    }
+    })
+    .await
+    .map_err(|e| CliError::Io(e.to_string()))??;
     Ok(ExitCode::SUCCESS)
 }

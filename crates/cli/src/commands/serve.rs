@@ -4,6 +4,8 @@ use crate::exit::CliError;
 use std::process::ExitCode;
 use std::sync::Arc;
 use territoires_domain::funding::investment::PrudentInvestorRule;
+use territoires_domain::org_id::Publisher;
+use territoires_domain::siren::Siret;
 
 /// Opens the registry (importing the embedded data into an empty database), binds `bind`
 /// and serves until SIGINT/SIGTERM, reloading the data every `reload_seconds` when another
@@ -19,6 +21,8 @@ pub async fn run(database_url: &str, bind: std::net::SocketAddr, reload_seconds:
     if let Some(p) = &oidc {
         tracing::info!(issuer = %p.config.issuer, "OpenID Connect sign-in enabled");
     }
+    // Like OpenID Connect: a wrong publisher stops the start before the database is touched.
+    let publisher = publisher()?;
     let (store, registry) = super::open_registry(database_url, "system").await?;
     let listener = tokio::net::TcpListener::bind(bind)
         .await
@@ -29,7 +33,8 @@ pub async fn run(database_url: &str, bind: std::net::SocketAddr, reload_seconds:
         .with_notifier(notifier()?)
         .with_oidc(oidc)
         .with_public_url(public_url()?)
-        .with_prudent_investor_floor(prudent_investor_floor()?);
+        .with_prudent_investor_floor(prudent_investor_floor()?)
+        .with_publisher(publisher);
     let reload_every = (reload_seconds > 0).then(|| std::time::Duration::from_secs(reload_seconds));
     territoires_web::serve(listener, state, reload_every)
         .await
@@ -60,6 +65,26 @@ fn prudent_investor_floor() -> Result<PrudentInvestorRule, CliError> {
     let rule = PrudentInvestorRule::new(bp).map_err(|_| bad())?;
     tracing::info!(min_private_share_bp = bp, "prudent-investor rule: programme floor");
     Ok(rule)
+}
+
+/// The publisher of the open data: `TERRITOIRES_PUBLISHER_NAME` and
+/// `TERRITOIRES_PUBLISHER_SIRET` (each unset or blank: the Caisse des Dépôts' own, see
+/// [`Publisher::caisse_des_depots`]). Errors (exit 78): a SIRET that is not 14 digits
+/// passing the Luhn check.
+fn publisher() -> Result<Publisher, CliError> {
+    let var = |name: &str| std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let default = Publisher::caisse_des_depots();
+    let name = var("TERRITOIRES_PUBLISHER_NAME").unwrap_or(default.name);
+    let siret = match var("TERRITOIRES_PUBLISHER_SIRET") {
+        None => default.siret,
+        Some(raw) => Siret::parse(&raw).map_err(|e| {
+            CliError::Config(format!(
+                "TERRITOIRES_PUBLISHER_SIRET ({raw}) must be a SIRET, 14 digits passing the Luhn check, e.g. 18002002600019: {e}"
+            ))
+        })?,
+    };
+    tracing::info!(publisher = %name, siret = siret.as_str(), "open data publisher");
+    Ok(Publisher { name, siret })
 }
 
 /// `TERRITOIRES_PUBLIC_URL`, the base of absolute links in notifications (unset or

@@ -174,9 +174,9 @@ pub struct MeasurementEvent {
     pub at: String,
 }
 
-const COLUMNS: &str = "id, indicator_code, indicator_version, project_slug, period, period_end, reporter, value, numerator, denominator, source, method, evidence, submitted_by, status, return_reason, supersedes, superseded_by, recorded_at, updated_at";
+pub(super) const COLUMNS: &str = "id, indicator_code, indicator_version, project_slug, period, period_end, reporter, value, numerator, denominator, source, method, evidence, submitted_by, status, return_reason, supersedes, superseded_by, recorded_at, updated_at";
 
-fn decode(r: &AnyRow) -> Result<Measurement, StoreError> {
+pub(super) fn decode(r: &AnyRow) -> Result<Measurement, StoreError> {
     let id: i64 = r.try_get("id")?;
     let what = |col: &str| format!("measurements {id}: {col}");
     let period: String = r.try_get("period")?;

@@ -11,6 +11,7 @@
 mod catalogue;
 mod measurements;
 mod members;
+mod published;
 
 pub use catalogue::{ImportSummary, IndicatorVersion};
 pub use measurements::{EventStep, Measurement, MeasurementEvent, NewMeasurement};

@@ -10,6 +10,7 @@ pub mod calls;
 pub mod checks;
 pub mod decisions;
 pub mod disbursements;
+pub mod exports;
 pub mod funding;
 pub mod impact;
 pub mod indicator_admin;
@@ -47,6 +48,8 @@ pub fn router() -> Router<LiveState> {
         .route("/funding", get(funding::find_funding))
         .route("/funding/burn-down", get(funding::find_burn_down))
         .route("/funding/projects.csv", get(funding::export_projects))
+        .route("/exports", get(exports::list_exports))
+        .route("/exports/{kind}", get(exports::find_export))
         .route("/openapi.json", get(openapi::openapi_json))
 }
 

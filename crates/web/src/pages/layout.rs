@@ -7,7 +7,7 @@ use crate::assets::{DSFR_PREFIX, DSFR_VERSION};
 pub struct Layout {
     /// Page title (before " — Territoires d'Innovation").
     pub title: String,
-    /// Current navigation entry: `dashboard`, `projects`, `funding`, `impact`, `calls`, `checks`, `about` (header), or
+    /// Current navigation entry: `dashboard`, `projects`, `funding`, `impact`, `calls`, `checks`, `open-data`, `about` (header), or
     /// `accessibility`, `legal-notice`, `personal-data` (footer), or `""`.
     pub nav: &'static str,
     /// URL prefix of the DSFR files.

@@ -26,6 +26,7 @@ pub mod legal;
 pub mod measurement_import;
 pub mod measurement_queue;
 pub mod oidc;
+pub mod open_data;
 pub mod opinions;
 pub mod partners;
 pub mod project;

@@ -104,6 +104,10 @@ const PUBLIC: &[&str] = &[
     "/conventions",
     "/api/v1/funding",
     "/api/v1/agreements",
+    "/donnees",
+    "/donnees/projets.csv",
+    "/api/v1/exports",
+    "/api/v1/exports/indicators?format=json",
 ];
 
 #[tokio::test]

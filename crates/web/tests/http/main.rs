@@ -20,6 +20,7 @@ mod impact_pages;
 mod investments;
 mod messages;
 mod oidc;
+mod open_data;
 mod openapi;
 mod opinions_decisions;
 mod pages;
