@@ -74,6 +74,21 @@ pub struct PaymentsFile {
     pub locator: Locator,
 }
 
+impl PaymentsFile {
+    /// A refusal of the checks made after parsing (the store's), placed on the file: `row`
+    /// is an index into [`rows`](Self::rows) (`None`: the file as a whole), `field` the
+    /// field at fault (see [`column_of`]).
+    pub fn locate(&self, row: Option<usize>, field: Option<&str>, message: impl Into<String>) -> CellError {
+        match row.and_then(|r| self.rows.get(r)) {
+            Some(r) => match field.and_then(column_of) {
+                Some(c) => self.locator.error(r.line, c, message),
+                None => CellError::line(r.line, message),
+            },
+            None => CellError::line(1, message),
+        }
+    }
+}
+
 /// Reads `bytes` (UTF-8 with or without BOM, or Windows-1252; `;` or `,`). Errors: every
 /// faulty line and cell.
 pub fn parse(bytes: &[u8]) -> Result<PaymentsFile, SheetErrors> {

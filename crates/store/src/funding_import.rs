@@ -96,6 +96,16 @@ pub struct ImportRefused {
     pub error: StoreError,
 }
 
+impl ImportRefused {
+    /// The French message to show, without the store's technical prefix (`conflict: `).
+    pub fn message(&self) -> String {
+        match &self.error {
+            StoreError::Conflict(m) => m.clone(),
+            other => other.to_string(),
+        }
+    }
+}
+
 impl From<StoreError> for ImportRefused {
     fn from(error: StoreError) -> ImportRefused {
         ImportRefused {
@@ -330,7 +340,8 @@ impl Store {
         if same > 0 {
             return Err(at_row(i, None)(StoreError::Conflict(format!(
                 "un versement de {} sur la tranche « {label} » de « {reference} », payé le {}, est déjà enregistré (fichier déjà importé ?)",
-                p.amount, p.paid_on
+                p.amount,
+                territoires_domain::text::date_numeric(p.paid_on)
             ))));
         }
         let why = format!("Versement importé du fichier {}, ligne {}", source.file, p.line);
