@@ -38,20 +38,32 @@ async fn dry_run_then_import_then_refused_again() {
 
     let dry = run(&db, &["import", "agreements", &agreements, "--dry-run"]);
     assert!(dry.status.success(), "{}", text(&dry));
-    assert!(text(&dry).contains("dry run: 2 agreements would be imported; nothing was written"), "{}", text(&dry));
+    assert!(
+        text(&dry).contains("dry run: 2 agreements would be imported; nothing was written"),
+        "{}",
+        text(&dry)
+    );
     let store = Store::connect(&db).await.unwrap();
     assert!(store.agreements(None).await.unwrap().is_empty());
 
     // Payments before their agreements: the reference is unknown, named on line 2.
     let early = run(&db, &["import", "disbursements", &payments]);
     assert_eq!(early.status.code(), Some(65), "{}", text(&early));
-    assert!(text(&early).contains("ligne 2, colonne A (Référence de la convention) : Aucune convention"), "{}", text(&early));
+    assert!(
+        text(&early).contains("ligne 2, colonne A (Référence de la convention) : Aucune convention"),
+        "{}",
+        text(&early)
+    );
 
     let done = run(&db, &["import", "agreements", &agreements]);
     assert!(done.status.success(), "{}", text(&done));
     assert!(text(&done).contains("2 agreements imported"), "{}", text(&done));
     let done = run(&db, &["import", "disbursements", &payments, "--dry-run"]);
-    assert!(text(&done).contains("dry run: 3 disbursements would be imported"), "{}", text(&done));
+    assert!(
+        text(&done).contains("dry run: 3 disbursements would be imported"),
+        "{}",
+        text(&done)
+    );
     let done = run(&db, &["import", "disbursements", &payments]);
     assert!(done.status.success(), "{}", text(&done));
     assert!(text(&done).contains("3 disbursements imported"), "{}", text(&done));
