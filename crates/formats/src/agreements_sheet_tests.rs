@@ -71,3 +71,23 @@ fn store_fields_map_back_to_columns() {
     assert_eq!(column_of("amount_cents"), Some(AMOUNT));
     assert_eq!(column_of("who-knows"), None);
 }
+
+#[test]
+fn tranches_in_amounts_and_a_financer_without_its_kind() {
+    // UTF-8 with a BOM, `,` as Excel en writes it; tranches in amounts, due yearly.
+    let ok = "\u{feff}référence,projet,objet,bénéficiaire,montant,date de signature,tranches\r\n\
+        TI-9,Vitirev,Objet,Bénéficiaire,\"1 000 000 €\",29/02/2020,\"400 000 € / 600 000 €\"\r\n";
+    let file = parse(ok.as_bytes(), &projects()).unwrap();
+    let terms = file.rows[0].draft.clone().check(&ProjectContext::default()).unwrap();
+    let amounts: Vec<i64> = terms.tranches.iter().map(|t| t.amount.0).collect();
+    assert_eq!(amounts, [40_000_000, 60_000_000]);
+    // 29 February 2020 + 1 year: the 28th (2021 has no 29 February).
+    assert_eq!(terms.tranches[1].due_on, date!(2021 - 02 - 28));
+    let bad = "référence;projet;objet;bénéficiaire;montant;date de signature;assiette éligible;autres financeurs\n\
+        TI-9;Vitirev;Objet;Bénéficiaire;600 000 €;01/03/2020;1 000 000 €;Région : 400 000 €\n";
+    let shown = parse(bad.as_bytes(), &projects()).unwrap_err().to_string();
+    assert!(
+        shown.starts_with("ligne 2, colonne H (autres financeurs) : « Région » : le type"),
+        "{shown}"
+    );
+}
