@@ -146,6 +146,27 @@ enum ImportWhat {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Agreements (conventions) from a CSV file as a French spreadsheet saves it. Columns:
+    /// référence, projet (slug or name), objet, bénéficiaire, SIREN or SIRET, montant, date de
+    /// signature, assiette éligible, part de l'État, autres financeurs, tranches (see the
+    /// README). All rows or none, in one transaction; re-importing a reference is refused.
+    Agreements {
+        /// The CSV file.
+        file: PathBuf,
+        /// Check everything (ceilings included) and show what would be imported; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Payments already made on agreements, recorded as paid disbursements. Columns:
+    /// référence de la convention, tranche (label or number), montant, date de paiement.
+    /// All rows or none, in one transaction; a payment already recorded is refused.
+    Disbursements {
+        /// The CSV file.
+        file: PathBuf,
+        /// Check everything and show what would be imported; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -231,6 +252,12 @@ async fn main() -> ExitCode {
                 dry_run,
             },
         } => commands::import_partners::partners(&cli.database_url, application, &file, dry_run).await,
+        Command::Import {
+            what: ImportWhat::Agreements { file, dry_run },
+        } => commands::import_funding::agreements(&cli.database_url, &file, dry_run).await,
+        Command::Import {
+            what: ImportWhat::Disbursements { file, dry_run },
+        } => commands::import_funding::disbursements(&cli.database_url, &file, dry_run).await,
         Command::Account {
             what: AccountWhat::CreateAdmin { email, name },
         } => commands::account::create_admin(&cli.database_url, &email, &name).await,

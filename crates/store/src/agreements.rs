@@ -330,13 +330,39 @@ impl Store {
         actor: &Account,
         caps: &Caps,
     ) -> Result<i64, StoreError> {
-        let at = crate::audit::now();
-        let who = actor_of(actor);
         let mut tx = self.begin_write().await?;
-        lock_ledger(self, &mut tx).await?;
+        let id = self
+            .sign_agreement_in(&mut tx, slug, draft, planned_budget, &actor_of(actor), caps, None)
+            .await?;
+        tx.commit().await?;
+        tracing::info!(agreement = id, project = slug, "agreement signed");
+        Ok(id)
+    }
+
+    /// [`Store::sign_agreement`] inside the caller's write transaction `tx` (from
+    /// [`Store::begin_write`]), so that several agreements (a file imported) commit or
+    /// fail together: the same rules, ledger commitment and audit entry `agreement.sign`,
+    /// by `who` (`account:ID` or `cli:<user>`); `origin`, when given, is added to the audit
+    /// entry as `imported_from` (the file and line an imported agreement came from). Takes
+    /// the ledger lock. Not retried: the caller retries the whole transaction. On an error
+    /// the caller must roll `tx` back (it may hold part of the agreement).
+    #[allow(clippy::too_many_arguments)] // sign_agreement's facts plus the transaction and origin
+    pub(crate) async fn sign_agreement_in(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        slug: &str,
+        draft: TermsDraft,
+        planned_budget: Option<Money>,
+        who: &str,
+        caps: &Caps,
+        origin: Option<&serde_json::Value>,
+    ) -> Result<i64, StoreError> {
+        let at = crate::audit::now();
+        let who = who.to_owned();
+        lock_ledger(self, tx).await?;
         let project = ProjectContext {
             planned_budget,
-            other_eligible_costs: other_eligible(&mut tx, slug, -1).await?,
+            other_eligible_costs: other_eligible(tx, slug, -1).await?,
             today: Some(today()),
         };
         let terms = draft.check(&project)?;
@@ -344,7 +370,7 @@ impl Store {
         // is already trimmed. LOWER is portable (ASCII on SQLite, which references are).
         let taken = sqlx::query("SELECT reference FROM agreements WHERE LOWER(reference) = LOWER($1)")
             .bind(terms.reference.clone())
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
         if let Some(row) = taken {
             let existing: String = row.try_get(0)?;
@@ -367,12 +393,12 @@ impl Store {
         .bind(terms.eligible_cost.0)
         .bind(who.clone())
         .bind(at.clone())
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?
         .try_get(0)?;
-        write_cofinancers(&mut tx, id, &terms).await?;
+        write_cofinancers(tx, id, &terms).await?;
         for (p, t) in terms.tranches.iter().enumerate() {
-            insert_tranche(&mut tx, id, p, t).await?;
+            insert_tranche(tx, id, p, t).await?;
         }
         let entry = Entry {
             seq: 0,
@@ -384,20 +410,15 @@ impl Store {
             who: who.clone(),
             why: format!("convention {} signée", terms.reference),
         };
-        let entry = self.append_ledger_in(&mut tx, entry, caps).await?;
+        let entry = self.append_ledger_in(tx, entry, caps).await?;
         let seq = i64::try_from(entry.seq).ok();
-        insert_version(&mut tx, id, 1, "signature", terms.signed_on, &terms, "Signature", &who, &at, seq).await?;
-        let draft = AuditDraft::new(
-            at,
-            who,
-            "agreement.sign",
-            format!("agreement:{id}"),
-            serde_json::Value::Null,
-            audit_terms(id, slug, &terms),
-        )?;
-        crate::audit::append(&mut tx, draft).await?;
-        tx.commit().await?;
-        tracing::info!(agreement = id, project = slug, amount = terms.amount.0, "agreement signed");
+        insert_version(tx, id, 1, "signature", terms.signed_on, &terms, "Signature", &who, &at, seq).await?;
+        let mut after = audit_terms(id, slug, &terms);
+        if let Some(origin) = origin {
+            after["imported_from"] = origin.clone();
+        }
+        let draft = AuditDraft::new(at, who, "agreement.sign", format!("agreement:{id}"), serde_json::Value::Null, after)?;
+        crate::audit::append(tx, draft).await?;
         Ok(id)
     }
 

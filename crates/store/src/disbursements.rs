@@ -179,7 +179,7 @@ fn decode_event(r: &AnyRow) -> Result<DisbursementEvent, StoreError> {
     })
 }
 
-async fn one_in(tx: &mut Transaction<'_, Any>, id: i64) -> Result<Disbursement, StoreError> {
+pub(crate) async fn one_in(tx: &mut Transaction<'_, Any>, id: i64) -> Result<Disbursement, StoreError> {
     let row = sqlx::query(&format!("{SELECT} WHERE d.id = $1"))
         .bind(id)
         .fetch_optional(&mut **tx)
@@ -252,7 +252,7 @@ async fn conditions_in(tx: &mut Transaction<'_, Any>, tranche_id: i64) -> Result
 }
 
 /// Σ the amounts of tranche `tranche_id`'s disbursements whose status is in `statuses`.
-async fn tranche_sum(tx: &mut Transaction<'_, Any>, tranche_id: i64, statuses: &[Status]) -> Result<Money, StoreError> {
+pub(crate) async fn tranche_sum(tx: &mut Transaction<'_, Any>, tranche_id: i64, statuses: &[Status]) -> Result<Money, StoreError> {
     let list = statuses.iter().map(|s| format!("'{}'", s.code())).collect::<Vec<_>>().join(", ");
     // PostgreSQL sums BIGINT as NUMERIC, which the Any driver cannot read: cast back.
     let sum: i64 = sqlx::query(&format!(
@@ -265,7 +265,7 @@ async fn tranche_sum(tx: &mut Transaction<'_, Any>, tranche_id: i64, statuses: &
     Ok(Money(sum))
 }
 
-const COUNTED: [Status; 4] = [Status::Requested, Status::Checked, Status::Approved, Status::Paid];
+pub(crate) const COUNTED: [Status; 4] = [Status::Requested, Status::Checked, Status::Approved, Status::Paid];
 
 async fn is_member(tx: &mut Transaction<'_, Any>, project: &str, account_id: Option<i64>) -> Result<bool, StoreError> {
     let Some(account_id) = account_id else {
@@ -281,7 +281,7 @@ async fn is_member(tx: &mut Transaction<'_, Any>, project: &str, account_id: Opt
 }
 
 #[allow(clippy::too_many_arguments)] // one step's facts, all required
-async fn record_event(
+pub(crate) async fn record_event(
     tx: &mut Transaction<'_, Any>,
     id: i64,
     step: Step,
@@ -316,7 +316,7 @@ async fn record_event(
     Ok(())
 }
 
-fn today() -> Date {
+pub(crate) fn today() -> Date {
     paris_today(OffsetDateTime::now_utc())
 }
 

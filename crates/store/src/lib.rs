@@ -18,6 +18,7 @@ mod deliberations;
 mod disbursements;
 mod experts;
 mod funding;
+mod funding_import;
 mod impact;
 mod investments;
 mod laureates;
@@ -40,6 +41,7 @@ pub use correspondence::{Post, Thread};
 pub use deliberations::{Deliberation, StoredDecision};
 pub use disbursements::{AgreementTranches, Disbursement, DisbursementDetail, DisbursementEvent, TrancheRemainder};
 pub use experts::{DeclaredConflict, ExpertOrganisation};
+pub use funding_import::{AgreementImport, ImportOutcome, ImportRefused, ImportSource, PaymentImport};
 pub use impact::{
     Actor, EventStep, ImpactRefusal, ImportSummary, IndicatorVersion, Measurement, MeasurementEvent, MemberRole, NewMeasurement,
     ProjectMember,

@@ -502,6 +502,18 @@ fn routes(live: LiveState) -> Router {
         // Agreements (issue 5 §2).
         .route("/conventions", get(pages::agreements::list).post(pages::agreements::create))
         .route("/conventions/nouvelle", get(pages::agreements::new_form))
+        .route(
+            "/conventions/import",
+            get(pages::funding_import::agreements_form)
+                .post(pages::funding_import::agreements_upload)
+                .layer(axum::extract::DefaultBodyLimit::max(pages::attachments::UPLOAD_BODY_LIMIT * 2)),
+        )
+        .route(
+            "/versements/import",
+            get(pages::funding_import::payments_form)
+                .post(pages::funding_import::payments_upload)
+                .layer(axum::extract::DefaultBodyLimit::max(pages::attachments::UPLOAD_BODY_LIMIT * 2)),
+        )
         .route("/conventions/export.csv", get(pages::agreements::export))
         .route("/conventions/{id}", get(pages::agreements::show))
         .route(

@@ -6,6 +6,7 @@ pub mod check;
 pub mod export;
 pub mod impacts;
 pub mod import;
+pub mod import_funding;
 pub mod import_partners;
 pub mod serve;
 

@@ -111,6 +111,15 @@ impl<'a> Sheet<'a> {
         })
     }
 
+    /// Where each known column is, owned, to name a cell after the file is closed: the
+    /// checks that need the database (a reference already used, a ceiling) come after
+    /// parsing and still point at the line and column at fault.
+    pub fn locator(&self) -> Locator {
+        Locator {
+            columns: self.index.iter().map(|i| i.map(|i| (i, self.headers[i].clone()))).collect(),
+        }
+    }
+
     /// Whether the file has the known column `c`.
     pub fn has(&self, c: usize) -> bool {
         self.index.get(c).copied().flatten().is_some()
@@ -157,6 +166,23 @@ impl<'a> Sheet<'a> {
             }
             Some(Ok(Row { line, record, sheet: self }))
         })
+    }
+}
+
+/// The known columns' places in a file (from [`Sheet::locator`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Locator {
+    columns: Vec<Option<(usize, String)>>,
+}
+
+impl Locator {
+    /// An error on line `line`, known column `c` (on the line alone when the file lacks
+    /// the column).
+    pub fn error(&self, line: usize, c: usize, message: impl Into<String>) -> CellError {
+        match self.columns.get(c).cloned().flatten() {
+            Some((i, header)) => CellError::cell(line, i, &header, message),
+            None => CellError::line(line, message),
+        }
     }
 }
 

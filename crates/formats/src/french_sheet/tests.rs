@@ -130,3 +130,15 @@ fn headers_match_without_accents_case_or_spaces() {
     let sheet = Sheet::open(" BENEFICIAIRE ; montant ;".as_bytes(), &COLUMNS).unwrap();
     assert!(sheet.has(0) && sheet.has(1) && !sheet.has(2));
 }
+
+#[test]
+fn locator_names_the_cell_after_the_file_is_closed() {
+    // Columns in another order than the importer's: `montant` is the file's column C.
+    let locator = Sheet::open(b"date;nom;montant\n", &COLUMNS).unwrap().locator();
+    assert_eq!(
+        locator.error(4, 1, "plafond d\u{e9}pass\u{e9}").to_string(),
+        "ligne 4, colonne C (montant) : plafond d\u{e9}pass\u{e9}"
+    );
+    // `taux` is not in the file: the line alone.
+    assert_eq!(locator.error(4, 3, "x").to_string(), "ligne 4 : x");
+}

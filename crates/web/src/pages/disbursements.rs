@@ -117,6 +117,8 @@ struct Section {
 struct QueuePage {
     layout: Layout,
     sections: Vec<Section>,
+    /// Whether the reader may import payments already made (`/versements/import`).
+    can_import: bool,
 }
 
 /// `GET /versements`.
@@ -153,6 +155,10 @@ pub async fn queue(Current(ctx): Current, signed_in: SignedIn) -> Response {
                 QueuePage {
                     layout: Layout::new("Versements", ""),
                     sections,
+                    can_import: territoires_domain::access::allows(
+                        signed_in.session.account.role,
+                        territoires_domain::access::Action::PayDisbursement,
+                    ),
                 }
                 .render(),
             )

@@ -17,6 +17,7 @@ pub mod decisions;
 pub mod disbursements;
 pub mod experts;
 pub mod funding;
+pub mod funding_import;
 pub mod impact;
 pub mod indicator;
 pub mod indicator_forms;

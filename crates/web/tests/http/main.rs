@@ -15,6 +15,7 @@ mod calls;
 mod committee;
 mod disbursements;
 mod funding;
+mod funding_import;
 mod impact;
 mod impact_pages;
 mod investments;
