@@ -50,6 +50,8 @@ fn draft(reference: &str, amount: i64) -> TermsDraft {
         title: "Vallée verte".into(),
         beneficiary: "Communauté de communes".into(),
         beneficiary_siren: None,
+        beneficiary_siret: None,
+        beneficiary_rna: None,
         signed_on: date!(2020 - 03 - 02),
         amount: Money(amount),
         eligible_cost: Money(2 * amount),

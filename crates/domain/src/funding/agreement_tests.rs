@@ -11,6 +11,8 @@ fn draft() -> TermsDraft {
         title: "Vallée verte — tranche ferme".into(),
         beneficiary: "Communauté de communes de la Vallée".into(),
         beneficiary_siren: Some("180 020 026".into()),
+        beneficiary_siret: None,
+        beneficiary_rna: None,
         signed_on: date!(2020 - 03 - 02),
         amount: Money(100_001),
         eligible_cost: Money(200_001),
