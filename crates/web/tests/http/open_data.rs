@@ -221,6 +221,10 @@ async fn the_registry_pages_link_to_their_open_data() {
         ("/projets", "/donnees/projets.csv"),
         ("/impact", "/donnees/indicateurs.csv"),
         ("/conventions", "/donnees/conventions.csv"),
+        ("/conventions", "/donnees/scdl-subventions.csv"),
+        ("/conventions", "/donnees/360giving-subventions.json"),
+        ("/financement", "/donnees/iati-activites.xml"),
+        ("/impact", "/donnees/iati-activites.xml"),
         ("/", "href=\"/donnees\""),
     ] {
         let page = app.get(uri).await;
