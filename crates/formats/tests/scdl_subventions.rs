@@ -9,7 +9,6 @@ use validators::frictionless;
 
 use common::{biovallee, lorient, one_cent};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use territoires_domain::org_id::Publisher;
 use territoires_formats::grant::{ExportError, SubsidyGrant};
 use territoires_formats::scdl::{check_row, row, schema, write_scdl, ScdlWriter, COLUMNS};

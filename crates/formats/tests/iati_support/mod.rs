@@ -6,6 +6,7 @@
 
 #[path = "../validators/mod.rs"]
 mod validators;
+#[allow(unused_imports)]
 pub use validators::{codelist_check, xmllint};
 
 use std::path::{Path, PathBuf};
