@@ -164,14 +164,6 @@ impl ExportKind {
         }
     }
 
-    /// Whether it follows a published standard (IATI, 360Giving, SCDL) rather than our tables.
-    pub fn is_standard(self) -> bool {
-        matches!(
-            self,
-            ExportKind::Iati | ExportKind::IatiOrg | ExportKind::Giving360 | ExportKind::Giving360Csv | ExportKind::Scdl
-        )
-    }
-
     /// The formats it is published in (the first is the default).
     pub fn formats(self) -> &'static [ExportFormat] {
         match self {
