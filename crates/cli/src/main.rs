@@ -65,16 +65,19 @@ enum Command {
         #[command(subcommand)]
         what: ImpactsWhat,
     },
-    /// Export an open dataset (the files of `/donnees`) to stdout or a file: CSV for a
-    /// French spreadsheet (UTF-8 with BOM, `;`, decimal comma) or JSON (amounts in
-    /// integer cents). Only public data: approved measurements, paid disbursements.
+    /// Export an open dataset (the files of `/donnees`) to stdout or a file: the tables
+    /// as CSV for a French spreadsheet (UTF-8 with BOM, `;`, decimal comma) or JSON
+    /// (amounts in integer cents); `iati` and `iati-org` (IATI 2.03 XML), `360giving`
+    /// (JSON package), `360giving-csv` (flat CSV) and `scdl` (SCDL subventions CSV). Only
+    /// public data: approved measurements, paid disbursements. A record the standard
+    /// refuses stops the export (exit 65), naming the record and the field.
     Export {
         /// The dataset.
         #[arg(value_enum)]
         kind: territoires_web::exports::ExportKind,
-        /// Output format.
-        #[arg(long, value_enum, default_value = "csv")]
-        format: territoires_web::exports::ExportFormat,
+        /// Output format (default: the dataset's first, `csv` for the tables).
+        #[arg(long, value_enum)]
+        format: Option<territoires_web::exports::ExportFormat>,
         /// Output file, written whole or not at all (stdout when absent).
         #[arg(long)]
         out: Option<PathBuf>,

@@ -10,7 +10,8 @@
 //! | `projet` * | the laureate project: its slug (`biovallee`) or its name as on the fiche (apostrophes and Unicode forms aside) |
 //! | `objet` * (or `intitulé`) | the agreement's title |
 //! | `bénéficiaire` * | the beneficiary's name |
-//! | `SIREN` (or `SIRET`) | 9 or 14 digits, check digit verified; a SIRET gives its SIREN |
+//! | `SIREN` (or `SIRET`) | 9 or 14 digits, check digit verified; a SIRET is kept (SCDL publishes it) and gives its SIREN |
+//! | `RNA` | an association's number, `W` and 9 digits (SCDL publishes it when there is no SIRET) |
 //! | `montant` * | the State's subsidy, `1 234 567,89 €` |
 //! | `date de signature` * | `15/06/2020`, `2020-06-15`, `15 juin 2020` |
 //! | `assiette éligible` | the eligible cost; blank: the amount (the State pays it all) |
@@ -30,6 +31,7 @@
 use crate::french_sheet::numbers::{parse_money, parse_percent, Decimal};
 use crate::french_sheet::{dates, names, CellError, Column, Locator, Row, Sheet, SheetErrors};
 use territoires_domain::funding::agreement::{equal_tranches, Cofinancer, FinancerKind, Share, TermsDraft, TrancheDraft};
+use territoires_domain::org_id::Rna;
 use territoires_domain::siren::{Siren, Siret};
 use territoires_domain::{Money, Project};
 use time::Date;
@@ -45,13 +47,14 @@ const ELIGIBLE: usize = 7;
 const SHARE: usize = 8;
 const COFINANCERS: usize = 9;
 const TRANCHES: usize = 10;
+const RNA: usize = 11;
 
 const fn col(name: &'static str, aliases: &'static [&'static str], required: bool) -> Column {
     Column { name, aliases, required }
 }
 
 /// The columns, in the order of the module documentation.
-pub const COLUMNS: [Column; 11] = [
+pub const COLUMNS: [Column; 12] = [
     col("référence", &["reference de la convention", "n° de convention", "convention"], true),
     col("projet", &["projet laureat", "lauréat"], true),
     col("objet", &["intitulé", "titre"], true),
@@ -63,6 +66,7 @@ pub const COLUMNS: [Column; 11] = [
     col("part de l'État", &["part État", "taux"], false),
     col("autres financeurs", &["cofinanceurs", "cofinancements"], false),
     col("tranches", &["échéancier"], false),
+    col("RNA", &["numéro RNA", "n° RNA"], false),
 ];
 
 /// One line read: the project's slug and planned budget, and the terms as typed.
@@ -135,7 +139,8 @@ pub fn column_of(field: &str) -> Option<usize> {
         "reference" => REFERENCE,
         "title" => TITLE,
         "beneficiary" => BENEFICIARY,
-        "beneficiary_siren" => SIREN,
+        "beneficiary_siren" | "beneficiary_siret" => SIREN,
+        "beneficiary_rna" => RNA,
         "amount_cents" => AMOUNT,
         "signed_on" => SIGNED_ON,
         "eligible_cost_cents" => ELIGIBLE,
@@ -161,6 +166,7 @@ fn read(row: &Row, projects: &[Project]) -> Result<AgreementRow, Vec<CellError>>
     let title = keep(&mut errors, required(row, TITLE));
     let beneficiary = keep(&mut errors, required(row, BENEFICIARY).map(|b| names::clean_name(&b)));
     let siren = keep(&mut errors, row.parse_optional(SIREN, siren));
+    let rna = keep(&mut errors, row.parse_optional(RNA, rna));
     let amount = keep(&mut errors, row.parse(AMOUNT, parse_money));
     let signed_on = keep(&mut errors, row.parse(SIGNED_ON, dates::parse_date));
     let eligible = keep(&mut errors, row.parse_optional(ELIGIBLE, parse_money));
@@ -171,7 +177,7 @@ fn read(row: &Row, projects: &[Project]) -> Result<AgreementRow, Vec<CellError>>
     else {
         return Err(errors);
     };
-    let (Some(eligible), Some(share), Some(cofinancers)) = (eligible, share, cofinancers) else {
+    let (Some(eligible), Some(share), Some(cofinancers), Some(rna)) = (eligible, share, cofinancers, rna) else {
         return Err(errors);
     };
     let eligible = eligible.unwrap_or(amount);
@@ -188,7 +194,9 @@ fn read(row: &Row, projects: &[Project]) -> Result<AgreementRow, Vec<CellError>>
                 reference,
                 title,
                 beneficiary,
-                beneficiary_siren: siren,
+                beneficiary_siren: siren.as_ref().map(|(siren, _)| siren.clone()),
+                beneficiary_siret: siren.and_then(|(_, siret)| siret),
+                beneficiary_rna: rna,
                 signed_on,
                 amount,
                 eligible_cost: eligible,
@@ -209,13 +217,21 @@ fn project<'p>(row: &Row, projects: &'p [Project]) -> Result<&'p Project, CellEr
 }
 
 /// A SIREN, or the SIREN of a SIRET (both checked).
-fn siren(raw: &str) -> Result<String, String> {
+/// A SIREN, or a SIRET and its SIREN: `(siren, Some(siret))`.
+fn siren(raw: &str) -> Result<(String, Option<String>), String> {
     let digits: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
     if digits.len() == 14 {
         let siret = Siret::parse(&digits).map_err(|e| e.to_string())?;
-        return Ok(siret.siren_digits().to_owned());
+        return Ok((siret.siren_digits().to_owned(), Some(siret.as_str().to_owned())));
     }
-    Siren::parse(&digits).map(|s| s.as_str().to_owned()).map_err(|e| e.to_string())
+    Siren::parse(&digits)
+        .map(|s| (s.as_str().to_owned(), None))
+        .map_err(|e| e.to_string())
+}
+
+/// An RNA number, `W` and 9 digits.
+fn rna(raw: &str) -> Result<String, String> {
+    Rna::parse(raw).map(|r| r.as_str().to_owned()).map_err(|e| e.to_string())
 }
 
 /// The typed share must be montant ÷ assiette rounded (half up) to the decimals typed:

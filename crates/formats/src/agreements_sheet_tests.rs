@@ -23,6 +23,9 @@ fn an_excel_file_reads_exactly() {
     assert_eq!((dk.line, dk.project_slug.as_str()), (2, "dunkerque-l-energie-creative"));
     assert_eq!(dk.planned_budget, Some(Money(28_800_000_000)));
     assert_eq!(dk.draft.beneficiary_siren.as_deref(), Some("180020026"));
+    // The SIRET typed is kept (SCDL publishes it as idBeneficiaire); a SIREN alone gives none.
+    assert_eq!(dk.draft.beneficiary_siret.as_deref(), Some("18002002600019"));
+    assert_eq!(dk.draft.beneficiary_rna, None);
     assert_eq!(dk.draft.amount, Money(123_456_790));
     assert_eq!(dk.draft.eligible_cost, Money(246_913_580));
     assert_eq!(dk.draft.signed_on, date!(2020 - 06 - 15));
@@ -37,6 +40,7 @@ fn an_excel_file_reads_exactly() {
 
     let bv = &file.rows[1];
     assert_eq!((bv.line, bv.project_slug.as_str()), (3, "biovallee"));
+    assert_eq!(bv.draft.beneficiary_siret, None);
     assert_eq!(bv.draft.signed_on, date!(2020 - 07 - 01));
     let terms = bv.draft.clone().check(&ProjectContext::default()).unwrap();
     let amounts: Vec<i64> = terms.tranches.iter().map(|t| t.amount.0).collect();
@@ -90,4 +94,16 @@ fn tranches_in_amounts_and_a_financer_without_its_kind() {
         shown.starts_with("ligne 2, colonne H (autres financeurs) : « Région » : le type"),
         "{shown}"
     );
+}
+
+#[test]
+fn an_rna_column_is_read_and_checked() {
+    let bytes = "référence;projet;objet;bénéficiaire;montant;date de signature;RNA\n\
+        TI-1;biovallee;Objet;Association Biovallée;1 000 €;01/03/2020;w26 100 1234\n\
+        TI-2;biovallee;Objet;Association;1 000 €;01/03/2020;W2610012\n";
+    let errors = parse(bytes.as_bytes(), &projects()).unwrap_err().0;
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].to_string().starts_with("ligne 3, colonne G (RNA) : "), "{}", errors[0]);
+    let ok = parse(bytes.lines().take(2).collect::<Vec<_>>().join("\n").as_bytes(), &projects()).unwrap();
+    assert_eq!(ok.rows[0].draft.beneficiary_rna.as_deref(), Some("W261001234"));
 }

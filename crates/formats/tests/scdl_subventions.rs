@@ -3,10 +3,12 @@
 //! examples; the runtime checker refuses bad rows naming the column; rows as worked out by hand.
 
 mod common;
+mod validators;
+
+use validators::frictionless;
 
 use common::{biovallee, lorient, one_cent};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use territoires_domain::org_id::Publisher;
 use territoires_formats::grant::{ExportError, SubsidyGrant};
 use territoires_formats::scdl::{check_row, row, schema, write_scdl, ScdlWriter, COLUMNS};
@@ -17,26 +19,8 @@ fn scdl(grants: &[SubsidyGrant]) -> String {
     String::from_utf8(write_scdl(Vec::new(), &Publisher::caisse_des_depots(), grants).unwrap()).unwrap()
 }
 
-/// `frictionless validate --schema schema.json FILE` run in `dir` (which holds
-/// `schema.json`; frictionless refuses absolute paths as unsafe): whether it exits 0, and
-/// its report.
-fn frictionless(dir: &Path, file: &str) -> (bool, String) {
-    let out = Command::new("frictionless")
-        .args(["validate", "--schema", "schema.json", file])
-        .current_dir(dir)
-        .output()
-        .expect("`frictionless` is needed to validate SCDL files: `pip install frictionless`");
-    let report = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    (out.status.success(), report)
-}
-
-/// A temporary folder holding `schema.json` and `{name}.csv` with `text`.
 fn temp_dir(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("territoires-scdl-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(format!("{name}.csv")), text).unwrap();
-    std::fs::copy(Path::new(SCHEMAS).join("schema.json"), dir.join("schema.json")).unwrap();
-    dir
+    validators::scdl_dir(name, text)
 }
 
 #[test]

@@ -27,6 +27,8 @@ fn a_grant_is_filled_from_the_agreement_terms() {
         title: "Convention Biovallée".into(),
         beneficiary: "Association Biovallée".into(),
         beneficiary_siren: Some("432 187 656".into()),
+        beneficiary_siret: None,
+        beneficiary_rna: None,
         signed_on: date!(2020 - 01 - 20),
         amount: Money(570_000_000),
         eligible_cost: Money(1_140_000_000),

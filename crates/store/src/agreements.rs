@@ -24,7 +24,8 @@ use time::Date;
 /// Attempts of a whole write transaction on a transient conflict (as the ledger's).
 const ATTEMPTS: usize = 5;
 
-const SUMMARY: &str = "id, project_slug, reference, title, beneficiary, beneficiary_siren, signed_on, amount_cents, \
+const SUMMARY: &str =
+    "id, project_slug, reference, title, beneficiary, beneficiary_siren, beneficiary_siret, beneficiary_rna, signed_on, amount_cents, \
      eligible_cost_cents, status, version, created_by, created_at";
 
 /// An agreement's row: its current terms in brief.
@@ -42,6 +43,10 @@ pub struct AgreementSummary {
     pub beneficiary: String,
     /// The beneficiary's SIREN (9 digits), if given.
     pub beneficiary_siren: Option<String>,
+    /// The signing establishment's SIRET (14 digits), if given (migration 0018).
+    pub beneficiary_siret: Option<String>,
+    /// The beneficiary's RNA number, if given (migration 0018).
+    pub beneficiary_rna: Option<String>,
     /// Signature date (of version 1).
     pub signed_on: Date,
     /// Current amount of the State's subsidy (cents).
@@ -148,6 +153,8 @@ fn summary(r: &AnyRow) -> Result<AgreementSummary, StoreError> {
         title: r.try_get("title")?,
         beneficiary: r.try_get("beneficiary")?,
         beneficiary_siren: r.try_get("beneficiary_siren")?,
+        beneficiary_siret: r.try_get("beneficiary_siret")?,
+        beneficiary_rna: r.try_get("beneficiary_rna")?,
         signed_on: from_date(&r.try_get::<String, _>("signed_on")?, &what)?,
         amount: Money(r.try_get("amount_cents")?),
         eligible_cost: Money(r.try_get("eligible_cost_cents")?),
@@ -380,8 +387,8 @@ impl Store {
         }
         let id: i64 = sqlx::query(
             "INSERT INTO agreements (project_slug, reference, title, beneficiary, beneficiary_siren, signed_on, amount_cents, \
-             eligible_cost_cents, status, version, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', 1, $9, $10) RETURNING id",
+             eligible_cost_cents, status, version, created_by, created_at, beneficiary_siret, beneficiary_rna) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', 1, $9, $10, $11, $12) RETURNING id",
         )
         .bind(slug.to_owned())
         .bind(terms.reference.clone())
@@ -393,6 +400,8 @@ impl Store {
         .bind(terms.eligible_cost.0)
         .bind(who.clone())
         .bind(at.clone())
+        .bind(terms.beneficiary_siret.as_ref().map(|s| s.as_str().to_owned()))
+        .bind(terms.beneficiary_rna.as_ref().map(|s| s.as_str().to_owned()))
         .fetch_one(&mut **tx)
         .await?
         .try_get(0)?;
@@ -528,7 +537,7 @@ impl Store {
         let version = current.version + 1;
         let updated = sqlx::query(
             "UPDATE agreements SET title = $1, beneficiary = $2, beneficiary_siren = $3, amount_cents = $4, eligible_cost_cents = $5, \
-             version = $6 WHERE id = $7 AND version = $8",
+             version = $6, beneficiary_siret = $7, beneficiary_rna = $8 WHERE id = $9 AND version = $10",
         )
         .bind(terms.title.clone())
         .bind(terms.beneficiary.clone())
@@ -536,6 +545,8 @@ impl Store {
         .bind(terms.amount.0)
         .bind(terms.eligible_cost.0)
         .bind(version)
+        .bind(terms.beneficiary_siret.as_ref().map(|s| s.as_str().to_owned()))
+        .bind(terms.beneficiary_rna.as_ref().map(|s| s.as_str().to_owned()))
         .bind(id)
         .bind(current.version)
         .execute(&mut *tx)

@@ -31,6 +31,7 @@ mod registry;
 mod scoring;
 mod sessions;
 pub mod testing;
+pub mod testing_funding;
 
 pub use accounts::{hash_password, Account, NewAccount};
 pub use agreements::{AgreementDetail, AgreementSummary, AgreementVersion, StoredCondition, StoredTranche};

@@ -50,6 +50,8 @@ fn draft(reference: &str, amount: i64) -> TermsDraft {
         title: "Vallée verte".into(),
         beneficiary: "Communauté de communes".into(),
         beneficiary_siren: None,
+        beneficiary_siret: None,
+        beneficiary_rna: None,
         signed_on: date!(2020 - 03 - 02),
         amount: Money(amount),
         eligible_cost: Money(2 * amount),
@@ -485,4 +487,41 @@ async fn an_amendment_does_not_shrink_a_tranche_below_what_is_requested_on_it() 
         )
         .await
         .unwrap();
+}
+
+/// Migration 0018: the SIRET and RNA number are stored with the agreement (its row and its
+/// terms) and an amendment may add them; an agreement without them reads back without.
+#[tokio::test]
+async fn the_siret_and_rna_number_are_stored_and_amended() {
+    let (store, manager) = store().await;
+    let id = store
+        .sign_agreement("vallee", &draft("TI-1", 60_000), None, &manager, &caps())
+        .await
+        .unwrap();
+    let s = store.agreement(id).await.unwrap().unwrap();
+    assert_eq!(
+        (s.summary.beneficiary_siret.as_deref(), s.summary.beneficiary_rna.as_deref()),
+        (None, None)
+    );
+    assert_eq!(s.terms().unwrap().beneficiary_siret, None);
+
+    // 130 025 265 00013 gives the SIREN 130025265 (the draft has none).
+    let mut amended = draft("TI-1", 60_000);
+    amended.beneficiary_siret = Some("130 025 265 00013".into());
+    amended.beneficiary_rna = Some("W261001234".into());
+    store
+        .amend_agreement(id, date!(2021 - 01 - 10), "Identifiants", &amended, None, &manager, &caps())
+        .await
+        .unwrap();
+    let s = store.agreement(id).await.unwrap().unwrap();
+    assert_eq!(s.summary.beneficiary_siret.as_deref(), Some("13002526500013"));
+    assert_eq!(s.summary.beneficiary_siren.as_deref(), Some("130025265"));
+    assert_eq!(s.summary.beneficiary_rna.as_deref(), Some("W261001234"));
+    let listed = store.agreements(None).await.unwrap();
+    assert_eq!(listed[0].beneficiary_siret.as_deref(), Some("13002526500013"));
+    let terms = s.terms().unwrap();
+    assert_eq!(terms.beneficiary_siret.as_ref().map(|x| x.as_str()), Some("13002526500013"));
+    assert_eq!(terms.beneficiary_rna.as_ref().map(|x| x.as_str()), Some("W261001234"));
+    // Version 1 keeps its terms as signed.
+    assert_eq!(s.versions[0].terms.beneficiary_siret, None);
 }

@@ -1,18 +1,37 @@
-//! `territoires export KIND [--format csv|json] [--out FILE]`: one open dataset, the same
-//! file as `/donnees/{file}` (see `territoires_web::exports`).
+//! `territoires export KIND [--format csv|json|xml] [--out FILE]`: one open dataset, the
+//! same file as `/donnees/{file}` (see `territoires_web::exports`).
 
 use crate::exit::CliError;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
+use territoires_formats::tables::TableError;
 use territoires_web::exports::{source, ExportFormat, ExportKind};
 
 /// Writes `kind` in `format` to `out` (created or replaced) or to stdout. A file is
 /// written whole or not at all: the export goes to a temporary file (`FILE.part`) renamed
-/// at the end, removed when the export fails.
-pub async fn run(database_url: &str, kind: ExportKind, format: ExportFormat, out: Option<&Path>) -> Result<ExitCode, CliError> {
+/// at the end, removed when the export fails. `format` defaults to the dataset's first. The
+/// publisher is `TERRITOIRES_PUBLISHER_*`, as for `serve`. Errors: a format the dataset
+/// does not have, or a record the standard refuses (its reference and field named): exit
+/// 65; a write failure: exit 74.
+pub async fn run(database_url: &str, kind: ExportKind, format: Option<ExportFormat>, out: Option<&Path>) -> Result<ExitCode, CliError> {
+    let format = format.unwrap_or(kind.default_format());
+    if !kind.formats().contains(&format) {
+        let known: Vec<&str> = kind.formats().iter().map(|f| f.code()).collect();
+        return Err(CliError::Data(format!(
+            "{} is not published as {} (formats: {})",
+            kind.code(),
+            format.code(),
+            known.join(", ")
+        )));
+    }
+    let publisher = super::serve::publisher()?;
     let (store, registry) = super::open_registry(database_url, &super::actor()).await?;
-    let write = source::writer(&store, &std::sync::Arc::new(registry), kind, format).await?;
+    let write = source::writer(&store, &std::sync::Arc::new(registry), &publisher, kind, format).await?;
+    let failed = move |e: TableError| match e {
+        TableError::Refused(_) | TableError::Invalid { .. } => CliError::Data(format!("{}: {e}", kind.file_name(format))),
+        e => CliError::Io(format!("{}: {e}", kind.file_name(format))),
+    };
     if let Some(dir) = out.and_then(Path::parent).filter(|d| !d.as_os_str().is_empty() && !d.is_dir()) {
         return Err(CliError::Io(format!("{}: no such directory", dir.display())));
     }
@@ -21,7 +40,7 @@ pub async fn run(database_url: &str, kind: ExportKind, format: ExportFormat, out
     tokio::task::spawn_blocking(move || match out {
         None => {
             let mut lock = std::io::BufWriter::new(std::io::stdout().lock());
-            write(&mut lock).map_err(|e| CliError::Io(format!("{}: {e}", kind.file_name(format))))?;
+            write(&mut lock).map_err(failed)?;
             lock.flush().map_err(|e| CliError::Io(e.to_string()))
         }
         Some(path) => {
@@ -29,7 +48,7 @@ pub async fn run(database_url: &str, kind: ExportKind, format: ExportFormat, out
             let file = std::fs::File::create(&tmp).map_err(|e| CliError::Io(format!("{}: {e}", tmp.display())))?;
             let mut buf = std::io::BufWriter::new(file);
             let written = write(&mut buf)
-                .map_err(|e| CliError::Io(format!("{}: {e}", kind.file_name(format))))
+                .map_err(failed)
                 .and_then(|()| buf.flush().map_err(|e| CliError::Io(format!("{}: {e}", tmp.display()))));
             if let Err(e) = written {
                 drop(buf);

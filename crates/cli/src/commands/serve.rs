@@ -71,7 +71,7 @@ fn prudent_investor_floor() -> Result<PrudentInvestorRule, CliError> {
 /// `TERRITOIRES_PUBLISHER_SIRET` (each unset or blank: the Caisse des Dépôts' own, see
 /// [`Publisher::caisse_des_depots`]). Errors (exit 78): a SIRET that is not 14 digits
 /// passing the Luhn check.
-fn publisher() -> Result<Publisher, CliError> {
+pub(crate) fn publisher() -> Result<Publisher, CliError> {
     let var = |name: &str| std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
     let default = Publisher::caisse_des_depots();
     let name = var("TERRITOIRES_PUBLISHER_NAME").unwrap_or(default.name);

@@ -33,7 +33,8 @@
 
 use super::split::{split_by_percentages, split_equally, FULL_BP};
 use crate::money::{percent, Money};
-use crate::siren::Siren;
+use crate::org_id::Rna;
+use crate::siren::{Siren, Siret};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use time::macros::date;
@@ -216,6 +217,11 @@ pub struct TermsDraft {
     pub beneficiary: String,
     /// The beneficiary's SIREN as typed (spaces allowed), if given.
     pub beneficiary_siren: Option<String>,
+    /// The SIRET of the beneficiary's establishment that signed (spaces allowed), if given:
+    /// it must belong to the SIREN when both are given; alone, it gives the SIREN.
+    pub beneficiary_siret: Option<String>,
+    /// The beneficiary's RNA number (an association: `W` and nine digits), if given.
+    pub beneficiary_rna: Option<String>,
     /// Signature date.
     pub signed_on: Date,
     /// The State's subsidy (cents).
@@ -240,6 +246,13 @@ pub struct Terms {
     pub beneficiary: String,
     /// Valid SIREN, if given.
     pub beneficiary_siren: Option<Siren>,
+    /// Valid SIRET of the signing establishment, belonging to the SIREN, if given (SCDL's
+    /// `idBeneficiaire`). Absent from terms recorded before migration 0018.
+    #[serde(default)]
+    pub beneficiary_siret: Option<Siret>,
+    /// Valid RNA number, if given (SCDL's `rnaBeneficiaire`).
+    #[serde(default)]
+    pub beneficiary_rna: Option<Rna>,
     /// Signature date.
     pub signed_on: Date,
     /// The State's subsidy (cents).
@@ -317,6 +330,29 @@ impl TermsDraft {
         let siren = match self.beneficiary_siren.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(raw) => Some(Siren::parse(raw).map_err(|e| err("beneficiary_siren", e))?),
+        };
+        let siret = match self.beneficiary_siret.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => Some(Siret::parse(raw).map_err(|e| err("beneficiary_siret", e))?),
+        };
+        let siren = match (siren, &siret) {
+            (Some(siren), Some(siret)) if siret.siren_digits() != siren.as_str() => {
+                return Err(err(
+                    "beneficiary_siret",
+                    format!(
+                        "le SIRET {} n'appartient pas au SIREN {} (ses neuf premiers chiffres sont {})",
+                        siret.as_str(),
+                        siren.as_str(),
+                        siret.siren_digits()
+                    ),
+                ))
+            }
+            (None, Some(siret)) => Some(Siren::parse(siret.siren_digits()).map_err(|e| err("beneficiary_siret", e))?),
+            (siren, _) => siren,
+        };
+        let rna = match self.beneficiary_rna.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => Some(Rna::parse(raw).map_err(|e| err("beneficiary_rna", e))?),
         };
         if self.amount.0 <= 0 {
             return Err(err(
@@ -405,6 +441,8 @@ impl TermsDraft {
             title: self.title.trim().to_owned(),
             beneficiary: self.beneficiary.trim().to_owned(),
             beneficiary_siren: siren,
+            beneficiary_siret: siret,
+            beneficiary_rna: rna,
             signed_on: self.signed_on,
             amount: self.amount,
             eligible_cost: self.eligible_cost,

@@ -11,6 +11,8 @@ fn draft() -> TermsDraft {
         title: "Vallée verte — tranche ferme".into(),
         beneficiary: "Communauté de communes de la Vallée".into(),
         beneficiary_siren: Some("180 020 026".into()),
+        beneficiary_siret: None,
+        beneficiary_rna: None,
         signed_on: date!(2020 - 03 - 02),
         amount: Money(100_001),
         eligible_cost: Money(200_001),
@@ -364,4 +366,50 @@ fn parts_of_zero_are_refused_naming_the_field() {
         tranche("Solde", Share::Percent(9_999), vec![]),
     ];
     assert_eq!(d.check(&ProjectContext::default()).unwrap_err().field, "tranches[0].percent_bp");
+}
+
+#[test]
+fn the_siret_must_belong_to_the_siren_and_gives_it_when_alone() {
+    let ctx = ProjectContext::default();
+    // The draft's SIREN is 180 020 026; 180 020 026 00019 is the Caisse des Dépôts' SIRET.
+    let mut d = draft();
+    d.beneficiary_siret = Some("180 020 026 00019".into());
+    d.beneficiary_rna = Some(" W261001234 ".into());
+    let t = d.check(&ctx).unwrap();
+    assert_eq!(t.beneficiary_siret.as_ref().map(|s| s.as_str()), Some("18002002600019"));
+    assert_eq!(t.beneficiary_rna.as_ref().map(|r| r.as_str()), Some("W261001234"));
+
+    let mut d = draft();
+    d.beneficiary_siret = Some("13002526500013".into());
+    let e = d.check(&ctx).unwrap_err();
+    assert_eq!(e.field, "beneficiary_siret");
+    assert!(e.message.contains("n'appartient pas au SIREN 180020026"), "{}", e.message);
+
+    let mut d = draft();
+    d.beneficiary_siren = None;
+    d.beneficiary_siret = Some("13002526500013".into());
+    let t = d.check(&ctx).unwrap();
+    assert_eq!(t.beneficiary_siren.as_ref().map(|s| s.as_str()), Some("130025265"));
+
+    let mut d = draft();
+    d.beneficiary_siret = Some("18002002600018".into());
+    assert_eq!(d.check(&ctx).unwrap_err().field, "beneficiary_siret", "Luhn check digit");
+    let mut d = draft();
+    d.beneficiary_rna = Some("261001234".into());
+    assert_eq!(d.check(&ctx).unwrap_err().field, "beneficiary_rna");
+    // Blank is absent.
+    let mut d = draft();
+    d.beneficiary_siret = Some("  ".into());
+    assert_eq!(d.check(&ctx).unwrap().beneficiary_siret, None);
+}
+
+#[test]
+fn terms_recorded_before_the_siret_read_back_without_it() {
+    let t = draft().check(&ProjectContext::default()).unwrap();
+    let mut v = serde_json::to_value(&t).unwrap();
+    let o = v.as_object_mut().unwrap();
+    o.remove("beneficiary_siret");
+    o.remove("beneficiary_rna");
+    let back: Terms = serde_json::from_value(v).unwrap();
+    assert_eq!(back, t);
 }

@@ -60,6 +60,10 @@ pub enum TableError {
     /// The source of the rows failed (a database read).
     #[error("lecture des données impossible : {0}")]
     Source(String),
+    /// A record is refused by the standard the file follows (IATI, 360Giving, SCDL): the
+    /// message names the record and the field, in French.
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// Checks a record, naming it in the error.

@@ -1,11 +1,15 @@
 //! Shared by the IATI tests: the real data (press kit, impact catalogue) with agreements,
 //! disbursements, equity operations and measurements written by hand, the export, and the
-//! external validators (xmllint, python3 + lxml), which must be installed: a test that
-//! cannot run them fails and names the package.
+//! external validators (`validators`: xmllint, python3 + lxml), which must be installed: a
+//! test that cannot run them fails and names the package.
 #![allow(dead_code)]
 
+#[path = "../validators/mod.rs"]
+mod validators;
+#[allow(unused_imports)]
+pub use validators::{codelist_check, xmllint};
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use territoires_domain::impact::{Indicator, Observation, Reported};
 use territoires_domain::org_id::Publisher;
 use territoires_domain::{Money, Programme, Project};
@@ -213,38 +217,4 @@ pub fn temp_file(name: &str, text: &str) -> PathBuf {
     let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{}-{name}", std::process::id()));
     std::fs::write(&path, text).expect("write temp file");
     path
-}
-
-/// `xmllint --noout --schema XSD FILE`: Ok, or Err with xmllint's messages.
-pub fn xmllint(xsd: &Path, file: &Path) -> Result<(), String> {
-    let out = Command::new("xmllint")
-        .arg("--noout")
-        .arg("--schema")
-        .arg(xsd)
-        .arg(file)
-        .output()
-        .unwrap_or_else(|e| panic!("xmllint introuvable ({e}) : installez le paquet Debian libxml2-utils (apt-get install libxml2-utils)"));
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(String::from_utf8_lossy(&out.stderr).into_owned())
-    }
-}
-
-/// `scripts/iati-codelists.py` on `file`: Ok(summary) or Err(violations). Panics, naming
-/// the package, when python3 or lxml is missing.
-pub fn codelist_check(file: &Path) -> Result<String, String> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/iati-codelists.py");
-    let out = Command::new("python3")
-        .arg(script)
-        .arg(schemas().join("codelists"))
-        .arg(file)
-        .output()
-        .unwrap_or_else(|e| panic!("python3 introuvable ({e}) : installez python3 et le module lxml (pip install lxml)"));
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    match out.status.code() {
-        Some(0) => Ok(stdout),
-        Some(1) => Err(stdout),
-        _ => panic!("contrôle des listes de codes impossible : {}", String::from_utf8_lossy(&out.stderr)),
-    }
 }

@@ -95,6 +95,14 @@ pub struct TermsInput {
     /// The beneficiary's SIREN (9 digits, Luhn check digit), optional.
     #[serde(default)]
     pub beneficiary_siren: Option<String>,
+    /// The SIRET of the signing establishment (14 digits), optional; it must belong to the
+    /// SIREN, and gives it when the SIREN is absent. Needed (or the RNA number) to publish
+    /// the agreement in SCDL.
+    #[serde(default)]
+    pub beneficiary_siret: Option<String>,
+    /// The beneficiary's RNA number (`W` and nine digits), for an association, optional.
+    #[serde(default)]
+    pub beneficiary_rna: Option<String>,
     /// Signature date, `YYYY-MM-DD`.
     pub signed_on: String,
     /// The State's subsidy, euro cents.
@@ -186,6 +194,8 @@ impl TermsInput {
             title: self.title,
             beneficiary: self.beneficiary,
             beneficiary_siren: self.beneficiary_siren,
+            beneficiary_siret: self.beneficiary_siret,
+            beneficiary_rna: self.beneficiary_rna,
             signed_on: parse_date(&self.signed_on, "signed_on", Format::Json)?,
             amount,
             eligible_cost: Money(self.eligible_cost_cents),
@@ -218,6 +228,10 @@ pub struct AgreementItem {
     pub beneficiary: String,
     /// SIREN, if given.
     pub beneficiary_siren: Option<String>,
+    /// SIRET of the signing establishment, if given.
+    pub beneficiary_siret: Option<String>,
+    /// RNA number, if given.
+    pub beneficiary_rna: Option<String>,
     /// `YYYY-MM-DD`.
     pub signed_on: String,
     /// The State's subsidy, current version, euro cents.
@@ -239,6 +253,8 @@ impl From<&AgreementSummary> for AgreementItem {
             title: s.title.clone(),
             beneficiary: s.beneficiary.clone(),
             beneficiary_siren: s.beneficiary_siren.clone(),
+            beneficiary_siret: s.beneficiary_siret.clone(),
+            beneficiary_rna: s.beneficiary_rna.clone(),
             signed_on: s.signed_on.to_string(),
             amount_cents: s.amount.0,
             eligible_cost_cents: s.eligible_cost.0,

@@ -14,7 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 /// One file of a dataset.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ExportFile {
-    /// `csv` or `json`.
+    /// `csv`, `json` or `xml`.
     pub format: ExportFormat,
     /// The file name (`projets.csv`).
     pub file_name: String,
@@ -93,20 +93,22 @@ pub async fn list_exports(Current(ctx): Current) -> Json<ExportCatalogue> {
 /// `?format=`.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct FormatQuery {
-    /// `csv` (the default) or `json`.
+    /// `csv`, `json` or `xml`; the dataset's first format by default (`csv` for the tables).
     #[serde(default)]
     pub format: Option<String>,
 }
 
-/// One dataset, streamed as an attachment: CSV (French: UTF-8 with BOM, `;`, decimal
-/// comma, amounts in euros) or JSON (an array, amounts in integer cents, dates ISO 8601).
+/// One dataset, streamed as an attachment: for the tables, CSV (French: UTF-8 with BOM,
+/// `;`, decimal comma, amounts in euros) or JSON (an array, amounts in integer cents, dates
+/// ISO 8601); for the standards, IATI 2.03 XML, 360Giving 1.4.3 JSON or flat CSV, SCDL
+/// *subventions* 2.1.1 CSV, each record checked against the standard before it is written.
 /// A failure while writing cuts the connection (the download fails) rather than end a
 /// truncated file.
 #[utoipa::path(
     get,
     path = "/api/v1/exports/{kind}",
     tag = "exports",
-    params(("kind" = String, Path, description = "projects, indicators, measurements, agreements or disbursements"), FormatQuery),
+    params(("kind" = String, Path, description = "projects, indicators, measurements, agreements, disbursements, iati, iati-org, 360giving, 360giving-csv or scdl"), FormatQuery),
     responses(
         (status = 200, description = "The file (text/csv or application/json)"),
         (status = 400, description = "Unknown format", body = crate::error::ErrorBody),
@@ -126,7 +128,7 @@ pub async fn find_export(Current(ctx): Current, Path(kind): Path<String>, Query(
             ),
         ));
     };
-    let raw = q.format.as_deref().unwrap_or("csv");
+    let raw = q.format.as_deref().unwrap_or(kind.default_format().code());
     let Some(format) = ExportFormat::from_code(raw).filter(|x| kind.formats().contains(x)) else {
         let known: Vec<&str> = kind.formats().iter().map(|f| f.code()).collect();
         return Err(AppError::invalid_parameter(

@@ -14,8 +14,14 @@
 //!   without who recorded them;
 //! - disbursements: only **paid** ones (public money spent), as an agreement's page shows
 //!   them, without who asked, checked or paid.
+//!
+//! The same data is also published under three standards ([`standards`]): IATI 2.03
+//! (activities and organisation files), 360Giving 1.4.3 (JSON package and flat CSV) and
+//! SCDL *subventions* 2.1.1. Each file is checked record by record before it is written; a
+//! record the standard refuses stops the export, naming the record and the field.
 
 pub mod source;
+pub mod standards;
 pub mod stream;
 
 use serde::{Deserialize, Serialize};
@@ -27,7 +33,8 @@ pub const LICENCE: &str = "Licence Ouverte / Etalab 2.0";
 pub const LICENCE_URL: &str = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/";
 
 /// A dataset, named by its code (`projects`, `indicators`, `measurements`, `agreements`,
-/// `disbursements`), as in the CLI and the API.
+/// `disbursements`, `iati`, `iati-org`, `360giving`, `360giving-csv`, `scdl`), as in the
+/// CLI and the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum ExportKind {
@@ -41,6 +48,20 @@ pub enum ExportKind {
     Agreements,
     /// The paid disbursements (*versements*).
     Disbursements,
+    /// IATI 2.03 activity file: the programme and its projects.
+    Iati,
+    /// IATI 2.03 organisation file of the publisher.
+    IatiOrg,
+    /// 360Giving 1.4.3 JSON data package: one grant per agreement.
+    #[serde(rename = "360giving")]
+    #[value(name = "360giving")]
+    Giving360,
+    /// 360Giving 1.4.3 flat CSV: the same grants.
+    #[serde(rename = "360giving-csv")]
+    #[value(name = "360giving-csv")]
+    Giving360Csv,
+    /// SCDL *subventions* 2.1.1 CSV: one row per agreement.
+    Scdl,
 }
 
 /// A file format of an export.
@@ -49,19 +70,22 @@ pub enum ExportKind {
 pub enum ExportFormat {
     /// French CSV: UTF-8 with BOM, `;`, CRLF, amounts in euros with a decimal comma.
     Csv,
-    /// JSON array, amounts in integer cents, dates ISO 8601.
+    /// JSON array, amounts in integer cents, dates ISO 8601 (for a standard: its JSON).
     Json,
+    /// XML (IATI).
+    Xml,
 }
 
 impl ExportFormat {
     /// Every format.
-    pub const ALL: [ExportFormat; 2] = [ExportFormat::Csv, ExportFormat::Json];
+    pub const ALL: [ExportFormat; 3] = [ExportFormat::Csv, ExportFormat::Json, ExportFormat::Xml];
 
-    /// Code (`csv`, `json`), as in `?format=`, and the file extension.
+    /// Code (`csv`, `json`, `xml`), as in `?format=`, and the file extension.
     pub fn code(self) -> &'static str {
         match self {
             ExportFormat::Csv => "csv",
             ExportFormat::Json => "json",
+            ExportFormat::Xml => "xml",
         }
     }
 
@@ -75,6 +99,7 @@ impl ExportFormat {
         match self {
             ExportFormat::Csv => "text/csv; charset=utf-8",
             ExportFormat::Json => "application/json",
+            ExportFormat::Xml => "application/xml",
         }
     }
 
@@ -83,18 +108,24 @@ impl ExportFormat {
         match self {
             ExportFormat::Csv => "CSV (tableur, séparateur « ; », montants en euros)",
             ExportFormat::Json => "JSON (montants en centimes d'euro)",
+            ExportFormat::Xml => "XML",
         }
     }
 }
 
 impl ExportKind {
     /// Every dataset, in the order of `/donnees`.
-    pub const ALL: [ExportKind; 5] = [
+    pub const ALL: [ExportKind; 10] = [
         ExportKind::Projects,
         ExportKind::Indicators,
         ExportKind::Measurements,
         ExportKind::Agreements,
         ExportKind::Disbursements,
+        ExportKind::Iati,
+        ExportKind::IatiOrg,
+        ExportKind::Giving360,
+        ExportKind::Giving360Csv,
+        ExportKind::Scdl,
     ];
 
     /// Code, as in the CLI and `/api/v1/exports/{kind}`.
@@ -105,6 +136,11 @@ impl ExportKind {
             ExportKind::Measurements => "measurements",
             ExportKind::Agreements => "agreements",
             ExportKind::Disbursements => "disbursements",
+            ExportKind::Iati => "iati",
+            ExportKind::IatiOrg => "iati-org",
+            ExportKind::Giving360 => "360giving",
+            ExportKind::Giving360Csv => "360giving-csv",
+            ExportKind::Scdl => "scdl",
         }
     }
 
@@ -113,7 +149,7 @@ impl ExportKind {
         ExportKind::ALL.into_iter().find(|k| k.code() == code)
     }
 
-    /// The French file name without extension.
+    /// The French file name without extension (the two 360Giving files share theirs).
     pub fn stem(self) -> &'static str {
         match self {
             ExportKind::Projects => "projets",
@@ -121,12 +157,41 @@ impl ExportKind {
             ExportKind::Measurements => "mesures",
             ExportKind::Agreements => "conventions",
             ExportKind::Disbursements => "versements",
+            ExportKind::Iati => "iati-activites",
+            ExportKind::IatiOrg => "iati-organisation",
+            ExportKind::Giving360 | ExportKind::Giving360Csv => "360giving-subventions",
+            ExportKind::Scdl => "scdl-subventions",
         }
     }
 
-    /// The formats it is published in.
+    /// The formats it is published in (the first is the default).
     pub fn formats(self) -> &'static [ExportFormat] {
-        &ExportFormat::ALL
+        match self {
+            ExportKind::Projects
+            | ExportKind::Indicators
+            | ExportKind::Measurements
+            | ExportKind::Agreements
+            | ExportKind::Disbursements => &[ExportFormat::Csv, ExportFormat::Json],
+            ExportKind::Iati | ExportKind::IatiOrg => &[ExportFormat::Xml],
+            ExportKind::Giving360 => &[ExportFormat::Json],
+            ExportKind::Giving360Csv | ExportKind::Scdl => &[ExportFormat::Csv],
+        }
+    }
+
+    /// The default format: the first of [`ExportKind::formats`].
+    pub fn default_format(self) -> ExportFormat {
+        self.formats()[0]
+    }
+
+    /// French label of `format` for this dataset, as on `/donnees`.
+    pub fn format_label(self, format: ExportFormat) -> &'static str {
+        match self {
+            ExportKind::Iati | ExportKind::IatiOrg => "XML IATI 2.03",
+            ExportKind::Giving360 => "JSON 360Giving (montants en euros, point décimal)",
+            ExportKind::Giving360Csv => "CSV à plat 360Giving (séparateur « , », montants en euros, point décimal)",
+            ExportKind::Scdl => "CSV SCDL (UTF-8 sans BOM, séparateur « , », montants en euros, point décimal)",
+            _ => format.label(),
+        }
     }
 
     /// The file name of the dataset in `format`: `projets.csv`.
@@ -136,10 +201,10 @@ impl ExportKind {
 
     /// The dataset and format of a file name (`projets.csv`), when it is one.
     pub fn from_file_name(name: &str) -> Option<(ExportKind, ExportFormat)> {
-        let (stem, ext) = name.rsplit_once('.')?;
-        let kind = ExportKind::ALL.into_iter().find(|k| k.stem() == stem)?;
-        let format = ExportFormat::from_code(ext).filter(|f| kind.formats().contains(f))?;
-        Some((kind, format))
+        ExportKind::ALL
+            .into_iter()
+            .flat_map(|k| k.formats().iter().map(move |&f| (k, f)))
+            .find(|(k, f)| k.file_name(*f) == name)
     }
 
     /// French title.
@@ -150,6 +215,11 @@ impl ExportKind {
             ExportKind::Measurements => "Mesures des indicateurs",
             ExportKind::Agreements => "Conventions de subvention",
             ExportKind::Disbursements => "Versements",
+            ExportKind::Iati => "IATI : activités (programme et projets)",
+            ExportKind::IatiOrg => "IATI : organisation de l'opérateur",
+            ExportKind::Giving360 => "360Giving : subventions (JSON)",
+            ExportKind::Giving360Csv => "360Giving : subventions (CSV à plat)",
+            ExportKind::Scdl => "SCDL : subventions (données essentielles)",
         }
     }
 
@@ -161,12 +231,24 @@ impl ExportKind {
             ExportKind::Measurements => "Une ligne par valeur approuvée : indicateur et version, projet, période, organisation déclarante, valeur (ou numérateur et dénominateur), source, méthode et la mesure qu'elle corrige. Les valeurs en brouillon, en cours de revue ou renvoyées ne sont pas publiées, ni qui les a saisies ou revues.",
             ExportKind::Agreements => "Une ligne par convention : référence, projet, intitulé, bénéficiaire et son SIREN, montant de la subvention et coût éligible (version en vigueur), date de signature, part de l'État, nombre de tranches, modification par avenant et statut. Qui a enregistré la convention n'est pas publié.",
             ExportKind::Disbursements => "Une ligne par versement payé : convention, projet, bénéficiaire et son SIREN, tranche, montant et date de paiement. Les demandes en cours ou rejetées ne sont pas publiées, ni qui les a demandées, vérifiées ou payées.",
+            ExportKind::Iati => "Le programme (activité de niveau 1) et ses projets lauréats (niveau 2) : description, régions, thématiques, budgets annuels (tranches des conventions), engagements (conventions signées, décisions d'investissement), versements payés, appels de fonds et cessions de participations, indicateurs d'impact avec référence, cibles et valeurs approuvées.",
+            ExportKind::IatiOrg => "L'opérateur qui publie : identifiant, nom, budget total par année (tranches des conventions dues) et dépenses totales par année (versements payés et appels de fonds).",
+            ExportKind::Giving360 => "Une subvention par convention en vigueur ou clôturée (les conventions annulées ne sont pas publiées) : identifiant, intitulé, projet, montant attribué (version en vigueur), date de signature, période des tranches, bénéficiaire (SIREN, sinon SIRET, sinon RNA), régions, financeur et programme.",
+            ExportKind::Giving360Csv => "Les mêmes subventions que le paquet JSON 360Giving, une ligne chacune, sous les titres de colonnes du standard.",
+            ExportKind::Scdl => "Une ligne par convention en vigueur ou clôturée : attribuant, date, référence, bénéficiaire et son SIRET ou numéro RNA, objet, montant, nature, conditions et dates de versement. Une convention dont le bénéficiaire n'a ni SIRET ni RNA empêche la publication du fichier (le téléchargement échoue en la nommant) : la page des conventions les signale pour qu'elles soient complétées.",
         }
     }
 
     /// The standard or schema the files follow, in French.
     pub fn standard(self) -> &'static str {
-        "Tableau propre à Territoires : en-têtes décrits ci-dessus ; CSV selon les conventions françaises (UTF-8 avec BOM, « ; », virgule décimale, dates AAAA-MM-JJ) ; JSON en tableau d'objets, montants en centimes d'euro"
+        match self {
+            ExportKind::Iati => "IATI 2.03 (International Aid Transparency Initiative) : valide selon iati-activities-schema.xsd et les listes de codes IATI (crates/formats/schemas/iati)",
+            ExportKind::IatiOrg => "IATI 2.03 : valide selon iati-organisations-schema.xsd (crates/formats/schemas/iati)",
+            ExportKind::Giving360 => "360Giving Data Standard 1.4.3 : valide selon 360-giving-package-schema.json (crates/formats/schemas/360giving)",
+            ExportKind::Giving360Csv => "360Giving Data Standard 1.4.3, forme « à plat » (CSV, titres de colonnes du standard) : chaque subvention est validée selon 360-giving-schema.json",
+            ExportKind::Scdl => "SCDL subventions 2.1.1 (décret 2017-779, arrêté du 17 novembre 2017) : valide selon le schéma Table Schema schema.json (crates/formats/schemas/scdl-subventions)",
+            _ => "Tableau propre à Territoires : en-têtes décrits ci-dessus ; CSV selon les conventions françaises (UTF-8 avec BOM, « ; », virgule décimale, dates AAAA-MM-JJ) ; JSON en tableau d'objets, montants en centimes d'euro",
+        }
     }
 }
 
@@ -192,5 +274,14 @@ mod tests {
         assert_eq!(ExportKind::from_file_name("projets.xml"), None);
         assert_eq!(ExportKind::from_file_name("projets"), None);
         assert_eq!(ExportKind::from_file_name("projects.csv"), None);
+        assert_eq!(
+            ExportKind::from_file_name("360giving-subventions.csv"),
+            Some((ExportKind::Giving360Csv, ExportFormat::Csv))
+        );
+        assert_eq!(
+            ExportKind::from_file_name("iati-activites.xml"),
+            Some((ExportKind::Iati, ExportFormat::Xml))
+        );
+        assert_eq!(ExportKind::from_file_name("scdl-subventions.json"), None);
     }
 }

@@ -10,6 +10,7 @@ use std::io::Write;
 use std::sync::Arc;
 use territoires_domain::funding::disbursement::Status;
 use territoires_domain::impact::Observation;
+use territoires_domain::org_id::Publisher;
 use territoires_domain::Registry;
 use territoires_formats::projects_export::{self, ExportError};
 use territoires_formats::tables::{
@@ -28,15 +29,23 @@ pub const CHANNEL_ROWS: usize = 256;
 /// on a blocking thread (`spawn_blocking`) of a Tokio runtime: the measurements' writer
 /// waits for rows from a task reading the database.
 ///
+/// The standards (IATI, 360Giving, SCDL) are written by [`super::standards::writer`].
+///
 /// Errors: [`StoreError`] when reading a small table fails (nothing written yet); a
 /// failure while streaming is the writer's [`TableError::Source`].
-pub async fn writer(store: &Store, registry: &Arc<Registry>, kind: ExportKind, format: ExportFormat) -> Result<WriteFn, StoreError> {
+pub async fn writer(
+    store: &Store,
+    registry: &Arc<Registry>,
+    publisher: &Publisher,
+    kind: ExportKind,
+    format: ExportFormat,
+) -> Result<WriteFn, StoreError> {
     Ok(match kind {
         ExportKind::Projects => {
             let registry = Arc::clone(registry);
             Box::new(move |out: &mut dyn Write| match format {
                 ExportFormat::Csv => projects_export::write_csv(&registry.projects, out).map_err(table_error),
-                ExportFormat::Json => tables::write_json_array(out, registry.projects.iter().map(Ok)),
+                ExportFormat::Json | ExportFormat::Xml => tables::write_json_array(out, registry.projects.iter().map(Ok)),
             })
         }
         ExportKind::Indicators => {
@@ -103,6 +112,10 @@ pub async fn writer(store: &Store, registry: &Arc<Registry>, kind: ExportKind, f
                 .collect();
             table(format, rows)
         }
+        // Handled by `standards::writer` above.
+        ExportKind::Iati | ExportKind::IatiOrg | ExportKind::Giving360 | ExportKind::Giving360Csv | ExportKind::Scdl => {
+            return super::standards::writer(store, registry, publisher, kind, format).await
+        }
     })
 }
 
@@ -114,7 +127,7 @@ where
 {
     Box::new(move |out: &mut dyn Write| match format {
         ExportFormat::Csv => tables::write_csv(out, rows),
-        ExportFormat::Json => tables::write_json(out, rows),
+        ExportFormat::Json | ExportFormat::Xml => tables::write_json(out, rows),
     })
 }
 

@@ -36,6 +36,10 @@ pub struct TermsForm {
     pub beneficiaire: String,
     /// SIREN, optional.
     pub siren: String,
+    /// SIRET of the signing establishment, optional.
+    pub siret: String,
+    /// RNA number, optional.
+    pub rna: String,
     /// Signature date, `AAAA-MM-JJ`.
     pub signature: String,
     /// State subsidy, euros.
@@ -142,6 +146,8 @@ impl TermsForm {
             intitule: terms.title.clone(),
             beneficiaire: terms.beneficiary.clone(),
             siren: terms.beneficiary_siren.as_ref().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            siret: terms.beneficiary_siret.as_ref().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            rna: terms.beneficiary_rna.as_ref().map(|s| s.as_str().to_owned()).unwrap_or_default(),
             signature: terms.signed_on.to_string(),
             montant: plain(terms.amount),
             assiette: plain(terms.eligible_cost),
@@ -220,12 +226,15 @@ impl TermsForm {
             };
             equal_tranches(amount, count, first, every).map_err(|e| with_form_labels(&e.message))?
         };
-        let siren = Some(self.siren.clone()).filter(|s| !s.trim().is_empty());
+        let optional = |v: &String| Some(v.clone()).filter(|s| !s.trim().is_empty());
+        let siren = optional(&self.siren);
         Ok(TermsDraft {
             reference: self.reference.clone(),
             title: self.intitule.clone(),
             beneficiary: self.beneficiaire.clone(),
             beneficiary_siren: siren,
+            beneficiary_siret: optional(&self.siret),
+            beneficiary_rna: optional(&self.rna),
             signed_on,
             amount,
             eligible_cost,
@@ -252,6 +261,8 @@ pub fn field_label(field: &str) -> String {
             "title" => "Intitulé",
             "beneficiary" => "Bénéficiaire",
             "beneficiary_siren" => "SIREN du bénéficiaire",
+            "beneficiary_siret" => "SIRET du bénéficiaire",
+            "beneficiary_rna" => "Numéro RNA du bénéficiaire",
             "signed_on" => "Date de signature",
             "amount_cents" => "Montant de la subvention de l'État",
             "eligible_cost_cents" => "Assiette éligible",

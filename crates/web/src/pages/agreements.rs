@@ -146,6 +146,9 @@ struct ListPage {
     project: Option<(String, String)>,
     can_manage: bool,
     total: Money,
+    /// Published agreements whose beneficiary has neither SIRET nor RNA number: the SCDL
+    /// file cannot be published until they are completed. (id, reference, beneficiary).
+    lacking_scdl_id: Vec<(i64, String, String)>,
 }
 
 fn project_name(ctx: &crate::Ctx, slug: &str) -> String {
@@ -178,6 +181,11 @@ pub async fn list(Current(ctx): Current, MaybeSignedIn(who): MaybeSignedIn, Quer
                 .await
                 .map_err(|e| AppError::internal(Format::Html, e))?;
             let total = Money::sum(agreements.iter().map(|a| a.amount)).unwrap_or_default();
+            let lacking_scdl_id = agreements
+                .iter()
+                .filter(|a| crate::exports::standards::lacks_scdl_id(a))
+                .map(|a| (a.id, a.reference.clone(), a.beneficiary.clone()))
+                .collect();
             let rows = agreements
                 .into_iter()
                 .map(|s| {
@@ -209,6 +217,7 @@ pub async fn list(Current(ctx): Current, MaybeSignedIn(who): MaybeSignedIn, Quer
                 project: slug.map(|s| (s.to_owned(), project_name(&ctx, s))),
                 can_manage: who.is_some_and(|w| allows(w.session.account.role, Action::ManageFunding)),
                 total,
+                lacking_scdl_id,
             }
             .render();
             page(StatusCode::OK, html)

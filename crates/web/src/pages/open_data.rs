@@ -20,6 +20,8 @@ struct Dataset {
     code: &'static str,
     /// (file name, format label) per format.
     files: Vec<(String, &'static str)>,
+    /// The formats' codes, as `?format=` takes them.
+    format_codes: Vec<&'static str>,
 }
 
 #[derive(Template)]
@@ -30,6 +32,8 @@ struct OpenDataPage {
     licence: &'static str,
     licence_url: &'static str,
     publisher: String,
+    /// Agreements SCDL cannot publish (no SIRET nor RNA number): (id, reference, beneficiary).
+    lacking_scdl_id: Vec<(i64, String, String)>,
 }
 
 /// `GET /donnees`.
@@ -41,8 +45,19 @@ pub async fn show(Current(ctx): Current) -> AppResult<Response> {
             description: k.description(),
             standard: k.standard(),
             code: k.code(),
-            files: k.formats().iter().map(|&f| (k.file_name(f), f.label())).collect(),
+            files: k.formats().iter().map(|&f| (k.file_name(f), k.format_label(f))).collect(),
+            format_codes: k.formats().iter().map(|f| f.code()).collect(),
         })
+        .collect();
+    let lacking_scdl_id = ctx
+        .app
+        .store
+        .agreements(None)
+        .await
+        .map_err(|e| AppError::internal(Format::Html, e))?
+        .into_iter()
+        .filter(source_lacks)
+        .map(|a| (a.id, a.reference, a.beneficiary))
         .collect();
     let p = &ctx.app.publisher;
     let page = OpenDataPage {
@@ -51,8 +66,13 @@ pub async fn show(Current(ctx): Current) -> AppResult<Response> {
         licence: exports::LICENCE,
         licence_url: exports::LICENCE_URL,
         publisher: format!("{} (SIRET {})", p.name, p.siret.as_str()),
+        lacking_scdl_id,
     };
     Ok(html(page.render().map_err(|e| AppError::internal(Format::Html, e))?.into()))
+}
+
+fn source_lacks(a: &territoires_store::AgreementSummary) -> bool {
+    exports::standards::lacks_scdl_id(a)
 }
 
 /// `GET /donnees/{file}`: the file, streamed; a French 404 for an unknown file name.
@@ -71,7 +91,7 @@ pub async fn download(Current(ctx): Current, Path(file): Path<String>) -> AppRes
 
 /// The streamed download of `kind` in `format`; errors (reading the small tables) in `f`.
 pub(crate) async fn respond(ctx: &crate::Ctx, kind: ExportKind, format: ExportFormat, f: Format) -> AppResult<Response> {
-    let write = source::writer(&ctx.app.store, &ctx.app.registry, kind, format)
+    let write = source::writer(&ctx.app.store, &ctx.app.registry, &ctx.app.publisher, kind, format)
         .await
         .map_err(|e| AppError::internal(f, e))?;
     Ok(stream::streamed(kind.file_name(format), format.media_type(), write))

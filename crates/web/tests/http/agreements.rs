@@ -339,3 +339,34 @@ async fn references_are_unique_whatever_their_case_and_spaces() {
     assert_contains(&r.body, "« R-FUT »");
     assert_eq!(app.get("/api/v1/agreements").await.json().as_array().unwrap().len(), 1);
 }
+
+/// The SIRET must belong to the SIREN (`terms` gives 180 020 026); the SIRET and the RNA
+/// number come back in the list, and `/conventions` then lists no agreement lacking them.
+#[tokio::test]
+async fn the_siret_must_belong_to_the_siren_and_is_listed() {
+    let app = spawn_app().await;
+    person(&app, "cp@example.fr", "Chargée", Role::ProgrammeManager).await;
+    let manager = bearer(&app, "cp@example.fr").await;
+    let p = laureate(&app).await;
+    let mut t = terms(&p, "TI-S", p.subsidy_ceiling.0);
+    t["beneficiary_siret"] = json!("130 025 265 00013");
+    let r = api(&app, "POST", "/api/v1/agreements", &manager, t.clone()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_contains(
+        &r.body,
+        "Champ « beneficiary_siret » : le SIRET 13002526500013 n'appartient pas au SIREN 180020026",
+    );
+    t["beneficiary_siret"] = json!("180 020 026 00019");
+    t["beneficiary_rna"] = json!("W261OO1234");
+    let r = api(&app, "POST", "/api/v1/agreements", &manager, t.clone()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_contains(&r.body, "beneficiary_rna");
+    t["beneficiary_rna"] = json!("W261001234");
+    let r = api(&app, "POST", "/api/v1/agreements", &manager, t).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let list = app.get("/api/v1/agreements").await.json();
+    assert_eq!(list[0]["beneficiary_siret"], "18002002600019");
+    assert_eq!(list[0]["beneficiary_rna"], "W261001234");
+    let page = app.get("/conventions").await;
+    assert!(!page.body.contains("scdl-incomplet"), "{}", page.body);
+}

@@ -22,6 +22,7 @@ mod investments;
 mod messages;
 mod oidc;
 mod open_data;
+mod open_data_standards;
 mod openapi;
 mod opinions_decisions;
 mod pages;

@@ -68,7 +68,8 @@ async fn every_download_of_the_open_data_page_answers_with_its_rows() {
         ("conventions", 1),
         ("versements", 1),
     ];
-    assert_eq!(links.len(), expected.len() * 2, "{links:?}");
+    // Two files per table, and the five files under standards (IATI, 360Giving, SCDL).
+    assert_eq!(links.len(), expected.len() * 2 + 5, "{links:?}");
     for (stem, rows) in expected {
         for ext in ["csv", "json"] {
             let uri = format!("/donnees/{stem}.{ext}");
@@ -164,11 +165,26 @@ async fn the_api_lists_the_catalogue_and_streams_each_dataset() {
         .iter()
         .map(|e| e["kind"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds, ["projects", "indicators", "measurements", "agreements", "disbursements"]);
+    assert_eq!(
+        kinds,
+        [
+            "projects",
+            "indicators",
+            "measurements",
+            "agreements",
+            "disbursements",
+            "iati",
+            "iati-org",
+            "360giving",
+            "360giving-csv",
+            "scdl"
+        ]
+    );
     assert_eq!(v["exports"][0]["files"][1]["url"], "/donnees/projets.json");
     assert_eq!(v["exports"][0]["files"][1]["api_url"], "/api/v1/exports/projects?format=json");
     assert_eq!(v["exports"][0]["licence"], "Licence Ouverte / Etalab 2.0");
-    for entry in v["exports"].as_array().unwrap() {
+    // The tables; the standards' files are tested in `open_data_standards`.
+    for entry in v["exports"].as_array().unwrap().iter().take(5) {
         for file in entry["files"].as_array().unwrap() {
             let r = app.get(file["api_url"].as_str().unwrap()).await;
             assert_eq!(r.status, StatusCode::OK, "{}", file["api_url"]);
@@ -205,6 +221,10 @@ async fn the_registry_pages_link_to_their_open_data() {
         ("/projets", "/donnees/projets.csv"),
         ("/impact", "/donnees/indicateurs.csv"),
         ("/conventions", "/donnees/conventions.csv"),
+        ("/conventions", "/donnees/scdl-subventions.csv"),
+        ("/conventions", "/donnees/360giving-subventions.json"),
+        ("/financement", "/donnees/iati-activites.xml"),
+        ("/impact", "/donnees/iati-activites.xml"),
         ("/", "href=\"/donnees\""),
     ] {
         let page = app.get(uri).await;
