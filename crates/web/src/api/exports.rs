@@ -112,7 +112,7 @@ pub struct FormatQuery {
     responses(
         (status = 200, description = "The file (text/csv or application/json)"),
         (status = 400, description = "Unknown format", body = crate::error::ErrorBody),
-        (status = 404, description = "Unknown dataset", body = crate::error::ErrorBody)
+        (status = 404, description = "Unknown dataset, or a 360Giving file while no agreement is published (the standard needs one grant)", body = crate::error::ErrorBody)
     )
 )]
 pub async fn find_export(Current(ctx): Current, Path(kind): Path<String>, Query(q): Query<FormatQuery>) -> AppResult<Response> {

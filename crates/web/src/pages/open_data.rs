@@ -34,6 +34,8 @@ struct OpenDataPage {
     publisher: String,
     /// Agreements SCDL cannot publish (no SIRET nor RNA number): (id, reference, beneficiary).
     lacking_scdl_id: Vec<(i64, String, String)>,
+    /// No agreement is published yet: 360Giving has no file (see [`NO_GRANT`]).
+    no_grant: Option<&'static str>,
 }
 
 /// `GET /donnees`.
@@ -49,12 +51,14 @@ pub async fn show(Current(ctx): Current) -> AppResult<Response> {
             format_codes: k.formats().iter().map(|f| f.code()).collect(),
         })
         .collect();
-    let lacking_scdl_id = ctx
+    let agreements = ctx
         .app
         .store
         .agreements(None)
         .await
-        .map_err(|e| AppError::internal(Format::Html, e))?
+        .map_err(|e| AppError::internal(Format::Html, e))?;
+    let no_grant = (!agreements.iter().any(is_published)).then_some(NO_GRANT);
+    let lacking_scdl_id = agreements
         .into_iter()
         .filter(source_lacks)
         .map(|a| (a.id, a.reference, a.beneficiary))
@@ -67,6 +71,7 @@ pub async fn show(Current(ctx): Current) -> AppResult<Response> {
         licence_url: exports::LICENCE_URL,
         publisher: format!("{} (SIRET {})", p.name, p.siret.as_str()),
         lacking_scdl_id,
+        no_grant,
     };
     Ok(html(page.render().map_err(|e| AppError::internal(Format::Html, e))?.into()))
 }
@@ -89,8 +94,26 @@ pub async fn download(Current(ctx): Current, Path(file): Path<String>) -> AppRes
     respond(&ctx, kind, format, Format::Html).await
 }
 
+/// Why 360Giving has no file yet: the standard's package needs at least one grant.
+pub(crate) const NO_GRANT: &str = "Aucune convention de subvention n'est encore publiée : le standard 360Giving exige au moins une subvention par fichier. Ce fichier existera dès la première convention signée.";
+
+/// Whether at least one agreement is published (360Giving needs one grant).
+pub(crate) async fn has_published_agreement(ctx: &crate::Ctx, f: Format) -> AppResult<bool> {
+    let agreements = ctx.app.store.agreements(None).await.map_err(|e| AppError::internal(f, e))?;
+    Ok(agreements.iter().any(is_published))
+}
+
+fn is_published(a: &territoires_store::AgreementSummary) -> bool {
+    exports::standards::PUBLISHED_STATUSES.contains(&a.status.as_str())
+}
+
 /// The streamed download of `kind` in `format`; errors (reading the small tables) in `f`.
+/// 360Giving without any published agreement is a 404 saying why, rather than a download
+/// that fails (the standard has no empty package).
 pub(crate) async fn respond(ctx: &crate::Ctx, kind: ExportKind, format: ExportFormat, f: Format) -> AppResult<Response> {
+    if matches!(kind, ExportKind::Giving360 | ExportKind::Giving360Csv) && !has_published_agreement(ctx, f).await? {
+        return Err(AppError::not_found(f, NO_GRANT));
+    }
     let write = source::writer(&ctx.app.store, &ctx.app.registry, &ctx.app.publisher, kind, format)
         .await
         .map_err(|e| AppError::internal(f, e))?;

@@ -197,3 +197,37 @@ async fn an_agreement_without_siret_nor_rna_stops_the_scdl_file_only_and_is_name
     assert!(package_validator().unwrap().is_valid(&doc));
     assert_eq!(doc["grants"].as_array().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn without_any_agreement_360giving_says_why_it_has_no_file() {
+    // The real programme as imported: no agreement yet. 360Giving's package needs one grant
+    // (`minItems: 1`), so the page says so instead of offering a download that would fail.
+    let app = spawn_app().await;
+    let page = app.get("/donnees").await;
+    assert_contains(&page.body, "id=\"360giving-indisponible\"");
+    assert_contains(&page.body, "le standard 360Giving exige au moins une subvention");
+    assert!(
+        !page.body.contains("href=\"/donnees/360giving-subventions.json\""),
+        "no link to a file that cannot exist"
+    );
+    assert_contains(&page.body, "href=\"/donnees/scdl-subventions.csv\"");
+    for (uri, json) in [
+        ("/donnees/360giving-subventions.json", false),
+        ("/donnees/360giving-subventions.csv", false),
+        ("/api/v1/exports/360giving", true),
+    ] {
+        let r = app.get(uri).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{uri}");
+        let message = if json {
+            r.json()["error"]["message"].as_str().unwrap().to_owned()
+        } else {
+            r.body.clone()
+        };
+        assert_contains(&message, "exige au moins une subvention");
+    }
+    // Once an agreement is signed, the file exists (its content: `open_data_standards`).
+    sample(&app).await;
+    let page = app.get("/donnees").await;
+    assert_contains(&page.body, "href=\"/donnees/360giving-subventions.json\"");
+    assert_eq!(app.get("/donnees/360giving-subventions.json").await.status, StatusCode::OK);
+}
