@@ -502,6 +502,39 @@ async fn export_to_a_file_writes_it_whole_and_leaves_no_temporary_file() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+#[cfg(unix)]
+#[tokio::test]
+async fn export_follows_a_link_keeps_permissions_and_never_replaces_a_device() {
+    use std::os::unix::fs::{symlink, PermissionsExt};
+    let db = database().await;
+    let dir = std::env::temp_dir().join(format!("territoires-cli-export-link-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let real = dir.join("real.csv");
+    std::fs::write(&real, "old").unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let link = dir.join("link.csv");
+    symlink(&real, &link).unwrap();
+    let out = run(&db, &["export", "projects", "--out", link.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(),
+        "the link stays a link"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&real).unwrap().lines().count(),
+        25,
+        "its target holds the export"
+    );
+    assert_eq!(std::fs::metadata(&real).unwrap().permissions().mode() & 0o777, 0o600);
+    // /dev/full: a write error (exit 74), and the device is still a device.
+    if std::path::Path::new("/dev/full").exists() {
+        let out = run(&db, &["export", "projects", "--out", "/dev/full"]);
+        assert_eq!(out.status.code(), Some(74), "{}", stderr(&out));
+        assert!(!std::fs::metadata("/dev/full").unwrap().is_file());
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[tokio::test]
 async fn export_of_an_unknown_dataset_is_a_usage_error_listing_the_known_ones() {
     let db = database().await;

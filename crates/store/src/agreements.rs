@@ -16,7 +16,7 @@ use territoires_domain::audit::AuditDraft;
 use territoires_domain::funding::agreement::{
     check_amendment, AmendmentDates, AmountChange, Cofinancer, Condition, ConditionKind, ProjectContext, Terms, TermsDraft, Tranche,
 };
-use territoires_domain::funding::ledger::{Account as LedgerAccount, Balance, Caps, Entry, Journal, Movement};
+use territoires_domain::funding::ledger::{Account as LedgerAccount, Balance, Caps, Entry, Movement};
 use territoires_domain::programme::EnvelopeKind;
 use territoires_domain::Money;
 use time::Date;
@@ -658,8 +658,9 @@ impl Store {
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
         tx.commit().await?;
-        let journal = Journal::from_entries(self.ledger_entries().await?)?;
-        let balance = journal.agreement(ledger_id(id)?);
+        // The cache, kept in the transaction of every append and checked against a full
+        // replay by `territoires check`: a replay here made listing N agreements O(N × entries).
+        let balance = self.cached_balance(&LedgerAccount::Agreement(ledger_id(id)?)).await?;
         Ok(Some(AgreementDetail {
             summary,
             cofinancers,

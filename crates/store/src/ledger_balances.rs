@@ -165,6 +165,21 @@ fn expected_balances(journal: &Journal) -> BTreeMap<String, (Option<String>, Env
 }
 
 impl Store {
+    /// The cached totals of one account (zero when it has no row yet): one indexed read,
+    /// whatever the journal's length — what a page or an export showing many agreements
+    /// needs, where a full replay per agreement grew with agreements × entries.
+    /// Errors: [`StoreError::Database`]; [`StoreError::Invalid`] for an unknown kind.
+    pub async fn cached_balance(&self, account: &Account) -> Result<Balance, StoreError> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM ledger_balances WHERE account = $1"))
+            .bind(account.code())
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(match row {
+            Some(r) => decode(&r)?.3,
+            None => Balance::default(),
+        })
+    }
+
     /// Every row of the balance cache, by account code: (project slug, envelope kind,
     /// totals in cents). Errors: [`StoreError::Database`]; [`StoreError::Invalid`] for an
     /// unknown kind.

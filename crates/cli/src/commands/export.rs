@@ -10,7 +10,8 @@ use territoires_web::exports::{source, ExportFormat, ExportKind};
 
 /// Writes `kind` in `format` to `out` (created or replaced) or to stdout. A file is
 /// written whole or not at all: the export goes to a temporary file (`FILE.part`) renamed
-/// at the end, removed when the export fails. `format` defaults to the dataset's first. The
+/// at the end, removed when the export fails; a replaced file keeps its permissions, a
+/// symbolic link is followed, and a device or pipe is written into, never replaced. `format` defaults to the dataset's first. The
 /// publisher is `TERRITOIRES_PUBLISHER_*`, as for `serve`. Errors: a format the dataset
 /// does not have, or a record the standard refuses (its reference and field named): exit
 /// 65; a write failure: exit 74.
@@ -44,12 +45,30 @@ pub async fn run(database_url: &str, kind: ExportKind, format: Option<ExportForm
             lock.flush().map_err(|e| CliError::Io(e.to_string()))
         }
         Some(path) => {
+            // A symbolic link is followed (its target is replaced, not the link); a device,
+            // a pipe or `/dev/stdout` is written into directly, never replaced by a file.
+            let path = std::fs::canonicalize(&path).unwrap_or(path);
+            let existing = std::fs::metadata(&path).ok();
+            if existing.as_ref().is_some_and(|m| !m.is_file()) {
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&path)
+                    .map_err(|e| CliError::Io(format!("{}: {e}", path.display())))?;
+                let mut buf = std::io::BufWriter::new(file);
+                write(&mut buf).map_err(failed)?;
+                return buf.flush().map_err(|e| CliError::Io(format!("{}: {e}", path.display())));
+            }
             let tmp = path.with_extension("part");
             let file = std::fs::File::create(&tmp).map_err(|e| CliError::Io(format!("{}: {e}", tmp.display())))?;
             let mut buf = std::io::BufWriter::new(file);
             let written = write(&mut buf)
                 .map_err(failed)
-                .and_then(|()| buf.flush().map_err(|e| CliError::Io(format!("{}: {e}", tmp.display()))));
+                .and_then(|()| buf.flush().map_err(|e| CliError::Io(format!("{}: {e}", tmp.display()))))
+                // A replaced file keeps its permissions (a 600 file stays private).
+                .and_then(|()| match &existing {
+                    Some(m) => std::fs::set_permissions(&tmp, m.permissions()).map_err(|e| CliError::Io(format!("{}: {e}", tmp.display()))),
+                    None => Ok(()),
+                });
             if let Err(e) = written {
                 drop(buf);
                 let _ = std::fs::remove_file(&tmp);
