@@ -17,7 +17,7 @@ use territoires_domain::Money;
 use time::Date;
 
 /// One cell of a French CSV row.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     /// Free text, written as is (but for the formula guard above).
     Text(String),
@@ -27,6 +27,9 @@ pub enum Cell {
     Integer(i64),
     /// A calendar date, ISO 8601: `2026-03-15`.
     Date(Date),
+    /// A measured value (not an amount): decimal comma, no grouping, and no formula guard
+    /// (`-1234,5` stays a number for the spreadsheet); a non-finite value is an empty cell.
+    Number(f64),
     /// An empty cell (an unknown value: never written `0`).
     Empty,
 }
@@ -48,7 +51,8 @@ impl Cell {
                 let (y, m, day) = (d.year(), u8::from(d.month()), d.day());
                 format!("{y:04}-{m:02}-{day:02}")
             }
-            Cell::Empty => String::new(),
+            Cell::Number(v) if v.is_finite() => v.to_string().replace('.', ","),
+            Cell::Number(_) | Cell::Empty => String::new(),
         }
     }
 }
@@ -151,6 +155,10 @@ mod tests {
         assert_eq!(Cell::text("@SUM(A1)").render(), "'@SUM(A1)");
         assert_eq!(Cell::Money(Money(-100)).render(), "-1,00");
         assert_eq!(Cell::Integer(-3).render(), "-3");
+        // A negative measurement stays a number: -1 234,5 is not a formula.
+        assert_eq!(Cell::Number(-1234.5).render(), "-1234,5");
+        assert_eq!(Cell::Number(0.435).render(), "0,435");
+        assert_eq!(Cell::Number(f64::NAN).render(), "");
     }
 
     #[test]

@@ -137,7 +137,7 @@ where
 
 /// A number as a French CSV cell: decimal comma, no grouping (`1234,5`); empty when absent.
 pub(crate) fn number(v: Option<f64>) -> Cell {
-    v.map_or(Cell::Empty, |v| Cell::Text(v.to_string().replace('.', ",")))
+    v.map_or(Cell::Empty, Cell::Number)
 }
 
 /// `Err` naming `field` when `v` is not a finite number.
