@@ -403,7 +403,9 @@ fn measurement_row(m: &Measurement, unit: &str, insider: bool, can_enter: bool, 
     let provenance = [
         m.source.as_deref().map(|s| format!("source : {s}")),
         m.method.as_deref().map(|s| format!("méthode : {s}")),
-        m.evidence.as_deref().map(|s| format!("justificatif : {s}")),
+        // The evidence reference (a document, a link to it) is for the programme's staff
+        // and the project, as in the open-data exports: never shown to a visitor.
+        m.evidence.as_deref().filter(|_| insider).map(|s| format!("justificatif : {s}")),
     ]
     .into_iter()
     .flatten()

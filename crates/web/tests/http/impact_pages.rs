@@ -187,6 +187,12 @@ async fn a_measurement_goes_from_entry_to_approval_and_counts_once_approved() {
     assert_contains(&public, "130 emplois");
     assert_contains(&public, "valeur de référence inconnue");
     assert!(!public.contains("Hors périmètre"), "returned drafts stay private");
+    // Its source and method are public; its evidence reference is not (as in the exports).
+    assert_contains(&public, "source : DSN");
+    assert!(
+        !public.contains("bilan-2025.pdf"),
+        "the evidence reference is not shown to a visitor"
+    );
     // The programme dashboard adds it up: one of the four projects mapped onto jobs
     // created has reported.
     let dashboard = app.page("/impact").await;
