@@ -99,6 +99,17 @@ impl<'a> Sheet<'a> {
                 errors.push(CellError::line(1, format!("colonne obligatoire « {} » absente", column.name)));
             }
         }
+        // The csv reader reads an unclosed quote to the end of the file, silently turning
+        // every later line into the text of one cell: refuse the file instead.
+        if let Some((line, field)) = unclosed_quote(&text, delimiter) {
+            let header = headers.get(field).map_or("", String::as_str);
+            errors.push(CellError::cell(
+                line,
+                field,
+                header,
+                "guillemet ouvert et jamais refermé : toute la suite du fichier serait lue dans cette cellule (refermez-le, ou doublez-le \"\" s'il fait partie du texte)",
+            ));
+        }
         if !errors.is_empty() {
             return Err(SheetErrors(errors));
         }
@@ -248,3 +259,41 @@ impl Row<'_> {
 
 #[cfg(test)]
 mod tests;
+
+/// Where a quoted cell opens without ever closing: (line, field index), lines from 1. A
+/// quote opens a cell only at its start; inside, `""` is a quote and `"` closes it (RFC 4180,
+/// as the `csv` crate reads it).
+fn unclosed_quote(text: &str, delimiter: u8) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let (mut line, mut field, mut at_start, mut open) = (1, 0, true, None);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if open.is_some() {
+            match b {
+                b'"' if bytes.get(i + 1) == Some(&b'"') => i += 1,
+                b'"' => open = None,
+                b'\n' => line += 1,
+                _ => {}
+            }
+            at_start = false;
+        } else if b == b'"' && at_start {
+            open = Some((line, field));
+        } else if b == delimiter {
+            field += 1;
+            at_start = true;
+            i += 1;
+            continue;
+        } else if b == b'\n' {
+            line += 1;
+            field = 0;
+            at_start = true;
+            i += 1;
+            continue;
+        } else if b != b'\r' {
+            at_start = false;
+        }
+        i += 1;
+    }
+    open
+}

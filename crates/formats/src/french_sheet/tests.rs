@@ -142,3 +142,21 @@ fn locator_names_the_cell_after_the_file_is_closed() {
     // `taux` is not in the file: the line alone.
     assert_eq!(locator.error(4, 3, "x").to_string(), "ligne 4 : x");
 }
+
+#[test]
+fn an_unclosed_quote_is_refused_at_its_cell_not_read_to_the_end() {
+    // Without the check, lines 3 and 4 would silently become part of line 2's `date`.
+    let bytes = "nom;montant;date\nA;1 €;\"sans fin\nB;2 €;01/01/2020\nC;3 €;01/01/2020\n";
+    let errors = Sheet::open(bytes.as_bytes(), &COLUMNS).err().expect("refused").0;
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0]
+            .to_string()
+            .starts_with("ligne 2, colonne C (date) : guillemet ouvert et jamais refermé"),
+        "{}",
+        errors[0]
+    );
+    // Quotes that close, doubled quotes and a quote inside an unquoted cell are fine.
+    let ok = "nom;montant;date\n\"Dupont \"\"fils\"\"\";1 €;\"01/01/2020\"\nL\"Haÿ;2 €;\"sur\ndeux lignes\"\n";
+    assert!(Sheet::open(ok.as_bytes(), &COLUMNS).is_ok());
+}
