@@ -46,18 +46,25 @@ pub(crate) struct Upload {
     pub dry_run: bool,
 }
 
+/// Why a multipart body could not be read, in French (422): over the size limit (the
+/// message says it), or malformed.
+pub(crate) fn multipart_error(e: axum::extract::multipart::MultipartError, format: Format) -> AppError {
+    let message = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        TOO_LARGE.to_owned()
+    } else {
+        "Envoi de fichier illisible : le formulaire doit être envoyé en multipart/form-data, en entier.".to_owned()
+    };
+    AppError::new(format, ErrorKind::Unprocessable, message)
+}
+
+/// The size limit of one file, as users read it.
+pub(crate) const TOO_LARGE: &str = "Le fichier dépasse la limite de 10 Mio (10 485 760 octets) par fichier.";
+
 /// Reads a multipart body: the text field `csrf` and one file field (`fichier` on the
 /// page, `file` in the API). Errors (in `format`): 422 for a malformed body, a second
 /// file, or a body over [`UPLOAD_BODY_LIMIT`] (the message says the limit).
 pub(crate) async fn read_upload(mut multipart: Multipart, format: Format) -> AppResult<Upload> {
-    let bad = |e: axum::extract::multipart::MultipartError| {
-        let message = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            "Le fichier dépasse la limite de 10 Mio (10 485 760 octets) par fichier.".to_owned()
-        } else {
-            format!("Envoi de fichier illisible (multipart/form-data attendu) : {}", e.body_text())
-        };
-        AppError::new(format, ErrorKind::Unprocessable, message)
-    };
+    let bad = |e| multipart_error(e, format);
     let mut upload = Upload {
         csrf: String::new(),
         file: None,

@@ -142,13 +142,7 @@ struct Posted {
 }
 
 async fn read(mut multipart: Multipart) -> AppResult<Posted> {
-    let bad = |e: axum::extract::multipart::MultipartError| {
-        AppError::new(
-            Format::Html,
-            ErrorKind::Unprocessable,
-            format!("Envoi illisible : {}", e.body_text()),
-        )
-    };
+    let bad = |e| super::attachments::multipart_error(e, Format::Html);
     let mut posted = Posted {
         csrf: String::new(),
         name: String::new(),
@@ -176,6 +170,11 @@ async fn read(mut multipart: Multipart) -> AppResult<Posted> {
             }
             _ => {}
         }
+    }
+    // The body may reach twice the limit (the confirmation carries the file in base64);
+    // the file itself may not.
+    if posted.bytes.len() > territoires_domain::attachment::MAX_BYTES {
+        return Err(AppError::new(Format::Html, ErrorKind::Unprocessable, super::attachments::TOO_LARGE));
     }
     Ok(posted)
 }

@@ -123,3 +123,29 @@ async fn a_bad_row_is_named_and_nothing_is_written() {
     assert_contains(&r.body, "ligne 3, colonne E (montant)");
     assert!(app.store.agreements(None).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_file_over_10_mio_or_a_broken_body_gets_a_french_message() {
+    let app = spawn_app().await;
+    let (_, manager) = person(&app, "cp@example.fr", "Chargée", Role::ProgrammeManager).await;
+    let csrf = token(&app, "/conventions/import", &manager).await;
+    // One byte over the 10 Mio the form announces (the body limit is higher, for the
+    // confirmation's base64): refused by the file's own check, in French.
+    let big = vec![b'a'; 10 * 1024 * 1024 + 1];
+    let r = send(
+        &app,
+        "/conventions/import",
+        &manager,
+        multipart_body(Some(&csrf), "fichier", "c.csv", &big),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_contains(&r.body, "dépasse la limite de 10 Mio");
+    // A body cut short: no English from the multipart parser.
+    let mut cut = multipart_body(Some(&csrf), "fichier", "c.csv", b"a;b\n");
+    cut.truncate(cut.len() - 10);
+    let r = send(&app, "/conventions/import", &manager, cut).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_contains(&r.body, "Envoi de fichier illisible");
+    assert!(!r.body.contains("incomplete"), "{}", r.body);
+}
