@@ -53,6 +53,7 @@ use tracing::Level;
 pub use assets::DSFR_VERSION;
 pub use error::{AppError, AppResult, ErrorKind, Format};
 pub use openapi::openapi;
+pub use pages::funding_import::{agreement_imports, payment_imports};
 
 /// What every handler reads: the registry snapshot (immutable once built) and the store
 /// (used only by `/healthz`).

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use territoires_domain::funding::ledger::Caps;
 use territoires_formats::french_sheet::CellError;
 use territoires_formats::{agreements_sheet, payments_sheet};
-use territoires_store::{Actor, AgreementImport, ImportSource, PaymentImport};
+use territoires_store::{Actor, ImportSource};
 
 fn read(file: &Path) -> Result<(String, Vec<u8>), CliError> {
     let name = file.display().to_string();
@@ -38,16 +38,7 @@ pub async fn agreements(database_url: &str, file: &Path, dry_run: bool) -> Resul
     let (store, registry) = super::open_registry(database_url, &actor).await?;
     let parsed =
         agreements_sheet::parse(&bytes, &registry.projects).map_err(|e| CliError::Data(format!("{name}:\n{e}\nnothing was imported")))?;
-    let rows: Vec<AgreementImport> = parsed
-        .rows
-        .iter()
-        .map(|r| AgreementImport {
-            line: r.line,
-            project_slug: r.project_slug.clone(),
-            planned_budget: r.planned_budget,
-            draft: r.draft.clone(),
-        })
-        .collect();
+    let rows = territoires_web::agreement_imports(&parsed);
     let source = ImportSource::new(&name, &bytes);
     let outcome = store
         .import_agreements(&rows, &source, &Actor::cli(&actor), &Caps::from_registry(&registry), dry_run)
@@ -76,17 +67,7 @@ pub async fn disbursements(database_url: &str, file: &Path, dry_run: bool) -> Re
     let actor = super::actor();
     let parsed = payments_sheet::parse(&bytes).map_err(|e| CliError::Data(format!("{name}:\n{e}\nnothing was imported")))?;
     let (store, registry) = super::open_registry(database_url, &actor).await?;
-    let rows: Vec<PaymentImport> = parsed
-        .rows
-        .iter()
-        .map(|r| PaymentImport {
-            line: r.line,
-            reference: r.reference.clone(),
-            tranche: r.tranche.clone(),
-            amount: r.amount,
-            paid_on: r.paid_on,
-        })
-        .collect();
+    let rows = territoires_web::payment_imports(&parsed);
     let source = ImportSource::new(&name, &bytes);
     let outcome = store
         .import_payments(&rows, &source, &Actor::cli(&actor), &Caps::from_registry(&registry), dry_run)

@@ -217,16 +217,7 @@ async fn run_agreements(ctx: &crate::Ctx, signed_in: &SignedIn, posted: &Posted,
     let registry = &ctx.app.registry;
     let file =
         agreements_sheet::parse(&posted.bytes, &registry.projects).map_err(|e| e.0.iter().map(ToString::to_string).collect::<Vec<_>>())?;
-    let rows: Vec<AgreementImport> = file
-        .rows
-        .iter()
-        .map(|r| AgreementImport {
-            line: r.line,
-            project_slug: r.project_slug.clone(),
-            planned_budget: r.planned_budget,
-            draft: r.draft.clone(),
-        })
-        .collect();
+    let rows = agreement_imports(&file);
     let source = ImportSource::new(&posted.name, &posted.bytes);
     let actor = Actor::account(&signed_in.session.account);
     ctx.app
@@ -253,17 +244,7 @@ async fn run_agreements(ctx: &crate::Ctx, signed_in: &SignedIn, posted: &Posted,
 
 async fn run_payments(ctx: &crate::Ctx, signed_in: &SignedIn, posted: &Posted, dry_run: bool) -> Result<Vec<String>, Vec<String>> {
     let file = payments_sheet::parse(&posted.bytes).map_err(|e| e.0.iter().map(ToString::to_string).collect::<Vec<_>>())?;
-    let rows: Vec<PaymentImport> = file
-        .rows
-        .iter()
-        .map(|r| PaymentImport {
-            line: r.line,
-            reference: r.reference.clone(),
-            tranche: r.tranche.clone(),
-            amount: r.amount,
-            paid_on: r.paid_on,
-        })
-        .collect();
+    let rows = payment_imports(&file);
     let source = ImportSource::new(&posted.name, &posted.bytes);
     let actor = Actor::account(&signed_in.session.account);
     ctx.app
@@ -285,4 +266,32 @@ async fn run_payments(ctx: &crate::Ctx, signed_in: &SignedIn, posted: &Posted, d
             )
         })
         .collect())
+}
+
+/// The agreements of a file read by `formats::agreements_sheet`, as the store imports them
+/// (the CLI and the upload page share it).
+pub fn agreement_imports(file: &agreements_sheet::AgreementsFile) -> Vec<AgreementImport> {
+    file.rows
+        .iter()
+        .map(|r| AgreementImport {
+            line: r.line,
+            project_slug: r.project_slug.clone(),
+            planned_budget: r.planned_budget,
+            draft: r.draft.clone(),
+        })
+        .collect()
+}
+
+/// The payments of a file read by `formats::payments_sheet`, as the store imports them.
+pub fn payment_imports(file: &payments_sheet::PaymentsFile) -> Vec<PaymentImport> {
+    file.rows
+        .iter()
+        .map(|r| PaymentImport {
+            line: r.line,
+            reference: r.reference.clone(),
+            tranche: r.tranche.clone(),
+            amount: r.amount,
+            paid_on: r.paid_on,
+        })
+        .collect()
 }
