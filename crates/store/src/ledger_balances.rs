@@ -165,7 +165,8 @@ fn expected_balances(journal: &Journal) -> BTreeMap<String, (Option<String>, Env
 }
 
 impl Store {
-    /// The cached totals of one account (zero when it has no row yet): one indexed read,
+    /// The cached totals of one account (planned, committed, disbursed, returned; cents;
+    /// zero when it has no row yet): one indexed read,
     /// whatever the journal's length — what a page or an export showing many agreements
     /// needs, where a full replay per agreement grew with agreements × entries.
     /// Errors: [`StoreError::Database`]; [`StoreError::Invalid`] for an unknown kind.
